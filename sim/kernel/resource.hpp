@@ -1,0 +1,107 @@
+#pragma once
+// The one queueing mechanism of the engine: a pool of identical units and a FIFO of requests.
+//
+// Everything with a capacity is a Resource: security lanes (a unit per lane), fare gates, taxi
+// loading bays, car-park spaces, a walkway's storage (a unit per person), a platform's floor
+// space, and a vehicle at a stop (offer() its free places to the waiting line). Each component
+// only says how long it holds the units; the queue, its order and its invariants live here.
+//
+// Strict FIFO: a request that does not fit blocks those behind it (a party stays together and
+// does not let later arrivals overtake it). The resource emits nothing: the model turns grants
+// into records, and statistics observe those.
+#include <cstdint>
+#include <limits>
+
+#include "kernel/check.hpp"
+#include "kernel/fifo.hpp"
+#include "kernel/time.hpp"
+
+namespace expoflow {
+
+struct Request {
+  std::uint32_t id = 0;     // the requesting entity (a party, a vehicle)
+  std::uint32_t units = 1;  // how many units it needs at once
+  Time since = 0;           // when it joined the queue
+};
+
+class Resource {
+ public:
+  static constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max() / 4;
+
+  explicit Resource(std::int64_t capacity = 0) : capacity_(capacity) {}
+
+  std::int64_t capacity() const { return capacity_; }
+  std::int64_t in_use() const { return in_use_; }
+  std::int64_t available() const { return capacity_ > in_use_ ? capacity_ - in_use_ : 0; }
+  std::size_t num_waiting() const { return queue_.size(); }
+  std::uint64_t units_waiting() const { return units_waiting_; }
+  const Fifo<Request>& queue() const { return queue_; }
+
+  // Ask for `units`. True: granted now. False: queued, to be granted later by release(),
+  // set_capacity() or offer() through their grant callback.
+  bool request(std::uint32_t id, std::uint32_t units, Time now) {
+    if (queue_.empty() && fits(units)) {
+      in_use_ += units;
+      return true;
+    }
+    queue_.push_back(Request{id, units, now});
+    units_waiting_ += units;
+    return false;
+  }
+
+  // Return units, then grant waiting requests in order while the head fits.
+  // grant(const Request&) is called for each request granted.
+  template <class Grant>
+  void release(std::uint32_t units, Grant&& grant) {
+    EXPOFLOW_CHECK(in_use_ >= static_cast<std::int64_t>(units), "resource released more than held");
+    in_use_ -= units;
+    serve(grant);
+  }
+
+  // Change the number of units (lanes opening or closing). Units in use are not taken away:
+  // a closing lane finishes its current person.
+  template <class Grant>
+  void set_capacity(std::int64_t capacity, Grant&& grant) {
+    EXPOFLOW_CHECK(capacity >= 0, "negative capacity");
+    capacity_ = capacity;
+    serve(grant);
+  }
+
+  // Hand `units` transient places (a vehicle's free space at a stop) to the waiting requests, in
+  // order while the head fits; the units do not stay in the pool. Returns the units taken.
+  template <class Grant>
+  std::uint32_t offer(std::uint32_t units, Grant&& grant) {
+    std::uint32_t used = 0;
+    while (!queue_.empty() && queue_.front().units <= units - used) {
+      Request r = queue_.pop_front();
+      units_waiting_ -= r.units;
+      used += r.units;
+      grant(r);
+    }
+    return used;
+  }
+
+ private:
+  bool fits(std::uint32_t units) const {
+    // A request larger than the whole capacity is admitted alone when the resource is idle, so
+    // that a party bigger than a tiny walkway cannot block it for ever.
+    return in_use_ + static_cast<std::int64_t>(units) <= capacity_ ||
+           (in_use_ == 0 && capacity_ > 0);
+  }
+  template <class Grant>
+  void serve(Grant& grant) {
+    while (!queue_.empty() && fits(queue_.front().units)) {
+      Request r = queue_.pop_front();
+      units_waiting_ -= r.units;
+      in_use_ += r.units;
+      grant(r);
+    }
+  }
+
+  std::int64_t capacity_ = 0;
+  std::int64_t in_use_ = 0;
+  std::uint64_t units_waiting_ = 0;
+  Fifo<Request> queue_;
+};
+
+}  // namespace expoflow

@@ -1,0 +1,80 @@
+#include "kernel/stats.hpp"
+
+#include <algorithm>
+
+#include "kernel/random.hpp"
+
+namespace expoflow {
+
+std::size_t Histogram::bin_of(double x) {
+  if (!(x > 0)) return 0;
+  if (x < 1) return static_cast<std::size_t>(x * kSub);
+  int e = 0;
+  const double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  const auto sub = static_cast<std::size_t>((m - 0.5) * 2 * kSub);
+  return static_cast<std::size_t>(kSub) + static_cast<std::size_t>(e - 1) * kSub + sub;
+}
+
+double Histogram::bin_mid(std::size_t b) {
+  if (b < static_cast<std::size_t>(kSub)) return (static_cast<double>(b) + 0.5) / kSub;
+  const std::size_t k = b - kSub;
+  const int e = static_cast<int>(k / kSub);
+  const double sub = static_cast<double>(k % kSub);
+  return std::ldexp(1.0 + (sub + 0.5) / kSub, e);
+}
+
+void Histogram::add(double x, std::uint64_t weight) {
+  const std::size_t b = bin_of(x);
+  if (b >= bins_.size()) bins_.resize(b + 1, 0);
+  bins_[b] += weight;
+  n_ += weight;
+}
+
+double Histogram::quantile(double q) const {
+  if (n_ == 0) return 0;
+  const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(n_)));
+  std::uint64_t acc = 0;
+  for (std::size_t b = 0; b < bins_.size(); ++b) {
+    acc += bins_[b];
+    if (acc >= std::max<std::uint64_t>(rank, 1)) return bin_mid(b);
+  }
+  return bin_mid(bins_.size() - 1);
+}
+
+void Histogram::merge(const Histogram& o) {
+  if (o.bins_.size() > bins_.size()) bins_.resize(o.bins_.size(), 0);
+  for (std::size_t b = 0; b < o.bins_.size(); ++b) bins_[b] += o.bins_[b];
+  n_ += o.n_;
+}
+
+double student_t_quantile(double p, std::uint64_t df) {
+  if (df == 0) return std::numeric_limits<double>::infinity();
+  // Exact two-sided 95% values for small df, where the expansion below is poor.
+  static constexpr double t975[] = {0,      12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469,
+                                    2.3646, 2.3060,  2.2622, 2.2281, 2.2010, 2.1788, 2.1604,
+                                    2.1448, 2.1314,  2.1199, 2.1098, 2.1009, 2.0930, 2.0860};
+  if (p == 0.975 && df <= 20) return t975[df];
+  // Cornish–Fisher expansion of t in terms of the normal quantile (Abramowitz & Stegun 26.7.5);
+  // error below 1e-4 for df > 20.
+  const double z = dist::normal_quantile(p), v = static_cast<double>(df);
+  const double z2 = z * z;
+  const double g1 = (z2 + 1) * z / 4;
+  const double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+  const double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+  const double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
+}
+
+Interval confidence_interval95(const Tally& t) {
+  Interval r;
+  r.mean = t.mean();
+  if (t.count() > 1) {
+    r.half_width = student_t_quantile(0.975, t.count() - 1) * t.stddev() /
+                   std::sqrt(static_cast<double>(t.count()));
+  }
+  r.lo = r.mean - r.half_width;
+  r.hi = r.mean + r.half_width;
+  return r;
+}
+
+}  // namespace expoflow

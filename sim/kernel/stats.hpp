@@ -1,0 +1,92 @@
+#pragma once
+// Statistics accumulators. They observe values; they never drive the model.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "kernel/time.hpp"
+
+namespace expoflow {
+
+// Count, mean and variance of observations (Welford's update: stable for long runs).
+class Tally {
+ public:
+  void add(double x) {
+    ++n_;
+    const double d = x - mean_;
+    mean_ += d / static_cast<double>(n_);
+    m2_ += d * (x - mean_);
+    if (n_ == 1 || x < min_) min_ = x;
+    if (n_ == 1 || x > max_) max_ = x;
+  }
+  std::uint64_t count() const { return n_; }
+  double mean() const { return mean_; }
+  double variance() const { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : 0.0; }
+  double stddev() const { return std::sqrt(variance()); }
+  double min() const { return min_; }
+  double max() const { return max_; }
+
+ private:
+  std::uint64_t n_ = 0;
+  double mean_ = 0, m2_ = 0, min_ = 0, max_ = 0;
+};
+
+// A piecewise-constant quantity over time (queue length, occupancy): its time integral, time-
+// weighted mean and maximum.
+class TimeWeighted {
+ public:
+  explicit TimeWeighted(Time start = 0) : last_t_(start), start_(start) {}
+  void set(Time now, double value) {
+    integral_ += value_ * (now - last_t_);
+    last_t_ = now;
+    value_ = value;
+    if (value > max_) { max_ = value; argmax_ = now; }
+  }
+  void add(Time now, double delta) { set(now, value_ + delta); }
+  double value() const { return value_; }
+  double max() const { return max_; }
+  Time argmax() const { return argmax_; }
+  double integral(Time now) const { return integral_ + value_ * (now - last_t_); }
+  double mean(Time now) const { return now > start_ ? integral(now) / (now - start_) : value_; }
+  // Forget the past (warm-up deletion) but keep the current value.
+  void reset(Time now) {
+    integral_ = 0;
+    last_t_ = start_ = now;
+    max_ = value_;
+    argmax_ = now;
+  }
+
+ private:
+  double value_ = 0, integral_ = 0, max_ = 0;
+  Time last_t_ = 0, start_ = 0, argmax_ = 0;
+};
+
+// Quantiles of non-negative values (waits in seconds) with bounded relative error: a log-linear
+// histogram, 64 sub-bins per power of two above 1 and 1/64-wide bins below 1, so any quantile is
+// within 1.6% (or 1/64 s) of the exact sample quantile. Memory is fixed; merging is addition.
+class Histogram {
+ public:
+  void add(double x, std::uint64_t weight = 1);
+  std::uint64_t count() const { return n_; }
+  // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
+  double quantile(double q) const;
+  void merge(const Histogram& o);
+
+ private:
+  static constexpr int kSub = 64;
+  static std::size_t bin_of(double x);
+  static double bin_mid(std::size_t b);
+  std::vector<std::uint64_t> bins_;
+  std::uint64_t n_ = 0;
+};
+
+// Student's t quantile t_{p, df} for a two-sided interval (p = 0.975 for 95%).
+double student_t_quantile(double p, std::uint64_t df);
+
+struct Interval {
+  double mean = 0, lo = 0, hi = 0, half_width = 0;
+};
+// Mean and 95% confidence interval over independent replications.
+Interval confidence_interval95(const Tally& over_replications);
+
+}  // namespace expoflow

@@ -1,0 +1,9 @@
+#pragma once
+// Simulated time: seconds since the scenario's start (day 1, 00:00 local time), as a double.
+// One type for the whole engine; days and clock times are converted only at the edges (scenario
+// files and outputs).
+namespace expoflow {
+using Time = double;
+inline constexpr Time kSecondsPerHour = 3600.0;
+inline constexpr Time kSecondsPerDay = 86400.0;
+}  // namespace expoflow

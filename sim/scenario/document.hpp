@@ -1,0 +1,167 @@
+#pragma once
+// Scenario files: TOML in, a merged tree out, every value remembering where it was written.
+//
+// Loading resolves `extends` (relative to the file that says it) and merges as DESIGN.md says:
+// tables key by key; arrays of tables element by element, matched by `id` (elements with a new id
+// are appended); any other value is replaced. Parameter paths name one value: keys joined by dots,
+// an array-of-tables element chosen by its id in brackets: `gate[west].lanes_scale`,
+// `demand.class[professional].access.metro`. The same paths serve overrides, error messages,
+// calibration and sweeps.
+//
+// Errors never throw out of this layer: they are collected in Problems, each naming file, line,
+// column, parameter path and what is wrong, so a user sees every problem of a file at once.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace expoflow::scenario {
+
+struct SourcePos {
+  std::string file;  // as given by the user (relative paths stay relative)
+  std::uint32_t line = 0, column = 0;  // 1-based; 0 = unknown
+};
+
+struct Problem {
+  SourcePos pos;
+  std::string path;  // parameter path, may be empty
+  std::string message;
+};
+
+// "file:line:col: path: message"; ":line:col" is left out when unknown, "path: " when empty.
+std::string format(const Problem& p);
+
+class Problems {
+ public:
+  void error(SourcePos pos, std::string path, std::string message);
+  bool empty() const { return list_.empty(); }
+  std::size_t size() const { return list_.size(); }
+  const std::vector<Problem>& list() const { return list_; }
+  // Every problem, one formatted line each, in the order found.
+  std::string report() const;
+
+ private:
+  std::vector<Problem> list_;
+};
+
+// A node of the merged tree.
+struct Node {
+  enum class Kind { table, array, string, integer, floating, boolean, datetime };
+  Kind kind = Kind::table;
+  SourcePos pos;
+  std::vector<std::pair<std::string, Node>> members;  // table: keys in file order
+  std::vector<Node> items;                            // array
+  std::string text;         // string; also the literal text of a datetime
+  std::int64_t integer = 0;
+  double floating = 0;
+  bool boolean = false;
+
+  bool is_table() const { return kind == Kind::table; }
+  bool is_array() const { return kind == Kind::array; }
+  bool is_number() const { return kind == Kind::integer || kind == Kind::floating; }
+  double number() const { return kind == Kind::integer ? static_cast<double>(integer) : floating; }
+  const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
+  // A short type name for messages: "a table", "an array", "a string", "an integer", ...
+  std::string type_name() const;
+};
+
+// Load a scenario file with its `extends` chain. Returns nothing (and adds problems) when a file
+// is missing, unreadable, not UTF-8, not valid TOML, or the chain has a cycle (the message names
+// every file of the cycle). The `extends` key is not in the result.
+std::optional<Node> load(const std::filesystem::path& file, Problems& problems);
+
+// Parse a TOML document from memory (tests, overrides). `name` is used as the file in positions.
+std::optional<Node> parse(std::string_view text, const std::string& name, Problems& problems);
+
+struct PathSegment {
+  std::string key;
+  std::optional<std::string> id;  // `key[id]`
+};
+// Parse a parameter path; on error returns nothing and sets *error to what is wrong.
+std::optional<std::vector<PathSegment>> parse_path(std::string_view path, std::string* error);
+// The node a path names, or null.
+const Node* lookup(const Node& root, std::string_view path);
+Node* lookup(Node& root, std::string_view path);
+// Apply `path=value` (value in TOML syntax: 3, 0.5, "text", true, [1, 2]) to the tree; the value's
+// position is `origin` (e.g. "--set" or a file name). Creates missing table keys, never missing
+// array elements (an unknown id is an error). False and a problem on error.
+bool apply_override(Node& root, std::string_view assignment, const std::string& origin,
+                    Problems& problems);
+
+// Typed, tracked reading of one table. Every key read is remembered; finish() reports every key
+// that was never read as unknown, with "did you mean 'x'?" for a near miss among the keys that
+// were read (edit distance at most 2). The keys `source` and `note` (provenance and comments) are
+// always allowed. Accessors report wrong types, missing required keys and violated constraints
+// at the key's own position, with the full parameter path, and return the fallback (or 0 / "")
+// so that reading can go on and collect every problem.
+class Reader {
+ public:
+  Reader(const Node& table, std::string path, Problems& problems);
+
+  const std::string& path() const { return path_; }
+  const SourcePos& pos() const { return node_->pos; }
+  const Node& node() const { return *node_; }
+  bool has(std::string_view key) const;
+  std::string key_path(std::string_view key) const;  // path + "." + key (or key at the root)
+
+  // Numbers (integers accepted where a float is expected).
+  double number(std::string_view key);                   // required
+  double number(std::string_view key, double fallback);  // optional
+  double positive(std::string_view key);                 // required, > 0
+  double positive(std::string_view key, double fallback);
+  double non_negative(std::string_view key);             // required, >= 0
+  double non_negative(std::string_view key, double fallback);
+  double fraction(std::string_view key);                 // required, in [0, 1]
+  double fraction(std::string_view key, double fallback);
+  std::int64_t count(std::string_view key);              // required integer >= 0
+  std::int64_t count(std::string_view key, std::int64_t fallback);
+  std::string string(std::string_view key);
+  std::string string(std::string_view key, std::string fallback);
+  bool boolean(std::string_view key, bool fallback);
+  // One of `allowed`; otherwise an error listing them.
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed,
+                     std::string fallback);
+  std::vector<double> numbers(std::string_view key);  // required array of numbers
+  std::vector<double> numbers(std::string_view key, std::vector<double> fallback);
+  std::vector<std::string> strings(std::string_view key, std::vector<std::string> fallback = {});
+  // An inline table (or table) of numbers, e.g. shares = { metro = 0.4, taxi = 0.1 }, in file
+  // order. Values must be numbers >= 0.
+  std::vector<std::pair<std::string, double>> number_map(std::string_view key);
+
+  // Clock times of a day "HH:MM" (or "HH:MM:SS") -> seconds since midnight; 24:00 allowed.
+  double clock(std::string_view key);
+  double clock(std::string_view key, double fallback);
+  // A moment of the scenario, "dN HH:MM" (day N, 1-based) -> seconds since day 1 00:00.
+  double moment(std::string_view key);
+  double moment(std::string_view key, double fallback);
+
+  std::optional<Reader> table(std::string_view key);  // nothing if absent; error if not a table
+  // An array of tables. Each element's path is `key[id]` when it has a string `id`, else
+  // `key[index]`; duplicate ids are reported.
+  std::vector<Reader> tables(std::string_view key);
+
+  // Report a problem about `key` of this table (at the key's position if present, else the
+  // table's), or about the table itself when key is empty.
+  void error(std::string_view key, std::string message);
+  Problems& problems() { return *problems_; }
+
+  // Report unknown keys. Call once, after everything was read.
+  void finish();
+
+ private:
+  const Node* get(std::string_view key);  // marks the key as read
+  const Node* node_;
+  std::string path_;
+  Problems* problems_;
+  std::vector<std::string> read_;
+};
+
+// Parse "HH:MM[:SS]" and "dN HH:MM[:SS]"; nothing on a malformed text.
+std::optional<double> parse_clock(std::string_view text);
+std::optional<double> parse_moment(std::string_view text);
+
+}  // namespace expoflow::scenario
