@@ -1,1 +1,392 @@
-// placeholder
+// Problems, the node tree, parsing with toml++ and `extends` resolution.
+#include "scenario/document.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "scenario/detail.hpp"
+
+namespace expoflow::scenario {
+
+namespace detail {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string near_miss(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d > 0 && d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::string show_number(double value) { return fmt::format("{}", value); }
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Problems
+
+std::string format(const Problem& p) {
+  std::string out = p.pos.file;
+  if (p.pos.line != 0) {
+    out += fmt::format(":{}", p.pos.line);
+    if (p.pos.column != 0) out += fmt::format(":{}", p.pos.column);
+  }
+  out += ": ";
+  if (!p.path.empty()) out += p.path + ": ";
+  out += p.message;
+  return out;
+}
+
+void Problems::error(SourcePos pos, std::string path, std::string message) {
+  list_.push_back(Problem{std::move(pos), std::move(path), std::move(message)});
+}
+
+std::string Problems::report() const {
+  std::string out;
+  for (const auto& p : list_) out += format(p) + "\n";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node
+
+const Node* Node::find(std::string_view key) const {
+  for (const auto& [k, v] : members)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+Node* Node::find(std::string_view key) {
+  return const_cast<Node*>(static_cast<const Node*>(this)->find(key));
+}
+
+std::string Node::type_name() const {
+  switch (kind) {
+    case Kind::table: return "a table";
+    case Kind::array: return "an array";
+    case Kind::string: return "a string";
+    case Kind::integer: return "an integer";
+    case Kind::floating: return "a float";
+    case Kind::boolean: return "a boolean";
+    case Kind::datetime: return "a date-time";
+  }
+  return "a value";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+namespace {
+
+SourcePos position(const toml::source_region& region, const std::string& file) {
+  return SourcePos{file, region.begin.line, region.begin.column};
+}
+
+template <typename T>
+std::string print(const T& value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+Node convert(const toml::node& in, SourcePos pos) {
+  Node out;
+  out.pos = pos;
+  const std::string& file = pos.file;
+  switch (in.type()) {
+    case toml::node_type::table: {
+      out.kind = Node::Kind::table;
+      // toml::table keeps its keys sorted; members are put back in file order.
+      std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+      for (auto&& [key, value] : *in.as_table()) entries.emplace_back(&key, &value);
+      std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        const auto& pa = a.first->source().begin;
+        const auto& pb = b.first->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+      });
+      for (const auto& [key, value] : entries) {
+        // A member is reported where its key is written (a value may be a table header away).
+        SourcePos at = key->source().begin.line != 0 ? position(key->source(), file)
+                                                     : position(value->source(), file);
+        out.members.emplace_back(std::string(key->str()), convert(*value, std::move(at)));
+      }
+      break;
+    }
+    case toml::node_type::array:
+      out.kind = Node::Kind::array;
+      for (const auto& item : *in.as_array())
+        out.items.push_back(convert(item, position(item.source(), file)));
+      break;
+    case toml::node_type::string:
+      out.kind = Node::Kind::string;
+      out.text = in.as_string()->get();
+      break;
+    case toml::node_type::integer:
+      out.kind = Node::Kind::integer;
+      out.integer = in.as_integer()->get();
+      break;
+    case toml::node_type::floating_point:
+      out.kind = Node::Kind::floating;
+      out.floating = in.as_floating_point()->get();
+      break;
+    case toml::node_type::boolean:
+      out.kind = Node::Kind::boolean;
+      out.boolean = in.as_boolean()->get();
+      break;
+    case toml::node_type::date:
+      out.kind = Node::Kind::datetime;
+      out.text = print(in.as_date()->get());
+      break;
+    case toml::node_type::time:
+      out.kind = Node::Kind::datetime;
+      out.text = print(in.as_time()->get());
+      break;
+    case toml::node_type::date_time:
+      out.kind = Node::Kind::datetime;
+      out.text = print(in.as_date_time()->get());
+      break;
+    case toml::node_type::none: break;
+  }
+  return out;
+}
+
+// The first byte that breaks UTF-8, with its line and column; false when the text is valid.
+bool find_bad_utf8(std::string_view text, std::size_t* bad, std::uint32_t* line,
+                   std::uint32_t* column) {
+  std::uint32_t ln = 1, col = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    std::uint32_t min = 0, cp = 0;
+    if (c < 0x80) {
+      len = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, min = 0x80, cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, min = 0x800, cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000, cp = c & 0x07u;
+    }
+    bool ok = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) ok = false;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    // Overlong forms, surrogates and code points beyond Unicode are not UTF-8 either.
+    if (ok && len > 1 && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
+    if (!ok) {
+      *bad = i;
+      *line = ln;
+      *column = col;
+      return true;
+    }
+    if (c == '\n') {
+      ++ln;
+      col = 1;
+    } else {
+      ++col;
+    }
+    i += len;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Node> parse(std::string_view text, const std::string& name, Problems& problems) {
+  std::size_t bad = 0;
+  std::uint32_t line = 0, column = 0;
+  if (find_bad_utf8(text, &bad, &line, &column)) {
+    problems.error(SourcePos{name, line, column}, "",
+                   fmt::format("file is not valid UTF-8 text (byte 0x{:02x} at line {})",
+                               static_cast<unsigned char>(text[bad]), line));
+    return std::nullopt;
+  }
+  try {
+    const toml::table table = toml::parse(text, name);
+    return convert(table, SourcePos{name, 0, 0});
+  } catch (const toml::parse_error& e) {
+    problems.error(position(e.source(), name), "",
+                   fmt::format("invalid TOML: {}", e.description()));
+  } catch (const std::exception& e) {
+    problems.error(SourcePos{name, 0, 0}, "", fmt::format("cannot parse: {}", e.what()));
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and `extends`
+
+namespace {
+
+bool is_table_array(const Node& n) {
+  return n.is_array() && !n.items.empty() &&
+         std::all_of(n.items.begin(), n.items.end(), [](const Node& i) { return i.is_table(); });
+}
+
+const std::string* id_of(const Node& n) {
+  const Node* id = n.is_table() ? n.find("id") : nullptr;
+  return id && id->kind == Node::Kind::string ? &id->text : nullptr;
+}
+
+void merge(Node& base, Node&& child);
+
+// Arrays of tables merge by id; an element without id means the child gives the whole array.
+void merge_array(Node& base, Node&& child) {
+  const bool by_id = is_table_array(base) && is_table_array(child) &&
+                     std::all_of(child.items.begin(), child.items.end(),
+                                 [](const Node& i) { return id_of(i) != nullptr; });
+  if (!by_id) {
+    base = std::move(child);
+    return;
+  }
+  for (auto& item : child.items) {
+    auto same = std::find_if(base.items.begin(), base.items.end(), [&](const Node& b) {
+      const std::string* id = id_of(b);
+      return id && *id == *id_of(item);
+    });
+    if (same != base.items.end())
+      merge(*same, std::move(item));
+    else
+      base.items.push_back(std::move(item));
+  }
+}
+
+// The merged table keeps the base's position (where it was first defined); every value keeps
+// the position of the file that set it last.
+void merge(Node& base, Node&& child) {
+  if (!base.is_table() || !child.is_table()) {
+    if (base.is_array() && child.is_array())
+      merge_array(base, std::move(child));
+    else
+      base = std::move(child);
+    return;
+  }
+  for (auto& [key, value] : child.members) {
+    if (Node* existing = base.find(key))
+      merge(*existing, std::move(value));
+    else
+      base.members.emplace_back(key, std::move(value));
+  }
+}
+
+struct Frame {
+  std::filesystem::path canonical;
+  std::string name;
+};
+
+enum class ReadStatus { ok, missing, directory, unreadable };
+
+ReadStatus read_file(const std::filesystem::path& file, std::string* text) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) return ReadStatus::directory;
+  if (!std::filesystem::exists(file, ec)) return ReadStatus::missing;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return ReadStatus::unreadable;
+  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return ReadStatus::unreadable;
+  return ReadStatus::ok;
+}
+
+const char* describe(ReadStatus s) {
+  switch (s) {
+    case ReadStatus::missing: return "file not found";
+    case ReadStatus::directory: return "is a directory, not a file";
+    case ReadStatus::unreadable: return "cannot read file";
+    case ReadStatus::ok: break;
+  }
+  return "";
+}
+
+std::filesystem::path canonical_or_self(const std::filesystem::path& p) {
+  std::error_code ec;
+  auto c = std::filesystem::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+// `origin` is where the request came from: the `extends` key of the including file, or nothing
+// for the file the user named.
+std::optional<Node> load_chain(const std::filesystem::path& file, const std::string& name,
+                               const Node* origin, std::vector<Frame>& stack, Problems& problems) {
+  const auto canonical = canonical_or_self(file);
+  for (std::size_t i = 0; i < stack.size(); ++i) {
+    if (stack[i].canonical != canonical) continue;
+    std::string chain;
+    for (std::size_t k = i; k < stack.size(); ++k) chain += stack[k].name + " -> ";
+    chain += name;
+    problems.error(origin ? origin->pos : SourcePos{name, 0, 0}, "", "extends cycle: " + chain);
+    return std::nullopt;
+  }
+
+  std::string text;
+  if (const ReadStatus status = read_file(file, &text); status != ReadStatus::ok) {
+    if (origin)
+      problems.error(origin->pos, "extends",
+                     fmt::format("cannot load base '{}': {} ({})", origin->text, describe(status),
+                                 name));
+    else
+      problems.error(SourcePos{name, 0, 0}, "", describe(status));
+    return std::nullopt;
+  }
+  auto tree = parse(text, name, problems);
+  if (!tree) return std::nullopt;
+
+  auto at = std::find_if(tree->members.begin(), tree->members.end(),
+                         [](const auto& m) { return m.first == "extends"; });
+  if (at == tree->members.end()) return tree;
+  const Node extends = std::move(at->second);
+  tree->members.erase(at);
+  if (extends.kind != Node::Kind::string) {
+    problems.error(extends.pos, "extends",
+                   "expected a string (a file name), got " + extends.type_name());
+    return std::nullopt;
+  }
+  const std::filesystem::path base_file = file.parent_path() / extends.text;
+  const std::string base_name =
+      (std::filesystem::path(name).parent_path() / extends.text).lexically_normal().string();
+  stack.push_back(Frame{canonical, name});
+  auto base = load_chain(base_file, base_name, &extends, stack, problems);
+  stack.pop_back();
+  if (!base) return std::nullopt;
+  merge(*base, std::move(*tree));
+  base->pos = SourcePos{name, 0, 0};
+  return base;
+}
+
+}  // namespace
+
+std::optional<Node> load(const std::filesystem::path& file, Problems& problems) {
+  std::vector<Frame> stack;
+  return load_chain(file, file.string(), nullptr, stack, problems);
+}
+
+}  // namespace expoflow::scenario

@@ -1,0 +1,16 @@
+#pragma once
+// Helpers shared by the scenario sources; not part of the public API.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace expoflow::scenario::detail {
+
+// Levenshtein distance between two keys.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate nearest to `word` within edit distance 2, or "" when none is that close.
+std::string near_miss(std::string_view word, const std::vector<std::string>& candidates);
+// A number as a user wrote it: -8, 0.25, 1e-06.
+std::string show_number(double value);
+
+}  // namespace expoflow::scenario::detail
