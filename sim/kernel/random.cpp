@@ -68,3 +68,21 @@ double piecewise_uniform(std::span<const double> weights, double start, double w
 }
 
 }  // namespace expoflow::dist
+
+namespace expoflow::dist {
+std::uint64_t poisson(double mean, double u) {
+  if (mean <= 0) return 0;
+  if (mean > 700) {
+    const double x = std::floor(mean + std::sqrt(mean) * normal_quantile(u) + 0.5);
+    return x < 0 ? 0 : static_cast<std::uint64_t>(x);
+  }
+  double p = std::exp(-mean), cdf = p;
+  std::uint64_t k = 0;
+  while (u > cdf && p > 0) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    cdf += p;
+  }
+  return k;
+}
+}  // namespace expoflow::dist

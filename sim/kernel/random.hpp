@@ -83,3 +83,9 @@ double piecewise_uniform(std::span<const double> weights, double start, double w
 
 }  // namespace dist
 }  // namespace expoflow
+
+namespace expoflow::dist {
+// Poisson variate by inverse CDF (exact summation up to mean 700, beyond which a normal
+// approximation with continuity correction is used: its error is far below sampling noise).
+std::uint64_t poisson(double mean, double u);
+}  // namespace expoflow::dist

@@ -1,6 +1,7 @@
 #include "kernel/stats.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "kernel/random.hpp"
 

@@ -1,0 +1,977 @@
+// One replication of the expo model: parties, resources and the event loop.
+//
+// A party (a group that travels together) moves through stages: access (metro or bus ride,
+// car park, drop-off, coach park, walk from a hub), walks along walkways, security, the halls,
+// then egress (fare gates and platform, bus stop, taxi stand, pick-up, car park). Every component
+// with a capacity is a kernel Resource; what differs between components is only how long a
+// party holds what it got. Events carry ids: kParty events resume a party at its stage.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "kernel/calendar.hpp"
+#include "kernel/fifo.hpp"
+#include "kernel/random.hpp"
+#include "kernel/resource.hpp"
+#include "model/layout.hpp"
+
+namespace expoflow::model {
+
+namespace {
+
+enum EventKind : std::uint32_t { kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes };
+
+enum class Stage : std::uint8_t {
+  none, up_wait, ride, walk, security, fare_out, fare_in, hall, platform, board, taxi, taxi_bay,
+  lot_space, drop_bay, pickup_wait, pickup_bay, ride_out, lot_leave, done
+};
+
+// Draw indices of a party's random numbers: fixed per purpose, so a party's draws do not depend
+// on what happened before (common random numbers across scenarios).
+enum Draw : std::uint64_t {
+  kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
+  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawService = 64
+};
+
+struct Party {
+  std::uint64_t key = 0;
+  Time mark = 0;  // when the current wait started
+  const std::vector<EdgeId>* path = nullptr;
+  float speed = 1.34f;
+  std::uint32_t node = 0, dest = 0;
+  std::int32_t access_choice = 0, egress_choice = 0;
+  std::int32_t ride = -1;  // direction ridden to the site
+  std::uint16_t gate = 0;  // entrance chosen
+  std::uint32_t res = 0;  // resource waited for or held
+  std::uint16_t cls = 0, size = 1, edge_i = 0;
+  Mode access = Mode::walk, egress = Mode::walk;
+  Stage stage = Stage::none, after = Stage::none;
+  std::uint8_t phase = 0;
+  bool background = false, on_platform = false;
+};
+
+constexpr std::uint64_t kBackgroundEntryTag = 0xB0ULL << 56;
+constexpr std::uint64_t kBackgroundExitTag = 0xB1ULL << 56;
+
+class Run {
+ public:
+  Run(const Simulation& sim, std::uint64_t seed, std::uint32_t rep, RecordObserver* extra)
+      : sim_(sim), s_(sim.scenario()), L_(sim.layout()), g_(sim.graph()),
+        rec_(std::make_unique<Recorder>(sim.places(), L_.num_bins, s_.bin_s)), extra_(extra),
+        demand_(seed, "demand", rep), service_(seed, "service", rep), choice_(seed, "choice", rep),
+        supply_(seed, "supply", rep), background_(seed, "background", rep) {
+    build_resources();
+    for (std::size_t i = 0; i < s_.observed.size(); ++i) rec_->add_probe(make_probe(s_.observed[i]));
+  }
+
+  ReplicationResult run() {
+    generate_demand();
+    schedule_supply();
+    while (!cal_.empty() && cal_.next_time() <= s_.horizon_s) {
+      const Event e = cal_.pop();
+      now_ = e.time;
+      switch (e.kind) {
+        case kArrival: on_arrival(e.target); break;
+        case kParty: on_party(e.target); break;
+        case kTripUp: on_trip_upstream(e.target); break;
+        case kTripArrive: on_trip_arrive(e.target); break;
+        case kCab: on_cab(e.target); break;
+        case kLanes: on_lanes(e.target); break;
+        default: EXPOFLOW_CHECK(false, "unknown event kind");
+      }
+    }
+    now_ = s_.horizon_s;
+    rec_->close(s_.horizon_s);
+    return result();
+  }
+
+ private:
+  // ---- resources -------------------------------------------------------------------------
+  std::uint32_t walk_storage(EdgeId e) const { return 2 * e; }
+  std::uint32_t walk_outlet(EdgeId e) const { return 2 * e + 1; }
+
+  std::uint32_t add_resource(std::int64_t capacity, std::uint32_t place) {
+    res_.emplace_back(capacity);
+    res_place_.push_back(place);
+    return static_cast<std::uint32_t>(res_.size() - 1);
+  }
+
+  void build_resources() {
+    for (auto& w : L_.walkways) {
+      add_resource(static_cast<std::int64_t>(w.storage), w.place);
+      add_resource(1, w.place);
+    }
+    for (auto& g : L_.gates) gate_res_.push_back(add_resource(0, g.place));
+    for (auto& l : L_.lines) {
+      if (l.metro) {
+        fare_in_res_.push_back(add_resource(static_cast<std::int64_t>(l.fare_gates_in), l.place_fare_in));
+        fare_out_res_.push_back(add_resource(static_cast<std::int64_t>(l.fare_gates_out), l.place_fare_out));
+        platform_res_.push_back(add_resource(static_cast<std::int64_t>(l.platform_capacity), l.place_platform));
+      } else {
+        fare_in_res_.push_back(0);
+        fare_out_res_.push_back(0);
+        platform_res_.push_back(0);
+      }
+    }
+    for (auto& d : L_.directions) {
+      up_res_.push_back(add_resource(0, d.place_upstream));
+      stop_res_.push_back(add_resource(0, d.place_stop));
+    }
+    trip_up_.assign(L_.directions.size(), 0);
+    trip_arrive_.assign(L_.directions.size(), 0);
+    for (auto& t : L_.taxis) {
+      taxi_line_res_.push_back(add_resource(0, t.place_parties));
+      taxi_bay_res_.push_back(add_resource(static_cast<std::int64_t>(t.bays), t.place_bays));
+    }
+    cab_rank_.resize(L_.taxis.size());
+    cab_count_.assign(L_.taxis.size(), 0);
+    for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
+    queued_persons_.assign(res_.size(), 0);
+  }
+
+  void emit(RecordKind kind, std::uint32_t place, std::uint32_t persons, std::uint32_t vehicles = 0,
+            double value = 0) {
+    const Record r{now_, place, persons, vehicles, kind, value};
+    rec_->on_record(r);
+    if (extra_) extra_->on_record(r);
+  }
+
+  // Ask resource r for `units` on behalf of a party. True: granted now (the caller starts the
+  // service). False: the party waits; a kParty event resumes it when granted.
+  bool acquire(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
+    Party& p = parties_[pid];
+    p.res = r;
+    p.phase = 0;
+    p.mark = now_;
+    if (res_[r].request(pid, units, now_)) {
+      emit(RecordKind::served, res_place_[r], p.size, 0, 0.0);
+      return true;
+    }
+    queued_persons_[r] += p.size;
+    emit(RecordKind::queue_join, res_place_[r], p.size);
+    return false;
+  }
+
+  void on_granted(std::uint32_t r, const Request& q) {
+    Party& p = parties_[q.id];
+    queued_persons_[r] -= p.size;
+    emit(RecordKind::queue_leave, res_place_[r], p.size);
+    emit(RecordKind::served, res_place_[r], p.size, 0, now_ - q.since);
+    cal_.schedule(now_, kParty, q.id);
+  }
+
+  void release(std::uint32_t r, std::uint32_t units) {
+    res_[r].release(units, [&](const Request& q) { on_granted(r, q); });
+  }
+
+  // Join a waiting line that vehicles serve with offer(): never granted at once.
+  // `units`: places the party needs (its size on a vehicle, one cab at a taxi stand).
+  void wait_for_vehicle(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
+    Party& p = parties_[pid];
+    p.res = r;
+    p.mark = now_;
+    res_[r].request(pid, units, now_);
+    queued_persons_[r] += p.size;
+    emit(RecordKind::queue_join, res_place_[r], p.size);
+  }
+  void left_waiting_line(std::uint32_t r, Party& p) {
+    queued_persons_[r] -= p.size;
+    emit(RecordKind::queue_leave, res_place_[r], p.size);
+    emit(RecordKind::served, res_place_[r], p.size, 0, now_ - p.mark);
+  }
+
+  // ---- demand ----------------------------------------------------------------------------
+  std::uint32_t new_party(const Party& p) {
+    parties_.push_back(p);
+    return static_cast<std::uint32_t>(parties_.size() - 1);
+  }
+
+  double u(const RandomStream& st, const Party& p, std::uint64_t draw) const { return st.uniform(p.key, draw); }
+
+  std::int32_t pick(const std::vector<double>& w, double uu) const {
+    return static_cast<std::int32_t>(dist::discrete(w, uu));
+  }
+
+  // Access shares are shares of persons; a party of mode m carries E[size_m] persons on average,
+  // so the probability that a party uses mode m is proportional to share_m / E[size_m].
+  void party_access_weights() {
+    for (const ClassDef& cd : s_.classes) {
+      std::array<double, kNumModes> w{};
+      for (std::size_t m = 0; m < kNumModes; ++m) {
+        const auto& ps = s_.party_size[m];
+        double mean = 0, total = 0;
+        for (std::size_t i = 0; i < ps.sizes.size(); ++i) {
+          mean += ps.sizes[i] * ps.weights[i];
+          total += ps.weights[i];
+        }
+        w[m] = cd.access[m] / (mean / total);
+      }
+      party_access_.push_back(w);
+    }
+  }
+
+  void generate_demand() {
+    party_access_weights();
+    std::vector<std::pair<Time, std::uint32_t>> order;
+    for (std::size_t c = 0; c < s_.classes.size(); ++c) {
+      const ClassDef& cd = s_.classes[c];
+      for (int d = 0; d < s_.days; ++d) {
+        const double volume = cd.volume[static_cast<std::size_t>(d)] * s_.demand_scale;
+        double persons = 0;
+        for (std::uint64_t k = 0; persons < volume; ++k) {
+          Party p;
+          p.key = ((c + 1) << 48) | (static_cast<std::uint64_t>(d) << 40) | k;
+          p.cls = static_cast<std::uint16_t>(c);
+          p.access = static_cast<Mode>(dist::discrete(party_access_[c], u(demand_, p, kDrawMode)));
+          const auto& ps = s_.party_size[static_cast<std::size_t>(p.access)];
+          p.size = static_cast<std::uint16_t>(ps.sizes[dist::discrete(ps.weights, u(demand_, p, kDrawSize))]);
+          const auto ai = static_cast<std::size_t>(p.access);
+          p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
+          p.speed = static_cast<float>(std::clamp(
+              dist::normal(s_.walk_speed_mean, s_.walk_speed_sd, u(demand_, p, kDrawSpeed)), 0.5, 2.2));
+          const double ua = u(choice_, p, kDrawAccessChoice), ue = u(choice_, p, kDrawEgressChoice);
+          p.access_choice = access_choice(p.access, ua);
+          p.egress_choice = egress_choice(p, ue);
+          Time t = d * kSecondsPerDay + cd.profile_start_s;
+          t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
+          if (p.access == Mode::metro || p.access == Mode::bus)
+            t -= L_.directions[static_cast<std::size_t>(p.access_choice)].travel_s;
+          persons += p.size;
+          order.emplace_back(std::max(0.0, t), new_party(p));
+        }
+        persons_generated_ += persons;
+      }
+    }
+    // Background (non-expo) users entering the metro station: Poisson counts per hour and line.
+    for (std::size_t li = 0; li < L_.lines.size(); ++li) {
+      const auto& l = L_.lines[li];
+      if (!l.metro) continue;
+      std::vector<double> split(L_.directions.size(), 0.0);
+      bool any = false;
+      for (std::size_t k = 0; k < l.directions.size(); ++k)
+        if (L_.directions[l.directions[k]].egress) {
+          split[l.directions[k]] = l.background_split[k];
+          any = any || l.background_split[k] > 0;
+        }
+      if (!any) continue;
+      for (int d = 0; d < s_.days; ++d)
+        for (std::uint64_t h = 0; h < 24; ++h) {
+          const std::uint64_t slot = (li << 40) | ((static_cast<std::uint64_t>(d) * 24 + h) << 20);
+          const auto n = dist::poisson(l.background_entries[h], background_.uniform(kBackgroundEntryTag | slot, 0));
+          for (std::uint64_t k = 0; k < n; ++k) {
+            Party p;
+            p.key = kBackgroundEntryTag | slot | k;
+            p.background = true;
+            p.access = Mode::metro;
+            p.egress = Mode::metro;
+            p.access_choice = static_cast<std::int32_t>(li);
+            p.egress_choice = pick(split, background_.uniform(p.key, 1));
+            p.speed = static_cast<float>(s_.walk_speed_mean);
+            const Time t = d * kSecondsPerDay + (static_cast<double>(h) + background_.uniform(p.key, 2)) * 3600;
+            order.emplace_back(t, new_party(p));
+          }
+        }
+    }
+    std::sort(order.begin(), order.end());
+    arrival_order_.reserve(order.size());
+    for (auto& [t, pid] : order) {
+      arrival_time_.push_back(t);
+      arrival_order_.push_back(pid);
+    }
+    if (!arrival_order_.empty()) cal_.schedule(arrival_time_[0], kArrival, 0);
+  }
+
+  std::int32_t access_choice(Mode m, double uu) const {
+    switch (m) {
+      case Mode::metro: return pick(L_.metro_access_w, uu);
+      case Mode::bus: return pick(L_.bus_access_w, uu);
+      case Mode::car: return pick(L_.car_park_weights, uu);
+      case Mode::coach: return pick(L_.coach_park_weights, uu);
+      case Mode::dropoff: return pick(L_.dropoff_weights, uu);
+      case Mode::walk: return pick(L_.walk_origin_weights, uu);
+      default: return 0;
+    }
+  }
+  std::int32_t egress_choice(const Party& p, double uu) const {
+    switch (p.egress) {
+      case Mode::metro: return pick(L_.metro_egress_w, uu);
+      case Mode::bus: return pick(L_.bus_egress_w, uu);
+      case Mode::car:
+      case Mode::coach: return p.access_choice;
+      case Mode::pickup: return pick(L_.dropoff_weights, uu);
+      case Mode::walk: return pick(L_.walk_origin_weights, uu);
+      case Mode::taxi: return static_cast<std::int32_t>(std::min<double>(uu * static_cast<double>(L_.taxis.size()), static_cast<double>(L_.taxis.size() - 1)));
+      default: return 0;
+    }
+  }
+
+  // ---- supply: gate lanes, trains and buses, cabs -----------------------------------------
+  void schedule_supply() {
+    for (std::size_t g = 0; g < L_.gates.size(); ++g) {
+      set_lanes(g);
+      for (int d = 0; d < s_.days; ++d)
+        for (auto& [t, v] : L_.gates[g].lanes) cal_.schedule(d * kSecondsPerDay + t, kLanes, static_cast<std::uint32_t>(g));
+    }
+    for (std::size_t i = 0; i < L_.directions.size(); ++i) {
+      const auto& d = L_.directions[i];
+      if (!d.arrivals.empty())
+        cal_.schedule(std::max(0.0, d.arrivals[0] - d.travel_s), kTripUp, static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t t = 0; t < L_.taxis.size(); ++t) schedule_cab(static_cast<std::uint32_t>(t));
+  }
+
+  void set_lanes(std::size_t g) {
+    const double clock = std::fmod(now_, kSecondsPerDay);
+    std::int64_t lanes = 0;
+    for (auto& [t, v] : L_.gates[g].lanes)
+      if (t <= clock) lanes = v;
+    const std::uint32_t r = gate_res_[g];
+    res_[r].set_capacity(lanes, [&](const Request& q) { on_granted(r, q); });
+  }
+  void on_lanes(std::uint32_t g) { set_lanes(g); }
+
+  double background_load(const DirectionLayout& d, Time t) const {
+    const auto h = static_cast<std::size_t>(std::fmod(t, kSecondsPerDay) / 3600) % 24;
+    return d.background_load[h];
+  }
+
+  void on_trip_upstream(std::uint32_t di) {
+    const DirectionLayout& d = L_.directions[di];
+    const LineLayout& l = L_.lines[d.line];
+    const std::size_t k = trip_up_[di]++;
+    const Time arrive = d.arrivals[k];
+    const std::uint32_t r = up_res_[di];
+    if (d.access && res_[r].num_waiting() > 0) {
+      const auto onboard = static_cast<std::uint32_t>(std::floor(background_load(d, arrive) * l.capacity));
+      const auto space = static_cast<std::uint32_t>(l.capacity) - std::min(onboard, static_cast<std::uint32_t>(l.capacity));
+      std::uint32_t boarded = 0;
+      res_[r].offer(space, [&](const Request& q) {
+        Party& p = parties_[q.id];
+        left_waiting_line(r, p);
+        boarded += p.size;
+        p.stage = Stage::ride;
+        cal_.schedule(arrive, kParty, q.id);
+      });
+      if (boarded) emit(RecordKind::board, l.place_line, boarded);
+      if (queued_persons_[r] > 0) emit(RecordKind::denied, l.place_line, static_cast<std::uint32_t>(queued_persons_[r]));
+      emit(RecordKind::depart, d.place_upstream, onboard + boarded, 1, l.capacity);
+    }
+    cal_.schedule(arrive, kTripArrive, di);
+    if (k + 1 < d.arrivals.size())
+      cal_.schedule(std::max(now_, d.arrivals[k + 1] - d.travel_s), kTripUp, di);
+  }
+
+  void on_trip_arrive(std::uint32_t di) {
+    const DirectionLayout& d = L_.directions[di];
+    const LineLayout& l = L_.lines[d.line];
+    const std::size_t k = trip_arrive_[di]++;
+    const auto cap = static_cast<std::uint32_t>(l.capacity);
+    const std::uint64_t trip_key = kBackgroundExitTag | (static_cast<std::uint64_t>(di) << 40) | (k << 16);
+    auto onboard = static_cast<std::uint32_t>(
+        std::floor(background_load(d, now_) * l.capacity + background_.uniform(trip_key, 0)));
+    onboard = std::min(onboard, cap);
+    if (l.metro) {
+      const auto alight = static_cast<std::uint32_t>(
+          std::floor(onboard * d.background_alight + background_.uniform(trip_key, 1)));
+      const std::uint32_t n = std::min(alight, onboard);
+      onboard -= n;
+      if (n) emit(RecordKind::alight, l.place_line, n);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        Party p;
+        p.key = trip_key | i;
+        p.background = true;
+        p.access = Mode::metro;
+        p.egress = Mode::walk;
+        p.access_choice = static_cast<std::int32_t>(d.line);
+        p.speed = static_cast<float>(s_.walk_speed_mean);
+        p.node = l.site_node;
+        const std::uint32_t pid = new_party(p);
+        arrive_on_platform(pid);
+      }
+    }
+    std::uint32_t boarded = 0;
+    const std::uint32_t r = stop_res_[di];
+    if (d.egress) {
+      res_[r].offer(cap - onboard, [&](const Request& q) {
+        Party& p = parties_[q.id];
+        left_waiting_line(r, p);
+        boarded += p.size;
+        if (l.metro) {
+          emit(RecordKind::leave, l.place_platform, p.size);
+          const std::uint32_t pr = platform_res_[d.line];
+          res_[pr].release(p.size, [&](const Request& w) { on_granted(pr, w); });
+        }
+        if (p.egress == Mode::car) {  // parking shuttle back to the lot
+          p.stage = Stage::ride_out;
+          cal_.schedule(now_ + d.travel_s, kParty, q.id);
+        } else {
+          finish(p);
+        }
+      });
+      if (boarded) emit(RecordKind::board, l.place_line, boarded);
+      if (queued_persons_[r] > 0) emit(RecordKind::denied, l.place_line, static_cast<std::uint32_t>(queued_persons_[r]));
+    }
+    emit(RecordKind::depart, l.place_line, onboard + boarded, 1, l.capacity);
+  }
+
+  // Non-homogeneous Poisson cab arrivals: invert the cumulative hourly intensity.
+  void schedule_cab(std::uint32_t ti) {
+    const TaxiLayout& t = L_.taxis[ti];
+    double remaining = -std::log(supply_.uniform((static_cast<std::uint64_t>(ti) << 40) | cab_count_[ti]++, 0));
+    Time at = now_;
+    while (at < s_.horizon_s) {
+      const double clock = std::fmod(at, kSecondsPerDay);
+      const auto h = static_cast<std::size_t>(clock / 3600) % 24;
+      const Time seg_end = std::floor(at / 3600 + 1) * 3600;
+      const bool open = clock >= t.open_s && clock < t.close_s;
+      const double rate = open ? t.cabs_per_hour[h] / 3600 : 0;
+      if (rate > 0 && rate * (seg_end - at) >= remaining) {
+        cal_.schedule(at + remaining / rate, kCab, ti);
+        return;
+      }
+      remaining -= rate * (seg_end - at);
+      at = seg_end;
+    }
+  }
+
+  void on_cab(std::uint32_t ti) {
+    const TaxiLayout& t = L_.taxis[ti];
+    const std::uint32_t r = taxi_line_res_[ti];
+    const std::uint32_t matched = res_[r].offer(1, [&](const Request& q) {
+      Party& p = parties_[q.id];
+      left_waiting_line(r, p);
+      emit(RecordKind::served, t.place_cabs, 0, 1, 0.0);
+      go_to_taxi_bay(q.id);
+    });
+    if (!matched) {
+      if (static_cast<double>(cab_rank_[ti].size()) < t.rank_capacity) {
+        cab_rank_[ti].push_back(now_);
+        emit(RecordKind::enter, t.place_cabs, 0, 1);
+      } else {
+        emit(RecordKind::denied, t.place_cabs, 0, 1);  // rank full: the cab drives on
+      }
+    }
+    schedule_cab(ti);
+  }
+
+  // ---- parties ---------------------------------------------------------------------------
+  void on_arrival(std::uint32_t idx) {
+    if (idx + 1 < arrival_order_.size()) cal_.schedule(arrival_time_[idx + 1], kArrival, idx + 1);
+    const std::uint32_t pid = arrival_order_[idx];
+    Party& p = parties_[pid];
+    if (p.background) {
+      p.node = L_.lines[static_cast<std::size_t>(p.access_choice)].concourse_node;
+      begin(pid, Stage::fare_in);
+      return;
+    }
+    switch (p.access) {
+      case Mode::metro:
+      case Mode::bus:
+        p.stage = Stage::up_wait;
+        p.ride = p.access_choice;
+        wait_for_vehicle(pid, up_res_[static_cast<std::size_t>(p.access_choice)], p.size);
+        break;
+      case Mode::car:
+      case Mode::coach: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
+        p.node = lot.node;
+        emit(RecordKind::vehicle_in, lot.place, p.size, 1);
+        p.stage = Stage::lot_space;
+        if (acquire(pid, lot_res_[static_cast<std::size_t>(p.access_choice)], 1)) lot_space_granted(pid);
+        break;
+      }
+      case Mode::dropoff: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
+        p.node = lot.node;
+        emit(RecordKind::vehicle_in, lot.place, p.size, 1);
+        begin(pid, Stage::drop_bay);
+        break;
+      }
+      case Mode::walk:
+        p.node = L_.walk_origins[static_cast<std::size_t>(p.access_choice)];
+        walk_to_security(pid);
+        break;
+      default: EXPOFLOW_CHECK(false, "not an access mode");
+    }
+  }
+
+  void on_party(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    switch (p.stage) {
+      case Stage::walk: walk_step(pid); break;
+      case Stage::security:
+      case Stage::fare_out:
+      case Stage::fare_in:
+      case Stage::taxi_bay:
+      case Stage::drop_bay:
+      case Stage::pickup_bay:
+        if (p.phase == 0) start_service(pid);
+        else end_service(pid);
+        break;
+      case Stage::lot_space: lot_space_granted(pid); break;
+      case Stage::platform: platform_granted(pid); break;
+      case Stage::hall: leave_hall(pid); break;
+      case Stage::ride: alight(pid); break;
+      case Stage::pickup_wait: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
+        emit(RecordKind::vehicle_in, lot.place, 0, 1);
+        begin(pid, Stage::pickup_bay);
+        break;
+      }
+      case Stage::ride_out: leave_lot(pid); break;
+      default: EXPOFLOW_CHECK(false, "party resumed in a stage without events");
+    }
+  }
+
+  // Start a stage at the party's current node.
+  void begin(std::uint32_t pid, Stage st) {
+    Party& p = parties_[pid];
+    p.stage = st;
+    switch (st) {
+      case Stage::security: {
+        if (acquire(pid, gate_res_[p.gate], 1)) start_service(pid);
+        break;
+      }
+      case Stage::fare_in:
+        if (acquire(pid, fare_in_res_[line_of(p)], 1)) start_service(pid);
+        break;
+      case Stage::fare_out:
+        if (acquire(pid, fare_out_res_[line_of(p)], 1)) start_service(pid);
+        break;
+      case Stage::drop_bay:
+      case Stage::pickup_bay: {
+        const auto lot = static_cast<std::size_t>(st == Stage::drop_bay ? p.access_choice : p.egress_choice);
+        if (acquire(pid, lot_res_[lot], 1)) start_service(pid);
+        break;
+      }
+      case Stage::hall: enter_hall(pid); break;
+      case Stage::platform:
+        if (acquire(pid, platform_res_[line_of(p)], p.size)) platform_granted(pid);
+        break;
+      case Stage::board: wait_for_vehicle(pid, stop_res_[static_cast<std::size_t>(p.egress_choice)], p.size); break;
+      case Stage::taxi: join_taxi_stand(pid); break;
+      case Stage::pickup_wait: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
+        cal_.schedule(now_ + dist::exponential(lot.pickup_delay_mean_s, u(service_, p, kDrawPickup)), kParty, pid);
+        break;
+      }
+      case Stage::lot_leave: leave_lot(pid); break;
+      case Stage::done: finish(p); break;
+      default: EXPOFLOW_CHECK(false, "stage cannot be begun");
+    }
+  }
+
+  std::size_t line_of(const Party& p) const {
+    if (p.background) return static_cast<std::size_t>(p.access_choice);
+    const bool leaving = p.stage == Stage::fare_in || p.stage == Stage::platform;
+    const auto dir = static_cast<std::size_t>(leaving ? p.egress_choice : p.access_choice);
+    return L_.directions[dir].line;
+  }
+
+  void start_service(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    p.phase = 1;
+    double hold = 0;
+    switch (p.stage) {
+      case Stage::security: {
+        const double mean = L_.gates[p.gate].service_mean_s;
+        for (std::uint32_t i = 0; i < p.size; ++i) hold += dist::exponential(mean, u(service_, p, kDrawService + i));
+        break;
+      }
+      case Stage::fare_in:
+      case Stage::fare_out: hold = p.size * L_.lines[line_of(p)].fare_gate_service_s; break;
+      case Stage::taxi_bay:
+        hold = dist::exponential(L_.taxis[static_cast<std::size_t>(p.egress_choice)].loading_mean_s, u(service_, p, kDrawBay));
+        emit(RecordKind::enter, L_.taxis[static_cast<std::size_t>(p.egress_choice)].place_bays, 0, 1);
+        break;
+      case Stage::drop_bay:
+      case Stage::pickup_bay: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.stage == Stage::drop_bay ? p.access_choice : p.egress_choice)];
+        hold = dist::exponential(lot.stop_mean_s, u(service_, p, kDrawBay));
+        emit(RecordKind::enter, lot.place, 0, 1);
+        break;
+      }
+      default: EXPOFLOW_CHECK(false, "stage has no service");
+    }
+    cal_.schedule(now_ + hold, kParty, pid);
+  }
+
+  void end_service(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const std::uint32_t r = p.res;
+    release(r, 1);
+    switch (p.stage) {
+      case Stage::security: {
+        const GateLayout& g = L_.gates[p.gate];
+        emit(RecordKind::pass, g.place, p.size);
+        walk(pid, L_.hall_node, Stage::hall);
+        break;
+      }
+      case Stage::fare_out: {
+        emit(RecordKind::pass, res_place_[r], p.size);
+        if (p.background) finish(p);
+        else walk_to_security(pid);
+        break;
+      }
+      case Stage::fare_in:
+        emit(RecordKind::pass, res_place_[r], p.size);
+        walk(pid, L_.lines[line_of(p)].site_node, Stage::platform);
+        break;
+      case Stage::taxi_bay: {
+        const TaxiLayout& t = L_.taxis[static_cast<std::size_t>(p.egress_choice)];
+        emit(RecordKind::leave, t.place_bays, 0, 1);
+        emit(RecordKind::vehicle_out, t.place_parties, p.size, 1);
+        finish(p);
+        break;
+      }
+      case Stage::drop_bay: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
+        emit(RecordKind::leave, lot.place, 0, 1);
+        emit(RecordKind::vehicle_out, lot.place, 0, 1);
+        walk_to_security(pid);
+        break;
+      }
+      case Stage::pickup_bay: {
+        const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
+        emit(RecordKind::leave, lot.place, 0, 1);
+        emit(RecordKind::vehicle_out, lot.place, p.size, 1);
+        finish(p);
+        break;
+      }
+      default: EXPOFLOW_CHECK(false, "stage has no service");
+    }
+  }
+
+  void lot_space_granted(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
+    emit(RecordKind::enter, lot.place, 0, 1);
+    if (lot.shuttle >= 0) {
+      const auto dir = L_.lines[static_cast<std::size_t>(lot.shuttle)].access_dir;
+      p.stage = Stage::up_wait;
+      p.ride = dir;
+      wait_for_vehicle(pid, up_res_[static_cast<std::size_t>(dir)], p.size);
+    } else {
+      walk_to_security(pid);
+    }
+  }
+
+  void leave_lot(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const auto li = static_cast<std::size_t>(p.access_choice);
+    const LotLayout& lot = L_.lots[li];
+    emit(RecordKind::leave, lot.place, 0, 1);
+    emit(RecordKind::vehicle_out, lot.place, p.size, 1);
+    release(lot_res_[li], 1);
+    finish(p);
+  }
+
+  void alight(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const auto dir = static_cast<std::size_t>(p.ride);
+    const LineLayout& l = L_.lines[L_.directions[dir].line];
+    emit(RecordKind::alight, l.place_line, p.size);
+    p.node = l.site_node;
+    if (l.metro) arrive_on_platform(pid);
+    else walk_to_security(pid);
+  }
+
+  void arrive_on_platform(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const LineLayout& l = L_.lines[line_of(p)];
+    emit(RecordKind::enter, l.place_platform, p.size);
+    p.on_platform = true;
+    walk(pid, l.concourse_node, Stage::fare_out);
+  }
+
+  void platform_granted(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    emit(RecordKind::enter, L_.lines[line_of(p)].place_platform, p.size);
+    begin(pid, Stage::board);
+  }
+
+  void enter_hall(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    emit(RecordKind::enter, L_.place_hall, p.size);
+    const ClassDef& c = s_.classes[p.cls];
+    const Time day_start = std::floor(now_ / kSecondsPerDay) * kSecondsPerDay;
+    const Time close = day_start + s_.halls.close_s;
+    const Time leave = std::min(now_ + dist::lognormal_mean_sd(c.dwell_mean_s, c.dwell_sd_s, u(demand_, p, kDrawDwell)), close);
+    cal_.schedule(std::max(leave, now_), kParty, pid);
+  }
+
+  void leave_hall(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    emit(RecordKind::leave, L_.place_hall, p.size);
+    const auto ec = static_cast<std::size_t>(p.egress_choice);
+    switch (p.egress) {
+      case Mode::metro: walk(pid, L_.lines[L_.directions[ec].line].concourse_node, Stage::fare_in); break;
+      case Mode::bus: walk(pid, L_.lines[L_.directions[ec].line].site_node, Stage::board); break;
+      case Mode::car:
+      case Mode::coach: {
+        const LotLayout& lot = L_.lots[ec];
+        if (lot.shuttle >= 0) {
+          const LineLayout& sl = L_.lines[static_cast<std::size_t>(lot.shuttle)];
+          p.egress_choice = sl.egress_dir;  // the lot stays in access_choice
+          walk(pid, sl.site_node, Stage::board);
+        } else {
+          walk(pid, lot.node, Stage::lot_leave);
+        }
+        break;
+      }
+      case Mode::walk: walk(pid, L_.walk_origins[ec], Stage::done); break;
+      case Mode::taxi: walk(pid, L_.taxis[ec].node, Stage::taxi); break;
+      case Mode::pickup: walk(pid, L_.lots[ec].node, Stage::pickup_wait); break;
+      default: EXPOFLOW_CHECK(false, "not an egress mode");
+    }
+  }
+
+  void join_taxi_stand(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const auto ti = static_cast<std::size_t>(p.egress_choice);
+    if (!cab_rank_[ti].empty()) {
+      const Time since = cab_rank_[ti].pop_front();
+      emit(RecordKind::leave, L_.taxis[ti].place_cabs, 0, 1);
+      emit(RecordKind::served, L_.taxis[ti].place_cabs, 0, 1, now_ - since);
+      emit(RecordKind::served, L_.taxis[ti].place_parties, p.size, 0, 0.0);
+      go_to_taxi_bay(pid);
+    } else {
+      wait_for_vehicle(pid, taxi_line_res_[ti], 1);
+    }
+  }
+
+  void go_to_taxi_bay(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    p.stage = Stage::taxi_bay;
+    if (acquire(pid, taxi_bay_res_[static_cast<std::size_t>(p.egress_choice)], 1)) start_service(pid);
+  }
+
+  // ---- walking ---------------------------------------------------------------------------
+  // The entrance a party heads for: the least walking time plus expected queueing time among
+  // open entrances (visitors see the queues and are directed by staff).
+  std::size_t choose_gate(NodeId from) const {
+    std::size_t best = 0;
+    double best_cost = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < L_.gates.size(); ++g) {
+      const double dist_m = g_.distance_m(from, L_.gates[g].node);
+      if (dist_m == network::kUnreachable) continue;
+      const auto lanes = res_[gate_res_[g]].capacity();
+      const double queue = lanes > 0 ? static_cast<double>(queued_persons_[gate_res_[g]]) * L_.gates[g].service_mean_s / static_cast<double>(lanes)
+                                     : 1e7;  // closed: only if every entrance is closed
+      const double cost = dist_m / s_.walk_speed_mean + queue;
+      if (cost < best_cost) {
+        best_cost = cost;
+        best = g;
+      }
+    }
+    return best;
+  }
+
+  void walk_to_security(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const std::size_t g = choose_gate(p.node);
+    p.gate = static_cast<std::uint16_t>(g);
+    walk(pid, L_.gates[g].node, Stage::security);
+  }
+
+  void walk(std::uint32_t pid, NodeId dest, Stage after) {
+    Party& p = parties_[pid];
+    p.dest = dest;
+    p.after = after;
+    p.stage = Stage::walk;
+    p.edge_i = 0;
+    p.path = g_.path(p.node, dest);
+    EXPOFLOW_CHECK(p.path != nullptr, "walk to an unreachable node");
+    next_edge(pid);
+  }
+
+  void next_edge(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    if (p.path == nullptr || p.edge_i >= p.path->size()) {
+      if (p.on_platform) leave_platform(p);
+      p.node = p.dest;
+      begin(pid, p.after);
+      return;
+    }
+    if (acquire(pid, walk_storage((*p.path)[p.edge_i]), p.size)) start_walk_body(pid);
+  }
+
+  void leave_platform(Party& p) {
+    emit(RecordKind::leave, L_.lines[line_of(p)].place_platform, p.size);
+    p.on_platform = false;
+  }
+
+  // Weidmann's fundamental diagram: speed falls with density k (persons/m²) to zero at jam.
+  double speed_factor(double k) const {
+    if (k <= 0) return 1.0;
+    const double f = 1.0 - std::exp(-1.913 * (1.0 / k - 1.0 / s_.jam_density));
+    return std::max(f, 0.05);
+  }
+
+  void start_walk_body(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    if (p.on_platform) leave_platform(p);
+    const EdgeId e = (*p.path)[p.edge_i];
+    const WalkwayLayout& w = L_.walkways[e];
+    emit(RecordKind::enter, w.place, p.size);
+    const double k = static_cast<double>(res_[walk_storage(e)].in_use()) / w.area_m2;
+    const double v = p.speed * w.speed_scale * speed_factor(k);
+    p.phase = 1;
+    cal_.schedule(now_ + w.length_m / v, kParty, pid);
+  }
+
+  void walk_step(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const EdgeId e = (*p.path)[p.edge_i];
+    switch (p.phase) {
+      case 0: start_walk_body(pid); break;  // storage granted after a wait (spill-back queue)
+      case 1:                               // reached the end: the outlet limits the flow
+        if (acquire(pid, walk_outlet(e), 1)) start_outlet(pid);
+        else p.phase = 2;
+        break;
+      case 2: start_outlet(pid); break;
+      case 3: {
+        const WalkwayLayout& w = L_.walkways[e];
+        release(walk_outlet(e), 1);
+        emit(RecordKind::leave, w.place, p.size);
+        emit(RecordKind::pass, w.place, p.size);
+        release(walk_storage(e), p.size);
+        p.node = g_.edge(e).to;
+        ++p.edge_i;
+        next_edge(pid);
+        break;
+      }
+      default: EXPOFLOW_CHECK(false, "bad walk phase");
+    }
+  }
+
+  void start_outlet(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    const WalkwayLayout& w = L_.walkways[(*p.path)[p.edge_i]];
+    p.phase = 3;
+    cal_.schedule(now_ + p.size / w.outlet_rate, kParty, pid);
+  }
+
+  void finish(Party& p) {
+    p.stage = Stage::done;
+    persons_done_ += p.size;
+  }
+
+  // ---- results ---------------------------------------------------------------------------
+  Probe make_probe(const ObservedDef& o) const {
+    Probe pr;
+    static constexpr std::pair<const char*, RecordKind> kinds[] = {
+        {"pass", RecordKind::pass}, {"board", RecordKind::board}, {"alight", RecordKind::alight},
+        {"denied", RecordKind::denied}, {"vehicle_in", RecordKind::vehicle_in}, {"vehicle_out", RecordKind::vehicle_out}};
+    for (auto& [n, k] : kinds)
+      if (o.probe.record == n) pr.kind = k;
+    pr.vehicles = o.probe.measure == "vehicles";
+    pr.from = o.from_s;
+    pr.to = o.to_s;
+    const auto& places = sim_.places();
+    pr.at_place.assign(places.size(), 0);
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      const Place& pl = places[i];
+      bool ok = pl.kind == o.probe.place_kind;
+      if (o.probe.booked_only) ok = ok && pl.booked;
+      if (!o.probe.places.empty())
+        ok = ok && std::find(o.probe.places.begin(), o.probe.places.end(), pl.id) != o.probe.places.end();
+      pr.at_place[i] = ok;
+    }
+    return pr;
+  }
+
+  ReplicationResult result() {
+    ReplicationResult out;
+    for (auto& p : rec_->probes()) out.observed.push_back(p.total);
+    const auto& st = rec_->places();
+    const auto& places = sim_.places();
+    auto kpi = [&](std::string name, double v) { out.kpis.emplace_back(std::move(name), v); };
+    const int pass = counted_index(RecordKind::pass), board = counted_index(RecordKind::board),
+              denied = counted_index(RecordKind::denied), vout = counted_index(RecordKind::vehicle_out);
+    for (auto& g : L_.gates) {
+      const PlaceStats& ps = st[g.place];
+      kpi(places[g.place].id + ".entries", ps.total_persons[pass]);
+      kpi(places[g.place].id + ".peak_queue", ps.queue.peak());
+      kpi(places[g.place].id + ".wait_mean_s", ps.wait.mean());
+      kpi(places[g.place].id + ".wait_p95_s", ps.wait_hist.quantile(0.95));
+    }
+    for (auto& l : L_.lines) {
+      const std::string& id = places[l.place_line].id;
+      kpi(id + ".boardings", st[l.place_line].total_persons[board]);
+      kpi(id + ".denied_boardings", st[l.place_line].total_persons[denied]);
+      if (l.metro) {
+        kpi(id + ".platform_peak", st[l.place_platform].occupancy.peak());
+        kpi(id + ".platform_wait_p95_s", st[l.place_platform].wait_hist.quantile(0.95));
+        kpi(id + ".fare_gates_in_wait_p95_s", st[l.place_fare_in].wait_hist.quantile(0.95));
+      }
+      kpi(id + ".max_load_ratio", st[l.place_line].max_load / l.capacity);
+    }
+    for (auto& t : L_.taxis) {
+      const std::string& id = places[t.place_parties].id;
+      kpi(id + ".departures", st[t.place_parties].total_vehicles[vout]);
+      kpi(id + ".party_wait_mean_s", st[t.place_parties].wait.mean());
+      kpi(id + ".party_wait_p95_s", st[t.place_parties].wait_hist.quantile(0.95));
+      kpi(id + ".peak_parties_waiting", st[t.place_parties].queue.peak());
+      kpi(id + ".cab_wait_mean_s", st[t.place_cabs].wait.mean());
+      kpi(id + ".peak_cabs_waiting", st[t.place_cabs].occupancy.peak());
+    }
+    for (auto& l : L_.lots) {
+      const std::string& id = places[l.place].id;
+      kpi(id + ".peak_occupancy", st[l.place].occupancy.peak());
+      kpi(id + ".peak_queue", st[l.place].queue.peak());
+    }
+    kpi("halls.peak_occupancy", st[L_.place_hall].occupancy.peak());
+    double worst = 0;
+    for (auto& w : L_.walkways) worst = std::max(worst, st[w.place].occupancy.peak() / w.area_m2);
+    kpi("walkways.max_peak_density", worst);
+
+    out.events = cal_.num_processed();
+    out.peak_pending = cal_.peak_size();
+    out.num_parties = parties_.size();
+    out.persons_generated = persons_generated_;
+    double inside = 0;
+    for (auto& p : parties_)
+      if (p.stage != Stage::done) inside += p.size;
+    out.persons_left_inside = inside;
+    out.recorder = std::move(rec_);
+    return out;
+  }
+
+  const Simulation& sim_;
+  const Scenario& s_;
+  const Simulation::Layout& L_;
+  const network::SiteGraph& g_;
+  std::unique_ptr<Recorder> rec_;
+  RecordObserver* extra_;
+  RandomStream demand_, service_, choice_, supply_, background_;
+  Calendar cal_;
+  Time now_ = 0;
+
+  std::vector<Party> parties_;
+  std::vector<std::array<double, kNumModes>> party_access_;
+  std::vector<Time> arrival_time_;
+  std::vector<std::uint32_t> arrival_order_;
+  std::vector<Resource> res_;
+  std::vector<std::uint32_t> res_place_;
+  std::vector<std::uint64_t> queued_persons_;
+  std::vector<std::uint32_t> gate_res_, fare_in_res_, fare_out_res_, platform_res_, up_res_, stop_res_,
+      taxi_line_res_, taxi_bay_res_, lot_res_;
+  std::vector<std::size_t> trip_up_, trip_arrive_;
+  std::vector<Fifo<Time>> cab_rank_;
+  std::vector<std::uint64_t> cab_count_;
+  double persons_generated_ = 0, persons_done_ = 0;
+};
+
+}  // namespace
+
+ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
+                                  RecordObserver* extra_observer) const {
+  Run r(*this, seed, replication, extra_observer);
+  ReplicationResult out = r.run();
+  out.seed = seed;
+  out.replication = replication;
+  return out;
+}
+
+}  // namespace expoflow::model

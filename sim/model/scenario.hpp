@@ -1,0 +1,166 @@
+#pragma once
+// The validated, immutable description of one scenario: site, transport, demand, observed totals.
+// Built once from a scenario file by build_scenario(); the simulation only reads it. Run settings
+// (seed, replications, output folder) are not part of it (they come from the command line).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/time.hpp"
+#include "scenario/document.hpp"
+
+namespace expoflow::model {
+
+// Travel modes. Access modes bring a party to the site, egress modes take it away.
+enum class Mode : std::uint8_t { metro, bus, car, coach, dropoff, walk, taxi, pickup };
+inline constexpr std::size_t kNumModes = 8;
+const char* mode_name(Mode m);
+
+struct NodeDef {
+  std::string id, kind;
+};
+
+struct WalkwayDef {
+  std::string id, from, to;
+  double length_m = 0, width_m = 0;
+  bool both_ways = true;
+  double speed_scale = 1.0;  // < 1 in rain
+};
+
+// A value that changes at clock times of every day: [(seconds since midnight, value)], sorted.
+struct DailySchedule {
+  std::vector<std::pair<double, double>> steps;
+  double at(double clock_s) const;  // value of the last step at or before clock_s; 0 before the first
+};
+
+struct GateDef {
+  std::string id, node;
+  DailySchedule lanes;
+  double lanes_scale = 1.0;
+  double service_mean_s = 0;  // per person, exponential
+};
+
+struct HallsDef {
+  std::string node;
+  double open_s = 0, close_s = 0;  // clock times
+  double area_m2 = 0;
+};
+
+struct DirectionDef {
+  std::string id;          // e.g. "westbound"
+  std::string from_zone;   // where site-bound riders board ("" = nobody boards for the site)
+  std::string to_zone;     // where site-leaving riders go ("" = the train takes nobody away)
+  double travel_s = 0;     // from the upstream boarding point to the site stop
+  DailySchedule headway_s; // by clock time; 0 = no service
+  std::vector<double> background_load;  // 24 hourly fractions of capacity on board at the site stop
+  double background_alight = 0;         // share of that load leaving the train at the site stop
+};
+
+struct TransitLineDef {
+  std::string id;
+  bool metro = false;
+  double vehicle_capacity = 0;
+  double fleet = 0, round_trip_s = 0;  // buses: the headway is at least round_trip / fleet
+  double first_s = 0, last_s = 86400;  // service hours (clock)
+  std::string site_node;               // bus: the stop; metro: the platform
+  // Metro station elements.
+  std::string concourse_node;
+  double fare_gates_in = 0, fare_gates_out = 0, fare_gate_service_s = 0;
+  double platform_area_m2 = 0, platform_density = 0;  // storage = area * density
+  std::vector<double> background_entries;             // 24 hourly rates, persons/h
+  std::vector<double> background_split;               // over directions
+  std::vector<DirectionDef> directions;
+  bool counts_as_shuttle = false;  // boardings count as shuttle passengers
+};
+
+struct TaxiStandDef {
+  std::string id, node;
+  double bays = 0, loading_mean_s = 0, rank_capacity = 0;
+  double open_s = 0, close_s = 86400;
+  std::vector<double> cabs_per_hour;  // 24 hourly supply rates while open
+  double cab_supply_scale = 1.0;
+};
+
+struct LotDef {  // car parks, coach parks, drop-off lots
+  std::string id, node, kind;  // kind: car_park | coach_park | dropoff
+  double spaces = 0;            // car/coach park spaces, or drop-off bays
+  double stop_mean_s = 0;       // drop-off: unloading/loading time per vehicle
+  double pickup_delay_mean_s = 0;  // drop-off used for pick-up: wait for the car to come
+  bool booked = false;          // pre-booked car park (counted in parking_booked_vehicles)
+  std::string shuttle;          // bus line between this lot and the site ("" = walk)
+  double weight = 1;            // share of this mode's users that use this lot
+};
+
+struct WalkOriginDef {
+  std::string id, node;
+  double weight = 1;
+};
+
+struct PartySizeDef {
+  std::vector<double> sizes, weights;
+};
+
+struct ClassDef {
+  std::string id;
+  std::vector<double> volume;           // persons per day, one per scenario day
+  double profile_start_s = 0;           // clock time of the first profile bin
+  double profile_bin_s = 3600;
+  std::vector<double> profile;          // arrival weights per bin
+  double dwell_mean_s = 0, dwell_sd_s = 0;
+  std::array<double, kNumModes> access{};                   // shares over access modes
+  std::array<std::array<double, kNumModes>, kNumModes> egress{};  // [access][egress]
+};
+
+struct ProbeDef {
+  std::string record;        // pass | board | alight | vehicle_in | vehicle_out | denied
+  std::string place_kind;    // e.g. gate, fare_gate, shuttle, taxi_stand, car_park, dropoff
+  std::string measure;       // persons | vehicles
+  std::vector<std::string> places;  // optional: only these place ids
+  bool booked_only = false;
+};
+
+struct ObservedDef {
+  std::string id;
+  double value = 0, uncertainty = 0;
+  double from_s = 0, to_s = 0;
+  ProbeDef probe;
+  std::string source;
+};
+
+struct Scenario {
+  std::string name, title, file;
+  int days = 1;
+  double horizon_s = 0;  // simulated time
+  double bin_s = 900;
+  double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
+  double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
+  double demand_scale = 1.0;
+  std::vector<NodeDef> nodes;
+  std::vector<WalkwayDef> walkways;
+  std::vector<GateDef> gates;
+  HallsDef halls;
+  std::vector<TransitLineDef> lines;
+  // Metro access/egress split over "line.direction" (indices into lines/directions).
+  std::vector<std::pair<std::pair<int, int>, double>> metro_access, metro_egress;
+  std::vector<std::pair<std::pair<int, int>, double>> bus_access, bus_egress;
+  std::vector<TaxiStandDef> taxi_stands;
+  std::vector<LotDef> lots;
+  std::vector<WalkOriginDef> walk_origins;
+  std::array<PartySizeDef, kNumModes> party_size;
+  std::vector<ClassDef> classes;
+  std::vector<ObservedDef> observed;
+};
+
+// Read and validate a merged scenario tree. Every problem found is added to `problems` (with file,
+// line, column and parameter path); the result is only meaningful when no problem was added.
+Scenario build_scenario(const scenario::Node& root, const std::string& file,
+                        scenario::Problems& problems);
+
+// Load a file (with extends and `path=value` overrides) and build it. Nothing on any problem.
+std::optional<Scenario> load_scenario(const std::string& file,
+                                      const std::vector<std::string>& overrides,
+                                      scenario::Problems& problems);
+
+}  // namespace expoflow::model

@@ -1,0 +1,170 @@
+#include "model/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "model/layout.hpp"
+
+namespace expoflow::model {
+
+namespace {
+
+std::uint32_t add_place(std::vector<Place>& places, std::string id, std::string kind,
+                        double capacity = 0, double area = 0, bool vehicles = false,
+                        bool booked = false) {
+  places.push_back(Place{std::move(id), std::move(kind), capacity, area, vehicles, booked});
+  return static_cast<std::uint32_t>(places.size() - 1);
+}
+
+// Arrival times at the site stop of every trip of a direction over all days. Buses cannot run
+// more often than their fleet allows: the headway is at least round trip / fleet.
+std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int days) {
+  std::vector<Time> out;
+  const double min_headway = l.metro ? 0.0 : l.round_trip_s / l.fleet;
+  for (int day = 0; day < days; ++day) {
+    const Time base = day * kSecondsPerDay;
+    double t = l.first_s;
+    while (t <= l.last_s) {
+      const double h = d.headway_s.at(t);
+      if (h <= 0) {
+        // No service in this period: jump to the next step of the schedule.
+        double next = l.last_s + 1;
+        for (auto& [at, v] : d.headway_s.steps)
+          if (at > t) {
+            next = at;
+            break;
+          }
+        t = next;
+        continue;
+      }
+      out.push_back(base + t);
+      t += std::max(h, min_headway);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+char fruin_queue_los(double area_m2, double persons) {
+  if (persons <= 0) return 'A';
+  const double space = area_m2 / persons;
+  if (space > 1.2) return 'A';
+  if (space > 0.9) return 'B';
+  if (space > 0.6) return 'C';
+  if (space > 0.3) return 'D';
+  if (space > 0.2) return 'E';
+  return 'F';
+}
+
+Simulation::~Simulation() = default;
+
+std::size_t Simulation::num_bins() const { return layout_->num_bins; }
+
+Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layout>()) {
+  Layout& L = *layout_;
+  L.num_bins = static_cast<std::size_t>(std::ceil(s.horizon_s / s.bin_s));
+  for (auto& n : s.nodes) graph_.add_node(n.id, n.kind);
+  auto node = [&](const std::string& id) { return *graph_.find(id); };
+
+  for (std::size_t i = 0; i < s.walkways.size(); ++i) {
+    const auto& w = s.walkways[i];
+    auto add = [&](const std::string& a, const std::string& b, const std::string& suffix) {
+      graph_.add_edge(node(a), node(b), w.length_m, w.width_m, static_cast<std::uint32_t>(i));
+      const double area = w.length_m * w.width_m;
+      const double storage = std::max(1.0, std::floor(area * s.storage_density));
+      L.walkways.push_back(WalkwayLayout{w.length_m, w.width_m, area, storage,
+                                         w.width_m * s.max_specific_flow, w.speed_scale,
+                                         add_place(places_, fmt::format("walkway[{}]{}", w.id, suffix),
+                                                   "walkway", storage, area)});
+    };
+    add(w.from, w.to, w.both_ways ? ".forward" : "");
+    if (w.both_ways) add(w.to, w.from, ".backward");
+  }
+  graph_.finalize();
+
+  for (auto& g : s.gates) {
+    GateLayout gl{node(g.node), add_place(places_, fmt::format("gate[{}]", g.id), "gate"), g.service_mean_s, {}};
+    for (auto& [t, v] : g.lanes.steps)
+      gl.lanes.emplace_back(t, static_cast<std::int64_t>(std::llround(v * g.lanes_scale)));
+    L.gates.push_back(std::move(gl));
+  }
+  L.hall_node = node(s.halls.node);
+  L.place_hall = add_place(places_, "halls", "hall", 0, s.halls.area_m2);
+
+  for (std::size_t li = 0; li < s.lines.size(); ++li) {
+    const auto& l = s.lines[li];
+    LineLayout ll{};
+    ll.metro = l.metro;
+    ll.shuttle = l.counts_as_shuttle;
+    ll.capacity = l.vehicle_capacity;
+    ll.site_node = node(l.site_node);
+    ll.place_line = add_place(places_, fmt::format("line[{}]", l.id),
+                              l.metro ? "metro" : (l.counts_as_shuttle ? "shuttle" : "bus"), l.vehicle_capacity);
+    if (l.metro) {
+      ll.concourse_node = node(l.concourse_node);
+      ll.fare_gates_in = l.fare_gates_in;
+      ll.fare_gates_out = l.fare_gates_out;
+      ll.fare_gate_service_s = l.fare_gate_service_s;
+      ll.platform_capacity = std::floor(l.platform_area_m2 * l.platform_density);
+      ll.place_fare_in = add_place(places_, fmt::format("line[{}].fare_gates_in", l.id), "fare_gate");
+      ll.place_fare_out = add_place(places_, fmt::format("line[{}].fare_gates_out", l.id), "fare_gate");
+      ll.place_platform = add_place(places_, fmt::format("line[{}].platform", l.id), "platform",
+                                    ll.platform_capacity, l.platform_area_m2);
+      ll.background_entries = l.background_entries;
+      ll.background_split = l.background_split;
+    }
+    for (std::size_t di = 0; di < l.directions.size(); ++di) {
+      const auto& d = l.directions[di];
+      DirectionLayout dl{static_cast<std::uint32_t>(li), !d.from_zone.empty(), !d.to_zone.empty(),
+                         d.travel_s, timetable(l, d, s.days), d.background_load, d.background_alight,
+                         add_place(places_, fmt::format("line[{}].direction[{}].upstream", l.id, d.id), "upstream"),
+                         add_place(places_, fmt::format("line[{}].direction[{}].stop", l.id, d.id), "stop")};
+      const auto idx = static_cast<std::int32_t>(L.directions.size());
+      if (dl.access && ll.access_dir < 0) ll.access_dir = idx;
+      if (dl.egress && ll.egress_dir < 0) ll.egress_dir = idx;
+      ll.directions.push_back(static_cast<std::uint32_t>(idx));
+      L.directions.push_back(std::move(dl));
+    }
+    L.lines.push_back(std::move(ll));
+  }
+  auto split = [&](const std::vector<std::pair<std::pair<int, int>, double>>& sp) {
+    std::vector<double> w(L.directions.size(), 0.0);
+    for (auto& [ld, x] : sp)
+      w[L.lines[static_cast<std::size_t>(ld.first)].directions[static_cast<std::size_t>(ld.second)]] += x;
+    return w;
+  };
+  L.metro_access_w = split(s.metro_access);
+  L.metro_egress_w = split(s.metro_egress);
+  L.bus_access_w = split(s.bus_access);
+  L.bus_egress_w = split(s.bus_egress);
+
+  for (auto& t : s.taxi_stands) {
+    TaxiLayout tl{node(t.node),
+                  add_place(places_, fmt::format("taxi_stand[{}]", t.id), "taxi_stand"),
+                  add_place(places_, fmt::format("taxi_stand[{}].cab_rank", t.id), "cab_rank", t.rank_capacity, 0, true),
+                  add_place(places_, fmt::format("taxi_stand[{}].bays", t.id), "taxi_bays", t.bays, 0, true),
+                  t.bays, t.loading_mean_s, t.rank_capacity, t.open_s, t.close_s, t.cabs_per_hour};
+    for (double& r : tl.cabs_per_hour) r *= t.cab_supply_scale;
+    L.taxis.push_back(std::move(tl));
+  }
+  for (auto& l : s.lots) {
+    LotLayout ll{node(l.node),
+                 add_place(places_, fmt::format("lot[{}]", l.id), l.kind, l.spaces, 0, true, l.booked),
+                 l.kind == "dropoff", l.kind == "coach_park", l.booked, l.spaces, l.stop_mean_s,
+                 l.pickup_delay_mean_s, -1};
+    for (std::size_t li = 0; li < s.lines.size(); ++li)
+      if (!l.shuttle.empty() && s.lines[li].id == l.shuttle) ll.shuttle = static_cast<std::int32_t>(li);
+    L.car_park_weights.push_back(l.kind == "car_park" ? l.weight : 0.0);
+    L.coach_park_weights.push_back(l.kind == "coach_park" ? l.weight : 0.0);
+    L.dropoff_weights.push_back(l.kind == "dropoff" ? l.weight : 0.0);
+    L.lots.push_back(ll);
+  }
+  for (auto& w : s.walk_origins) {
+    L.walk_origins.push_back(node(w.node));
+    L.walk_origin_weights.push_back(w.weight);
+  }
+}
+
+}  // namespace expoflow::model

@@ -1,0 +1,56 @@
+#pragma once
+// The expo model: builds the site graph and the components of a Scenario once, then runs
+// replications. A replication is a pure function of (scenario, seed, replication index).
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/recorder.hpp"
+#include "model/records.hpp"
+#include "model/scenario.hpp"
+#include "network/site_graph.hpp"
+
+namespace expoflow::model {
+
+struct ReplicationResult {
+  std::uint64_t seed = 0;
+  std::uint32_t replication = 0;
+  std::vector<double> observed;                            // one per scenario.observed
+  std::vector<std::pair<std::string, double>> kpis;        // named indicators, fixed order
+  std::unique_ptr<Recorder> recorder;                      // the full statistics
+  std::uint64_t events = 0;
+  std::size_t peak_pending = 0;
+  std::size_t num_parties = 0;
+  double persons_generated = 0;
+  double persons_left_inside = 0;  // persons still inside any component at the horizon
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const Scenario& s);
+  ~Simulation();
+
+  ReplicationResult run(std::uint64_t seed, std::uint32_t replication,
+                        RecordObserver* extra_observer = nullptr) const;
+
+  const Scenario& scenario() const { return s_; }
+  const std::vector<Place>& places() const { return places_; }
+  const network::SiteGraph& graph() const { return graph_; }
+  std::size_t num_bins() const;
+
+  // Internal layout shared with the run (sim/model/run.cpp); not for users of the model.
+  struct Layout;
+  const Layout& layout() const { return *layout_; }
+
+ private:
+  const Scenario& s_;
+  network::SiteGraph graph_;
+  std::vector<Place> places_;
+  std::unique_ptr<Layout> layout_;
+};
+
+// The Fruin level of service (A..F) of a queueing area from its space per person (m²/person).
+char fruin_queue_los(double area_m2, double persons);
+
+}  // namespace expoflow::model

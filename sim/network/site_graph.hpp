@@ -1,0 +1,59 @@
+#pragma once
+// The site and its transport links as a directed graph of places and walkways. Boost.Graph is
+// an implementation detail of this file's .cpp: the rest of the engine sees NodeId and EdgeId
+// (dense indices) only.
+#include <cstdint>
+#include <iosfwd>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace expoflow::network {
+
+using NodeId = std::uint32_t;
+using EdgeId = std::uint32_t;
+inline constexpr double kUnreachable = std::numeric_limits<double>::infinity();
+
+struct EdgeInfo {
+  NodeId from = 0, to = 0;
+  double length_m = 0, width_m = 0;
+  std::uint32_t walkway = 0;  // index of the scenario walkway it comes from
+};
+
+class SiteGraph {
+ public:
+  SiteGraph();
+  ~SiteGraph();
+  SiteGraph(SiteGraph&&) noexcept;
+  SiteGraph& operator=(SiteGraph&&) noexcept;
+
+  NodeId add_node(std::string id, std::string kind);
+  EdgeId add_edge(NodeId from, NodeId to, double length_m, double width_m, std::uint32_t walkway);
+  // Compute shortest walking paths between every pair of nodes (by length). Call once, after
+  // every node and edge was added.
+  void finalize();
+
+  std::optional<NodeId> find(std::string_view id) const;
+  std::size_t num_nodes() const;
+  std::size_t num_edges() const;
+  const EdgeInfo& edge(EdgeId e) const;
+  const std::string& node_id(NodeId n) const;
+  const std::string& node_kind(NodeId n) const;
+
+  // Shortest path from a to b as a list of edges (empty when a == b); null when unreachable.
+  const std::vector<EdgeId>* path(NodeId a, NodeId b) const;
+  double distance_m(NodeId a, NodeId b) const;  // kUnreachable when there is no path
+
+  // Graphviz drawing: node kinds as shapes, `edge_label(e)` as edge labels.
+  void write_dot(std::ostream& out, const std::vector<std::string>& node_labels,
+                 const std::vector<std::string>& edge_labels) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace expoflow::network

@@ -1,0 +1,37 @@
+#pragma once
+// Replications of one scenario and what they add up to: means and 95% intervals of the observed
+// totals and indicators, and time-binned tables averaged over replications.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernel/stats.hpp"
+#include "model/simulation.hpp"
+
+namespace expoflow::output {
+
+struct RunSettings {
+  std::uint64_t seed = 1;
+  std::uint32_t replications = 10;
+  unsigned threads = 0;  // 0 = all cores
+};
+
+struct Ensemble {
+  const model::Simulation* sim = nullptr;
+  RunSettings settings;
+  std::vector<model::ReplicationResult> reps;  // in replication order
+  std::vector<Tally> observed;                 // per scenario.observed
+  std::vector<std::pair<std::string, Tally>> kpis;
+  std::uint64_t events = 0;
+  std::size_t peak_pending = 0;
+};
+
+// Run replications 0..R-1 (on `threads` threads; results do not depend on the thread count:
+// each replication's random streams depend only on (seed, stream, replication), and results are
+// combined in replication order).
+Ensemble run_ensemble(const model::Simulation& sim, const RunSettings& settings);
+
+// "d1 09:15" for seconds since the scenario's start.
+std::string clock_label(double t);
+
+}  // namespace expoflow::output

@@ -1,0 +1,237 @@
+#include "output/writers.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace expoflow::output {
+
+namespace fs = std::filesystem;
+using model::Place;
+using model::PlaceStats;
+
+void write_atomically(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(tmp);
+      throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp);
+    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
+  }
+}
+
+std::string hash_text(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+namespace {
+
+const Tally* find_kpi(const Ensemble& e, const std::string& name) {
+  for (auto& [n, t] : e.kpis)
+    if (n == name) return &t;
+  return nullptr;
+}
+
+double kpi_mean(const Ensemble& e, const std::string& name) {
+  const Tally* t = find_kpi(e, name);
+  return t ? t->mean() : 0.0;
+}
+
+// Mean over replications of f(replication's PlaceStats of place p).
+template <class F>
+double mean_over_reps(const Ensemble& e, std::size_t p, F&& f) {
+  double sum = 0;
+  for (auto& r : e.reps) sum += f(r.recorder->places()[p]);
+  return e.reps.empty() ? 0.0 : sum / static_cast<double>(e.reps.size());
+}
+
+double bin_start(std::size_t b, double bin_s) { return static_cast<double>(b) * bin_s; }
+
+std::string fmt_num(double x) {
+  // Thousands separators for readability in the terminal table.
+  const auto v = static_cast<long long>(std::llround(x));
+  std::string s = std::to_string(v < 0 ? -v : v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+}  // namespace
+
+std::string summary_json(const Ensemble& e, const std::string& version, const std::string& scenario_hash) {
+  const auto& s = e.sim->scenario();
+  nlohmann::ordered_json j;
+  j["scenario"] = s.name;
+  j["title"] = s.title;
+  j["scenario_hash"] = scenario_hash;
+  j["seed"] = e.settings.seed;
+  j["replications"] = e.settings.replications;
+  j["version"] = version;
+  j["observations"] = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < s.observed.size(); ++i) {
+    const auto& o = s.observed[i];
+    const Interval ci = confidence_interval95(e.observed[i]);
+    nlohmann::ordered_json x;
+    x["name"] = o.id;
+    x["observed"] = o.value;
+    x["simulated"] = ci.mean;
+    x["simulated_ci95"] = {ci.lo, ci.hi};
+    x["rel_error"] = (ci.mean - o.value) / o.value;
+    x["window"] = {clock_label(o.from_s), clock_label(o.to_s)};
+    x["source"] = o.source;
+    j["observations"].push_back(x);
+  }
+  nlohmann::ordered_json k = nlohmann::ordered_json::object();
+  for (auto& [name, t] : e.kpis) {
+    const Interval ci = confidence_interval95(t);
+    k[name] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
+  }
+  j["kpis"] = k;
+  // Level of service of each metro platform at its mean peak occupancy (Fruin, queueing areas).
+  nlohmann::ordered_json los = nlohmann::ordered_json::object();
+  for (const Place& p : e.sim->places())
+    if (p.kind == "platform") {
+      const std::string line = p.id.substr(0, p.id.find(".platform"));
+      const double peak = kpi_mean(e, line + ".platform_peak");
+      los[p.id] = {{"peak_persons", peak}, {"area_m2", p.area_m2},
+                   {"m2_per_person", peak > 0 ? nlohmann::ordered_json(p.area_m2 / peak) : nlohmann::ordered_json()},
+                   {"level_of_service", std::string(1, model::fruin_queue_los(p.area_m2, peak))}};
+    }
+  j["level_of_service"] = los;
+  double persons = 0, inside = 0;
+  for (auto& r : e.reps) {
+    persons += r.persons_generated;
+    inside += r.persons_left_inside;
+  }
+  const double n = static_cast<double>(std::max<std::size_t>(1, e.reps.size()));
+  j["demand"] = {{"persons_per_replication", persons / n}, {"persons_inside_at_horizon", inside / n}};
+  return j.dump(2) + "\n";
+}
+
+std::string counts_csv(const Ensemble& e) {
+  const auto& places = e.sim->places();
+  const std::size_t bins = e.sim->num_bins();
+  const double bin_s = e.sim->scenario().bin_s;
+  std::string out = "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n";
+  for (std::size_t p = 0; p < places.size(); ++p)
+    for (std::size_t k = 0; k < model::kNumCounted; ++k)
+      for (std::size_t b = 0; b < bins; ++b) {
+        const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
+        const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
+        if (persons == 0 && vehicles == 0) continue;
+        out += fmt::format("{},{},{},{},{},{:.6g},{:.6g}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)), places[p].id,
+                           places[p].kind, model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
+      }
+  return out;
+}
+
+std::string queues_csv(const Ensemble& e) {
+  const auto& places = e.sim->places();
+  const std::size_t bins = e.sim->num_bins();
+  const double bin_s = e.sim->scenario().bin_s;
+  std::string out = "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s\n";
+  for (std::size_t p = 0; p < places.size(); ++p)
+    for (std::size_t b = 0; b < bins; ++b) {
+      const double qmean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_mean(b); });
+      const double qmax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_max(b); });
+      const double n = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_n[b]; });
+      const double wsum = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_sum[b]; });
+      const double wmax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_max[b]; });
+      if (qmax == 0 && n == 0) continue;
+      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)),
+                         places[p].id, places[p].kind, qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax);
+    }
+  return out;
+}
+
+std::string occupancy_csv(const Ensemble& e) {
+  const auto& places = e.sim->places();
+  const std::size_t bins = e.sim->num_bins();
+  const double bin_s = e.sim->scenario().bin_s;
+  std::string out = "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n";
+  for (std::size_t p = 0; p < places.size(); ++p)
+    for (std::size_t b = 0; b < bins; ++b) {
+      const double omean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_mean(b); });
+      const double omax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_max(b); });
+      if (omax == 0) continue;
+      const Place& pl = places[p];
+      const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != "hall"
+                                  ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
+      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)), pl.id,
+                         pl.kind, omean, omax, pl.capacity, pl.area_m2, los);
+    }
+  return out;
+}
+
+std::string comparison_table(const Ensemble& e) {
+  const auto& s = e.sim->scenario();
+  const auto& places = e.sim->places();
+  std::string out;
+  out += fmt::format("\n{} — {} replication(s), seed {}\n\n", s.title, e.settings.replications, e.settings.seed);
+  out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9}\n", "reported total", "observed", "simulated",
+                     "95% interval", "error");
+  for (std::size_t i = 0; i < s.observed.size(); ++i) {
+    const Interval ci = confidence_interval95(e.observed[i]);
+    const double err = (ci.mean - s.observed[i].value) / s.observed[i].value;
+    out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>+8.1f}%\n", s.observed[i].id, fmt_num(s.observed[i].value),
+                       fmt_num(ci.mean), fmt::format("[{} – {}]", fmt_num(ci.lo), fmt_num(ci.hi)), 100 * err);
+  }
+  out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",
+                     "wait mean (min)");
+  for (const Place& p : places)
+    if (p.kind == "gate")
+      out += fmt::format("{:<26} {:>12} {:>14.1f} {:>14.1f}\n", p.id, fmt_num(kpi_mean(e, p.id + ".peak_queue")),
+                         kpi_mean(e, p.id + ".wait_p95_s") / 60, kpi_mean(e, p.id + ".wait_mean_s") / 60);
+  out += fmt::format("\n{:<26} {:>14} {:>5} {:>17} {:>12}\n", "line", "platform peak", "LOS", "denied boardings",
+                     "boardings");
+  for (const Place& p : places)
+    if (p.kind == "metro" || p.kind == "bus" || p.kind == "shuttle") {
+      std::string peak = "-", los = "-";
+      if (p.kind == "metro") {
+        const double v = kpi_mean(e, p.id + ".platform_peak");
+        peak = fmt_num(v);
+        for (const Place& q : places)
+          if (q.id == p.id + ".platform") los = std::string(1, model::fruin_queue_los(q.area_m2, v));
+      }
+      out += fmt::format("{:<26} {:>14} {:>5} {:>17} {:>12}\n", p.id, peak, los,
+                         fmt_num(kpi_mean(e, p.id + ".denied_boardings")), fmt_num(kpi_mean(e, p.id + ".boardings")));
+    }
+  for (const Place& p : places)
+    if (p.kind == "taxi_stand")
+      out += fmt::format("\n{}: party wait mean {:.1f} min, p95 {:.1f} min, peak {} persons queueing; "
+                         "cab wait mean {:.1f} min, peak {} cabs in the rank\n",
+                         p.id, kpi_mean(e, p.id + ".party_wait_mean_s") / 60, kpi_mean(e, p.id + ".party_wait_p95_s") / 60,
+                         fmt_num(kpi_mean(e, p.id + ".peak_parties_waiting")), kpi_mean(e, p.id + ".cab_wait_mean_s") / 60,
+                         fmt_num(kpi_mean(e, p.id + ".peak_cabs_waiting")));
+  out += fmt::format("\n{:<26} {:>10} {:>16} {:>12}\n", "car park / lot", "spaces", "peak occupancy", "peak queue");
+  for (const Place& p : places)
+    if (p.kind == "car_park" || p.kind == "coach_park" || p.kind == "dropoff")
+      out += fmt::format("{:<26} {:>10} {:>16} {:>12}\n", p.id, fmt_num(p.capacity),
+                         fmt_num(kpi_mean(e, p.id + ".peak_occupancy")), fmt_num(kpi_mean(e, p.id + ".peak_queue")));
+  out += fmt::format("\nhalls peak occupancy {} persons; densest walkway peak {:.2f} persons/m²\n",
+                     fmt_num(kpi_mean(e, "halls.peak_occupancy")), kpi_mean(e, "walkways.max_peak_density"));
+  return out;
+}
+
+}  // namespace expoflow::output

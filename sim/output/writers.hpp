@@ -1,0 +1,26 @@
+#pragma once
+// Output files: summary.json and tidy CSV tables in long format. Each file is written to a
+// temporary name in the same folder and renamed into place, so an interrupted run never leaves a
+// half-written result.
+#include <filesystem>
+#include <string>
+
+#include "output/ensemble.hpp"
+
+namespace expoflow::output {
+
+// Write `content` to `path` atomically (temporary file + rename). Throws std::runtime_error.
+void write_atomically(const std::filesystem::path& path, const std::string& content);
+
+std::string summary_json(const Ensemble& e, const std::string& version, const std::string& scenario_hash);
+std::string counts_csv(const Ensemble& e);
+std::string queues_csv(const Ensemble& e);
+std::string occupancy_csv(const Ensemble& e);
+
+// The comparison table and headline indicators printed at the end of `expoflow run`.
+std::string comparison_table(const Ensemble& e);
+
+// Fowler–Noll–Vo hash of the bytes of a file and of everything it extends, as hex.
+std::string hash_text(const std::string& text);
+
+}  // namespace expoflow::output
