@@ -81,6 +81,17 @@ class Resource {
     return used;
   }
 
+  // Remove every waiting request (an entrance closing, a line suspended), oldest first; each is
+  // passed to drop(const Request&). Units in use are untouched.
+  template <class Drop>
+  void withdraw_all(Drop&& drop) {
+    while (!queue_.empty()) {
+      Request r = queue_.pop_front();
+      units_waiting_ -= r.units;
+      drop(r);
+    }
+  }
+
  private:
   bool fits(std::uint32_t units) const {
     // A request larger than the whole capacity is admitted alone when the resource is idle, so

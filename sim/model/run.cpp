@@ -328,7 +328,28 @@ class Run {
     const std::uint32_t r = gate_res_[g];
     res_[r].set_capacity(lanes, [&](const Request& q) { on_granted(r, q); });
   }
-  void on_lanes(std::uint32_t g) { set_lanes(g); }
+  // At closing time the entrances stop admitting: whoever still queues is turned away and heads
+  // home without entering (counted as denied at the entrance).
+  void on_lanes(std::uint32_t g) {
+    set_lanes(g);
+    const std::uint32_t r = gate_res_[g];
+    if (res_[r].capacity() == 0 && halls_closed()) {
+      res_[r].withdraw_all([&](const Request& q) {
+        Party& p = parties_[q.id];
+        queued_persons_[r] -= p.size;
+        emit(RecordKind::queue_leave, res_place_[r], p.size);
+        turn_away(q.id);
+      });
+    }
+  }
+
+  bool halls_closed() const { return std::fmod(now_, kSecondsPerDay) >= s_.halls.close_s; }
+
+  void turn_away(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    emit(RecordKind::denied, L_.gates[p.gate].place, p.size);
+    head_home(pid);
+  }
 
   double background_load(const DirectionLayout& d, Time t) const {
     const auto h = static_cast<std::size_t>(std::fmod(t, kSecondsPerDay) / 3600) % 24;
@@ -529,7 +550,8 @@ class Run {
     p.stage = st;
     switch (st) {
       case Stage::security: {
-        if (acquire(pid, gate_res_[p.gate], 1)) start_service(pid);
+        if (halls_closed()) turn_away(pid);
+        else if (acquire(pid, gate_res_[p.gate], 1)) start_service(pid);
         break;
       }
       case Stage::fare_in:
@@ -701,8 +723,13 @@ class Run {
   }
 
   void leave_hall(std::uint32_t pid) {
+    emit(RecordKind::leave, L_.place_hall, parties_[pid].size);
+    head_home(pid);
+  }
+
+  // Walk from where the party is to its egress mode.
+  void head_home(std::uint32_t pid) {
     Party& p = parties_[pid];
-    emit(RecordKind::leave, L_.place_hall, p.size);
     const auto ec = static_cast<std::size_t>(p.egress_choice);
     switch (p.egress) {
       case Mode::metro: walk(pid, L_.lines[L_.directions[ec].line].concourse_node, Stage::fare_in); break;
@@ -895,6 +922,7 @@ class Run {
       kpi(places[g.place].id + ".peak_queue", ps.queue.peak());
       kpi(places[g.place].id + ".wait_mean_s", ps.wait.mean());
       kpi(places[g.place].id + ".wait_p95_s", ps.wait_hist.quantile(0.95));
+      kpi(places[g.place].id + ".turned_away", ps.total_persons[denied]);
     }
     for (auto& l : L_.lines) {
       const std::string& id = places[l.place_line].id;
