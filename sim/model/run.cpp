@@ -19,7 +19,7 @@ namespace expoflow::model {
 
 namespace {
 
-enum EventKind : std::uint32_t { kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes };
+enum EventKind : std::uint32_t { kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose };
 
 enum class Stage : std::uint8_t {
   none, up_wait, ride, walk, security, fare_out, fare_in, hall, platform, board, taxi, taxi_bay,
@@ -30,7 +30,7 @@ enum class Stage : std::uint8_t {
 // on what happened before (common random numbers across scenarios).
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
-  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawService = 64
+  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawService = 64
 };
 
 struct Party {
@@ -77,6 +77,7 @@ class Run {
         case kTripArrive: on_trip_arrive(e.target); break;
         case kCab: on_cab(e.target); break;
         case kLanes: on_lanes(e.target); break;
+        case kStandClose: on_stand_close(e.target); break;
         default: EXPOFLOW_CHECK(false, "unknown event kind");
       }
     }
@@ -317,7 +318,11 @@ class Run {
       if (!d.arrivals.empty())
         cal_.schedule(std::max(0.0, d.arrivals[0] - d.travel_s), kTripUp, static_cast<std::uint32_t>(i));
     }
-    for (std::size_t t = 0; t < L_.taxis.size(); ++t) schedule_cab(static_cast<std::uint32_t>(t));
+    for (std::size_t t = 0; t < L_.taxis.size(); ++t) {
+      schedule_cab(static_cast<std::uint32_t>(t));
+      for (int d = 0; d < s_.days; ++d)
+        cal_.schedule(d * kSecondsPerDay + L_.taxis[t].close_s, kStandClose, static_cast<std::uint32_t>(t));
+    }
   }
 
   void set_lanes(std::size_t g) {
@@ -433,6 +438,10 @@ class Run {
       if (queued_persons_[r] > 0) emit(RecordKind::denied, l.place_line, static_cast<std::uint32_t>(queued_persons_[r]));
     }
     emit(RecordKind::depart, l.place_line, onboard + boarded, 1, l.capacity);
+    // After a bus line's last departure of the day, whoever still waits for it goes another way.
+    const bool last_today = k + 1 >= d.arrivals.size() ||
+                            std::floor(d.arrivals[k + 1] / kSecondsPerDay) != std::floor(now_ / kSecondsPerDay);
+    if (!l.metro && d.egress && last_today) give_up_waiting(r);
   }
 
   // Non-homogeneous Poisson cab arrivals: invert the cumulative hourly intensity.
@@ -474,6 +483,37 @@ class Run {
     }
     schedule_cab(ti);
   }
+
+  // Everyone waiting on r (a bus stop after the last bus, a taxi stand at closing) leaves the
+  // queue and goes home another way: car users walk to their car, others take the metro.
+  void give_up_waiting(std::uint32_t r) {
+    res_[r].withdraw_all([&](const Request& q) {
+      Party& p = parties_[q.id];
+      queued_persons_[r] -= p.size;
+      emit(RecordKind::queue_leave, res_place_[r], p.size);
+      emit(RecordKind::denied, res_place_[r], p.size);
+      reroute(q.id);
+    });
+  }
+
+  void reroute(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    if (p.egress == Mode::car) {
+      const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
+      walk(pid, lot.node, Stage::lot_leave);
+      return;
+    }
+    const bool any_metro = std::any_of(L_.metro_egress_w.begin(), L_.metro_egress_w.end(), [](double w) { return w > 0; });
+    if (!any_metro) {
+      finish(p);  // nowhere else to go: counted as denied where it waited
+      return;
+    }
+    p.egress = Mode::metro;
+    p.egress_choice = pick(L_.metro_egress_w, u(choice_, p, kDrawReroute));
+    head_home(pid);
+  }
+
+  void on_stand_close(std::uint32_t ti) { give_up_waiting(taxi_line_res_[ti]); }
 
   // ---- parties ---------------------------------------------------------------------------
   void on_arrival(std::uint32_t idx) {
