@@ -30,7 +30,7 @@ enum class Stage : std::uint8_t {
 // on what happened before (common random numbers across scenarios).
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
-  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawService = 64
+  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawService = 64
 };
 
 struct Party {
@@ -836,7 +836,10 @@ class Run {
 
   void walk_to_security(std::uint32_t pid) {
     Party& p = parties_[pid];
-    const std::size_t g = choose_gate(p.node);
+    const std::size_t n = L_.gates.size();
+    const std::size_t g = uniform_gates_
+                              ? std::min(n - 1, static_cast<std::size_t>(u(choice_, p, kDrawGate) * static_cast<double>(n)))
+                              : choose_gate(p.node);
     p.gate = static_cast<std::uint16_t>(g);
     walk(pid, L_.gates[g].node, Stage::security);
   }
@@ -1016,6 +1019,7 @@ class Run {
   Calendar cal_;
   Time now_ = 0;
 
+  const bool uniform_gates_ = s_.gate_choice == "uniform";
   std::vector<Party> parties_;
   std::vector<std::array<double, kNumModes>> party_access_;
   std::vector<Time> arrival_time_;

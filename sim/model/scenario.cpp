@@ -400,7 +400,7 @@ struct Builder {
         for (Mode am : kAccessModes) {
           const auto ai = static_cast<std::size_t>(am);
           if (am == Mode::car || am == Mode::coach) {  // they leave with their vehicle
-            c.egress[ai][ai] = 1;
+            if (c.access[ai] > 0) c.egress[ai][ai] = 1;
             continue;
           }
           if (!e->has(mode_name(am))) {
@@ -481,6 +481,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     root.error("horizon", fmt::format("must fall within the scenario's {} days", s.days));
   s.bin_s = root.positive("bin_minutes", 15) * 60;
   s.demand_scale = root.non_negative("demand_scale", 1.0);
+  s.gate_choice = root.choice("gate_choice", {"least_cost", "uniform"}, "least_cost");
   if (auto w = root.table("walking")) {
     s.walk_speed_mean = w->positive("speed_mean_mps", 1.34);
     s.walk_speed_sd = w->non_negative("speed_sd_mps", 0.26);

@@ -137,6 +137,9 @@ struct Scenario {
   double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
   double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
   double demand_scale = 1.0;
+  // How a party picks its entrance: "least_cost" (walking time plus expected queueing time among
+  // open entrances) or "uniform" (at random, whatever the queues: for benchmarks and tests).
+  std::string gate_choice = "least_cost";
   std::vector<NodeDef> nodes;
   std::vector<WalkwayDef> walkways;
   std::vector<GateDef> gates;
