@@ -43,6 +43,7 @@ struct LineLayout {
   std::uint32_t place_fare_in, place_fare_out, place_platform;
   double fare_gates_in, fare_gates_out, fare_gate_service_s, platform_capacity;
   std::vector<double> background_entries, background_split;
+  double background_scale = 1;
   std::vector<std::uint32_t> directions;  // indices into Layout::directions
   std::int32_t access_dir = -1, egress_dir = -1;  // for shuttles serving lots
 };

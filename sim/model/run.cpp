@@ -217,7 +217,7 @@ class Run {
     for (std::size_t c = 0; c < s_.classes.size(); ++c) {
       const ClassDef& cd = s_.classes[c];
       for (int d = 0; d < s_.days; ++d) {
-        const double volume = cd.volume[static_cast<std::size_t>(d)] * s_.demand_scale;
+        const double volume = cd.volume[static_cast<std::size_t>(d)] * cd.volume_scale * s_.demand_scale;
         double persons = 0;
         for (std::uint64_t k = 0; persons < volume; ++k) {
           Party p;
@@ -398,7 +398,7 @@ class Run {
     onboard = std::min(onboard, cap);
     if (l.metro) {
       const auto alight = static_cast<std::uint32_t>(
-          std::floor(onboard * d.background_alight + background_.uniform(trip_key, 1)));
+          std::floor(onboard * d.background_alight * l.background_scale + background_.uniform(trip_key, 1)));
       const std::uint32_t n = std::min(alight, onboard);
       onboard -= n;
       if (n) emit(RecordKind::alight, l.place_line, n);

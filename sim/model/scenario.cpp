@@ -63,6 +63,33 @@ std::vector<double> read_hourly(Reader& r, std::string_view key) {
   return v;
 }
 
+PartySizeDef geometric_sizes(double mean, int max) {
+  auto weights = [&](double q) {
+    PartySizeDef d;
+    double w = 1;
+    for (int k = 1; k <= max; ++k, w *= q) {
+      d.sizes.push_back(k);
+      d.weights.push_back(w);
+    }
+    return d;
+  };
+  auto mean_of = [&](const PartySizeDef& d) {
+    double m = 0, t = 0;
+    for (std::size_t i = 0; i < d.sizes.size(); ++i) {
+      m += d.sizes[i] * d.weights[i];
+      t += d.weights[i];
+    }
+    return m / t;
+  };
+  double lo = 0, hi = 1;  // mean rises with q; grow hi until it is large enough
+  while (mean_of(weights(hi)) < mean && hi < 1e6) hi *= 2;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mean_of(weights(mid)) < mean ? lo : hi) = mid;
+  }
+  return weights(0.5 * (lo + hi));
+}
+
 struct Builder {
   Scenario s;
   scenario::Problems& problems;
@@ -157,6 +184,7 @@ struct Builder {
         l.platform_area_m2 = r.positive("platform_area_m2");
         l.platform_density = r.positive("platform_density");
         l.background_entries = read_hourly(r, "background_entries_per_hour");
+        l.background_scale = r.non_negative("background_scale", 1.0);
       } else {
         l.site_node = r.string("stop_node");
         need_node(r, "stop_node", l.site_node);
@@ -317,22 +345,33 @@ struct Builder {
         continue;
       }
       auto& p = s.party_size[m];
-      p.sizes = t->numbers("sizes");
-      p.weights = t->numbers("weights");
-      if (p.sizes.size() != p.weights.size())
-        t->error("weights", fmt::format("needs one weight per size ({}), got {}", p.sizes.size(),
-                                        p.weights.size()));
-      for (double x : p.sizes)
-        if (x < 1 || x != std::floor(x) || x > 200) {
-          t->error("sizes", fmt::format("party sizes must be whole numbers 1..200, got {}", x));
-          break;
+      if (t->has("mean")) {
+        // Sizes 1..max with geometric weights q^(k-1), q solved so that the mean is as given:
+        // one number to calibrate instead of a whole distribution.
+        const double mean = t->positive("mean");
+        const auto max = t->count("max", 6);
+        if (max < 1 || max > 200) t->error("max", fmt::format("must be 1..200, got {}", max));
+        else if (mean < 1 || mean > static_cast<double>(max))
+          t->error("mean", fmt::format("must be between 1 and max ({}), got {}", max, mean));
+        else p = geometric_sizes(mean, static_cast<int>(max));
+      } else {
+        p.sizes = t->numbers("sizes");
+        p.weights = t->numbers("weights");
+        if (p.sizes.size() != p.weights.size())
+          t->error("weights", fmt::format("needs one weight per size ({}), got {}", p.sizes.size(),
+                                          p.weights.size()));
+        for (double x : p.sizes)
+          if (x < 1 || x != std::floor(x) || x > 200) {
+            t->error("sizes", fmt::format("party sizes must be whole numbers 1..200, got {}", x));
+            break;
+          }
+        double sum = 0;
+        for (double w : p.weights) {
+          if (w < 0) t->error("weights", fmt::format("must be >= 0, got {}", w));
+          sum += w;
         }
-      double sum = 0;
-      for (double w : p.weights) {
-        if (w < 0) t->error("weights", fmt::format("must be >= 0, got {}", w));
-        sum += w;
+        if (sum <= 0) t->error("weights", "must have a positive sum");
       }
-      if (sum <= 0) t->error("weights", "must have a positive sum");
       t->finish();
     }
     r->finish();
@@ -366,6 +405,7 @@ struct Builder {
       ClassDef c;
       c.id = r.string("id");
       c.volume = r.numbers("volume");
+      c.volume_scale = r.non_negative("volume_scale", 1.0);
       if (c.volume.size() != static_cast<std::size_t>(s.days))
         r.error("volume", fmt::format("needs one value per day ({}), got {}", s.days, c.volume.size()));
       for (double v : c.volume)

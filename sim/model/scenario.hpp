@@ -70,6 +70,7 @@ struct TransitLineDef {
   double fare_gates_in = 0, fare_gates_out = 0, fare_gate_service_s = 0;
   double platform_area_m2 = 0, platform_density = 0;  // storage = area * density
   std::vector<double> background_entries;             // 24 hourly rates, persons/h
+  double background_scale = 1.0;                      // scales background station users
   std::vector<double> background_split;               // over directions
   std::vector<DirectionDef> directions;
   bool counts_as_shuttle = false;  // boardings count as shuttle passengers
@@ -105,6 +106,7 @@ struct PartySizeDef {
 struct ClassDef {
   std::string id;
   std::vector<double> volume;           // persons per day, one per scenario day
+  double volume_scale = 1.0;
   double profile_start_s = 0;           // clock time of the first profile bin
   double profile_bin_s = 3600;
   std::vector<double> profile;          // arrival weights per bin

@@ -113,6 +113,8 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
       ll.place_platform = add_place(places_, fmt::format("line[{}].platform", l.id), "platform",
                                     ll.platform_capacity, l.platform_area_m2);
       ll.background_entries = l.background_entries;
+      for (double& x : ll.background_entries) x *= l.background_scale;
+      ll.background_scale = l.background_scale;
       ll.background_split = l.background_split;
     }
     for (std::size_t di = 0; di < l.directions.size(); ++di) {
