@@ -464,6 +464,34 @@ struct Builder {
     if (s.classes.empty()) root.error("class", "a scenario needs at least one [[class]]");
   }
 
+  void read_calibration(Reader& root, const scenario::Node& tree) {
+    auto c = root.table("calibrate");
+    if (!c) return;
+    s.calibration.replications = static_cast<int>(c->count("replications", 8));
+    if (s.calibration.replications < 2) c->error("replications", "must be >= 2");
+    s.calibration.max_iterations = static_cast<int>(c->count("max_iterations", 20));
+    for (auto& r : c->tables("param")) {
+      FreeParam fp;
+      fp.pos = r.pos();
+      fp.path = r.string("path");
+      fp.min = r.number("min");
+      fp.max = r.number("max");
+      fp.prior = r.number("prior");
+      fp.prior_sd = r.positive("prior_sd");
+      if (fp.max <= fp.min) r.error("max", fmt::format("must be above min ({}), got {}", fp.min, fp.max));
+      else if (fp.prior < fp.min || fp.prior > fp.max)
+        r.error("prior", fmt::format("must lie within [{}, {}], got {}", fp.min, fp.max, fp.prior));
+      if (!fp.path.empty()) {
+        const scenario::Node* n = scenario::lookup(tree, fp.path);
+        if (!n) r.error("path", fmt::format("no value at '{}' in the scenario", fp.path));
+        else if (!n->is_number()) r.error("path", fmt::format("'{}' is {}, not a number", fp.path, n->type_name()));
+      }
+      r.finish();
+      s.calibration.params.push_back(fp);
+    }
+    c->finish();
+  }
+
   void read_observed(Reader& root) {
     for (auto& r : root.tables("observed")) {
       ObservedDef o;
@@ -544,6 +572,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_party_sizes(root);
   b.read_classes(root);
   b.read_observed(root);
+  b.read_calibration(root, root_node);
   root.finish();
 
   // Cross-references that need every table read.

@@ -131,6 +131,22 @@ struct ObservedDef {
   std::string source;
 };
 
+// A free parameter of the calibration: a numeric value of the scenario named by its parameter
+// path, with bounds and a prior (value and spread) that keeps it plausible where the observed
+// totals cannot pin it down. A share (a member of a share vector) is freed through the vector's
+// last member, which takes 1 - the others.
+struct FreeParam {
+  std::string path;
+  double min = 0, max = 0, prior = 0, prior_sd = 0;
+  scenario::SourcePos pos;
+};
+
+struct CalibrationDef {
+  std::vector<FreeParam> params;
+  int replications = 8;
+  int max_iterations = 20;
+};
+
 struct Scenario {
   std::string name, title, file;
   int days = 1;
@@ -156,6 +172,7 @@ struct Scenario {
   std::array<PartySizeDef, kNumModes> party_size;
   std::vector<ClassDef> classes;
   std::vector<ObservedDef> observed;
+  CalibrationDef calibration;
 };
 
 // Read and validate a merged scenario tree. Every problem found is added to `problems` (with file,
