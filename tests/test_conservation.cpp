@@ -36,7 +36,10 @@ class FlowLedger final : public RecordObserver {
     std::uint64_t entered_persons = 0, left_persons = 0;
   };
 
-  explicit FlowLedger(const std::vector<Place>& places) : places_(places), levels_(places.size()) {}
+  // max_cab_party: the largest party that may leave by taxi (a cab takes one party; the model has
+  // no cab capacity of its own, so this is the bound a cab's load must respect).
+  FlowLedger(const std::vector<Place>& places, double max_cab_party)
+      : places_(places), levels_(places.size()), max_cab_party_(max_cab_party) {}
 
   void on_record(const Record& r) override {
     if (r.place >= places_.size()) {
@@ -75,6 +78,13 @@ class FlowLedger final : public RecordObserver {
         l.queued -= persons;
         if (l.queued < 0) breach(r, fmt::format("negative queue: {} persons", l.queued));
         break;
+      case RecordKind::vehicle_out:
+        if (pl.kind == "taxi_stand") {
+          ++cabs_;
+          if (r.vehicles != 1 || static_cast<double>(r.persons) > max_cab_party_)
+            breach(r, fmt::format("{} cabs left with {} persons", r.vehicles, r.persons));
+        }
+        break;
       case RecordKind::depart:
         ++departures_;
         if (static_cast<double>(r.persons) > r.value)
@@ -88,6 +98,7 @@ class FlowLedger final : public RecordObserver {
   const std::vector<std::string>& breaches() const { return breaches_; }
   std::uint64_t num_breaches() const { return num_breaches_; }
   std::uint64_t departures() const { return departures_; }
+  std::uint64_t cabs() const { return cabs_; }
 
  private:
   void breach(const Record& r, const std::string& what) {
@@ -100,8 +111,18 @@ class FlowLedger final : public RecordObserver {
   const std::vector<Place>& places_;
   std::vector<Level> levels_;
   std::vector<std::string> breaches_;
-  std::uint64_t num_breaches_ = 0, departures_ = 0;
+  double max_cab_party_;
+  std::uint64_t num_breaches_ = 0, departures_ = 0, cabs_ = 0;
 };
+
+double max_cab_party(const Scenario& s) {
+  double most = 0;
+  for (const ClassDef& c : s.classes)
+    for (std::size_t a = 0; a < kNumModes; ++a)
+      if (c.access[a] > 0 && c.egress[a][static_cast<std::size_t>(Mode::taxi)] > 0)
+        for (double size : s.party_size[a].sizes) most = std::max(most, size);
+  return most;
+}
 
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
@@ -111,7 +132,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-TEST_CASE("CIIE: occupancies and queues never go negative, vehicles and lots stay within capacity",
+TEST_CASE("CIIE: occupancies and queues never go negative and vehicles and lots stay within capacity",
           "[model][conservation]") {
   const Scenario s = load_ciie({"demand_scale=0.1"});
   const Simulation sim(s);
@@ -119,12 +140,13 @@ TEST_CASE("CIIE: occupancies and queues never go negative, vehicles and lots sta
 
   for (std::uint32_t rep : {0u, 1u}) {
     DYNAMIC_SECTION("replication " << rep) {
-      FlowLedger ledger(places);
+      FlowLedger ledger(places, max_cab_party(s));
       const ReplicationResult res = sim.run(7, rep, &ledger);
 
       INFO(join_lines(ledger.breaches()));
       CHECK(ledger.num_breaches() == 0);
-      CHECK(ledger.departures() > 1000);  // the capacity check saw real traffic
+      CHECK(ledger.departures() > 1000);  // the capacity checks saw real traffic
+      CHECK(ledger.cabs() > 100);
 
       // The recorder observes the same stream: its levels must agree with the ledger's.
       const auto& st = res.recorder->places();
@@ -148,33 +170,97 @@ TEST_CASE("CIIE: occupancies and queues never go negative, vehicles and lots sta
   }
 }
 
-TEST_CASE("CIIE: at the horizon every walkway, platform, hall and gate queue is empty",
-          "[model][conservation]") {
+// What is still somewhere at the horizon (d6 23:00), one line per place that is not empty.
+struct Leftover {
+  std::vector<std::string> lines;
+  std::int64_t platform_persons = 0, stop_queued = 0, other_persons = 0;
+};
+
+Leftover leftover(const std::vector<Place>& places, const FlowLedger& ledger) {
+  Leftover out;
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    const auto& l = ledger.levels()[i];
+    if (l.persons == 0 && l.vehicles == 0 && l.queued == 0) continue;
+    out.lines.push_back(fmt::format("{} ({}): {} present, {} vehicles, {} queueing", places[i].id,
+                                    places[i].kind, l.persons, l.vehicles, l.queued));
+    if (places[i].kind == "platform") out.platform_persons += l.persons;
+    else out.other_persons += l.persons;
+    if (places[i].kind == "stop") out.stop_queued += l.queued;
+    else out.other_persons += l.queued;
+  }
+  return out;
+}
+
+TEST_CASE("CIIE: at the horizon no visitor is left anywhere and only station users who came after "
+          "the last train still wait on a platform", "[model][conservation]") {
   const Scenario s = load_ciie({"demand_scale=0.1"});
   const Simulation sim(s);
   const auto& places = sim.places();
-  FlowLedger ledger(places);
+  FlowLedger ledger(places, max_cab_party(s));
   const ReplicationResult res = sim.run(7, 0, &ledger);
+  const Leftover left = leftover(places, ledger);
+  INFO("persons_generated " << res.persons_generated << ", persons_left_inside "
+                            << res.persons_left_inside << "\n" << join_lines(left.lines));
 
-  std::vector<std::string> held;
-  std::int64_t held_persons = 0;
+  // Walkways, halls, entrances, fare gates, lots, taxi and bus queues: empty.
+  CHECK(left.other_persons == 0);
+  // Every person left on a platform waits at a stop of that platform for a train that will not
+  // come today (background users entering the station after the last departure).
+  CHECK(left.platform_persons == left.stop_queued);
+  // persons_left_inside counts them, and also background users whose entry falls after the
+  // horizon and who never arrived (see the next test for the exact account).
+  CHECK(res.persons_left_inside >= static_cast<double>(left.platform_persons));
+}
+
+// The same run with no background station entries in the hours a user could not catch the last
+// train: then everything that entered has left, and persons_left_inside is exactly 0. The
+// scenario is changed in memory (a Scenario is a plain value) so that the test does not restate
+// the 24 hourly rates of the file.
+TEST_CASE("CIIE without station entries after the last train: everything is empty at the horizon",
+          "[model][conservation]") {
+  Scenario s = load_ciie({"demand_scale=0.1"});
+  for (auto& l : s.lines) {
+    if (!l.metro) continue;
+    for (std::size_t h = 0; h < l.background_entries.size(); ++h)
+      if (static_cast<double>(h + 1) * 3600 > l.last_s - 600) l.background_entries[h] = 0;  // 10 min to reach the train
+  }
+  const Simulation sim(s);
+  const auto& places = sim.places();
+  FlowLedger ledger(places, max_cab_party(s));
+  const ReplicationResult res = sim.run(7, 0, &ledger);
+  const Leftover left = leftover(places, ledger);
+  INFO("persons_generated " << res.persons_generated << ", persons_left_inside "
+                            << res.persons_left_inside << "\n" << join_lines(left.lines));
+
+  CHECK(ledger.num_breaches() == 0);
   for (std::size_t i = 0; i < places.size(); ++i) {
     const auto& l = ledger.levels()[i];
-    if (l.persons != 0 || l.vehicles != 0 || l.queued != 0) {
-      held.push_back(fmt::format("{} ({}): {} present, {} vehicles, {} queueing", places[i].id,
-                                 places[i].kind, l.persons, l.vehicles, l.queued));
-      held_persons += l.persons + l.queued;
-    }
-  }
-  INFO("persons_generated " << res.persons_generated << ", persons_left_inside "
-                            << res.persons_left_inside << "\n" << join_lines(held));
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    const std::string& k = places[i].kind;
-    if (k == "walkway" || k == "platform" || k == "hall" || k == "gate") {
-      INFO(places[i].id);
-      CHECK(ledger.levels()[i].persons == 0);
-      CHECK(ledger.levels()[i].queued == 0);
-    }
+    INFO(places[i].id);
+    CHECK(l.persons == 0);
+    CHECK(l.queued == 0);
+    // Cabs that arrive after the last passenger wait in the rank (up to its capacity): vehicles,
+    // not persons. Every other vehicle place is empty.
+    if (places[i].kind != "cab_rank") CHECK(l.vehicles == 0);
   }
   CHECK(res.persons_left_inside == 0);
+}
+
+// Known bug (sim/model/run.cpp, on_trip_arrive and reroute): a party that came by coach to a lot
+// served by a shuttle boards the shuttle back and is finished there, so its coach never leaves
+// the lot (only egress == car rides the shuttle back to its vehicle). The CIIE coach park has no
+// shuttle; this gives it one. Marked !mayfail until the model is fixed; then drop the tag.
+TEST_CASE("A coach park served by a shuttle: every coach that parks leaves again",
+          "[model][conservation][!mayfail]") {
+  Scenario s = load_ciie({"demand_scale=0.1", "lot[coach].shuttle=\"parking_shuttle\""});
+  const Simulation sim(s);
+  const auto& places = sim.places();
+  FlowLedger ledger(places, max_cab_party(s));
+  sim.run(7, 0, &ledger);
+  CHECK(ledger.num_breaches() == 0);
+  for (std::size_t i = 0; i < places.size(); ++i)
+    if (places[i].kind == "coach_park") {
+      INFO(places[i].id << ": " << ledger.levels()[i].peak_vehicles << " coaches at peak");
+      CHECK(ledger.levels()[i].peak_vehicles > 0);
+      CHECK(ledger.levels()[i].vehicles == 0);
+    }
 }

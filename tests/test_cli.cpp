@@ -1,0 +1,220 @@
+// The command line as a user meets it: help and version, every problem of a bad scenario reported
+// like a compiler's error (file:line:col: path: message) with exit code 2 and nothing written,
+// a bad --set caught the same way, and the shipped scenario valid.
+//
+// The bad scenarios in tests/data/cli/ each extend tests/data/small/tiny.toml and change one thing
+// (several.toml changes three), so the expected positions are in short files of their own.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+// Run expoflow with `args` from the repository root (so scenario paths, and the file names in
+// messages, are relative to it), capturing its exit code, stdout and stderr.
+Outcome expoflow(const std::string& args, const TempDir& tmp) {
+  const fs::path out = tmp.path / "stdout.txt", err = tmp.path / "stderr.txt";
+  const std::string cmd = std::string("cd '") + EXPOFLOW_SOURCE_DIR + "' && '" + EXPOFLOW_BINARY + "' " +
+                          args + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = read_text(out);
+  o.err = read_text(err);
+  return o;
+}
+
+std::string project_version() {
+  const std::string cmake = read_text(fs::path(EXPOFLOW_SOURCE_DIR) / "CMakeLists.txt");
+  std::smatch m;
+  REQUIRE(std::regex_search(cmake, m, std::regex(R"(project\(expoflow VERSION ([0-9][0-9.]*))")));
+  return m[1];
+}
+
+std::string lines(const std::vector<std::string>& ls) {
+  std::string out;
+  for (auto& l : ls) out += l + "\n";
+  return out;
+}
+
+std::string nothing_written(std::size_t n, const std::string& file) {
+  return "expoflow: " + std::to_string(n) + " problem(s) in " + file + "; nothing was run or written";
+}
+
+}  // namespace
+
+TEST_CASE("Help exits 0 and lists the subcommands", "[cli]") {
+  const TempDir tmp("cli-help");
+  const Outcome o = expoflow("--help", tmp);
+  CHECK(o.code == 0);
+  CHECK_THAT(o.out, Contains("run"));
+  CHECK_THAT(o.out, Contains("validate"));
+  CHECK(o.err.empty());
+}
+
+TEST_CASE("Version prints expoflow and the project version", "[cli]") {
+  const TempDir tmp("cli-version");
+  const Outcome o = expoflow("--version", tmp);
+  CHECK(o.code == 0);
+  CHECK(o.out == "expoflow " + project_version() + "\n");
+}
+
+TEST_CASE("A command line that does not parse fails with exit code 2", "[cli]") {
+  const TempDir tmp("cli-usage");
+  CHECK(expoflow("", tmp).code == 2);                                   // no subcommand
+  CHECK(expoflow("run", tmp).code == 2);                                // no scenario
+  CHECK(expoflow("run tests/data/small/tiny.toml -r 0", tmp).code == 2);  // out of range
+  CHECK(expoflow("frobnicate", tmp).code == 2);
+}
+
+TEST_CASE("validate accepts the shipped scenario and the tiny test scenario", "[cli]") {
+  const TempDir tmp("cli-validate");
+  Outcome o = expoflow("validate scenarios/ciie2024.toml", tmp);
+  INFO(o.err);
+  CHECK(o.code == 0);
+  CHECK_THAT(o.out, StartsWith("scenarios/ciie2024.toml: valid"));
+  CHECK(o.err.empty());
+
+  o = expoflow("validate tests/data/small/tiny.toml", tmp);
+  INFO(o.err);
+  CHECK(o.code == 0);
+  CHECK_THAT(o.out, StartsWith("tests/data/small/tiny.toml: valid"));
+}
+
+TEST_CASE("run on a good scenario writes the summary and the three tables", "[cli]") {
+  const TempDir tmp("cli-run");
+  const fs::path out = tmp.path / "results" / "tiny";
+  const Outcome o = expoflow("run tests/data/small/tiny.toml -r 2 --seed 3 --quiet --out '" + out.string() + "'", tmp);
+  INFO(o.err);
+  CHECK(o.code == 0);
+  CHECK(o.out.empty());  // --quiet
+  for (const char* f : {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"}) {
+    INFO(f);
+    CHECK(fs::file_size(out / f) > 0);
+  }
+  // Nothing half-written is left behind (files are written to a temporary name and renamed).
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
+  CHECK(entries == 4);
+}
+
+TEST_CASE("A bad scenario gives one compiler-style line per problem and exit code 2 and writes nothing", "[cli]") {
+  struct Case {
+    std::string file;
+    std::vector<std::string> expected;  // the exact stderr lines before the closing summary
+  };
+  const std::vector<Case> cases = {
+      {"tests/data/cli/unknown_key.toml",
+       {"tests/data/cli/unknown_key.toml:6:1: gate[main]: unknown key 'service_mean'; did you mean 'service_mean_s'?"}},
+      {"tests/data/cli/negative_service.toml",
+       {"tests/data/cli/negative_service.toml:6:1: gate[main].service_mean_s: must be > 0, got -8"}},
+      {"tests/data/cli/missing_node.toml",
+       {"tests/data/cli/missing_node.toml:6:1: walk_origin[plaza].node: no node 'plazza' (declare it in a [[node]] table)"}},
+      {"tests/data/cli/shares.toml",
+       {"tests/data/cli/shares.toml:9:1: class[delegation].access: shares must sum to 1, got 0.9"}},
+  };
+  const TempDir tmp("cli-bad");
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.file) {
+      const std::string expected = lines(c.expected) + nothing_written(c.expected.size(), c.file) + "\n";
+      const Outcome v = expoflow("validate " + c.file, tmp);
+      CHECK(v.code == 2);
+      CHECK(v.err == expected);
+      CHECK(v.out.empty());
+
+      const fs::path out = tmp.path / "out";
+      const Outcome r = expoflow("run " + c.file + " -r 1 --out '" + out.string() + "'", tmp);
+      CHECK(r.code == 2);
+      CHECK(r.err == expected);
+      CHECK(r.out.empty());
+      CHECK_FALSE(fs::exists(out));
+    }
+  }
+}
+
+TEST_CASE("A TOML syntax error is reported at its line and column", "[cli]") {
+  const TempDir tmp("cli-syntax");
+  const std::string file = "tests/data/cli/syntax_error.toml";
+  const fs::path out = tmp.path / "out";
+  const Outcome r = expoflow("run " + file + " --out '" + out.string() + "'", tmp);
+  CHECK(r.code == 2);
+  // The wording after "invalid TOML: " is the TOML parser's own.
+  CHECK_THAT(r.err, StartsWith(file + ":4:8: invalid TOML: "));
+  CHECK_THAT(r.err, Contains(nothing_written(1, file)));
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("Every problem of a file is reported before stopping", "[cli]") {
+  const TempDir tmp("cli-several");
+  const std::string file = "tests/data/cli/several.toml";
+  const Outcome v = expoflow("validate " + file, tmp);
+  CHECK(v.code == 2);
+  CHECK_THAT(v.err, Contains(file + ":6:1: gate[main].service_mean_s: must be > 0, got 0\n"));
+  // The lanes table is merged key by key with the base's; the message is exact, its position is
+  // where the base file defined the table (see the report: it should be this file's line 7).
+  CHECK_THAT(v.err, Contains(": gate[main].lanes: lanes must be whole numbers >= 0, got 2.5\n"));
+  CHECK_THAT(v.err, Contains(file + ":10:1: halls.close: must be after open\n"));
+  CHECK_THAT(v.err, Contains(nothing_written(3, file)));
+}
+
+TEST_CASE("A bad set override fails with exit code 2 and writes nothing", "[cli]") {
+  const TempDir tmp("cli-set");
+  const fs::path out = tmp.path / "out";
+  const std::string run = "run scenarios/ciie2024.toml -r 1 --out '" + out.string() + "' --set ";
+
+  Outcome o = expoflow(run + "'gate[nowhere].lanes_scale=2'", tmp);
+  CHECK(o.code == 2);
+  CHECK(o.err == lines({"--set: gate[nowhere].lanes_scale: unknown id 'nowhere' in 'gate'",
+                        nothing_written(1, "scenarios/ciie2024.toml")}));
+
+  o = expoflow(run + "'gate[west].lane_scale=2'", tmp);
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, StartsWith("--set: gate[west]: unknown key 'lane_scale'; did you mean 'lanes_scale'?\n"));
+
+  o = expoflow(run + "gate_west", tmp);
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, StartsWith("--set: expected path=value, got 'gate_west'\n"));
+
+  o = expoflow(run + "'gate[west].lanes_scale=-1'", tmp);
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, Contains("gate[west].lanes_scale"));
+
+  CHECK_FALSE(fs::exists(out));
+}
