@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/calibrate_cmd.hpp"
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
 #include "output/ensemble.hpp"
@@ -143,6 +144,9 @@ int main(int argc, char** argv) {
   graph->add_option("--out,-o", dot_out, "Output .dot file")->required();
   graph->add_option("--set", sets, "Override a value: PATH=VALUE");
 
+  cli::CalibrateOptions calibrate_options;
+  auto* calibrate = cli::add_calibrate_command(app, calibrate_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -152,5 +156,6 @@ int main(int argc, char** argv) {
   if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats);
   if (*validate) return cmd_validate(file, sets);
   if (*graph) return cmd_graph(file, sets, dot_out);
+  if (*calibrate) return cli::run_calibrate(calibrate_options);
   return 0;
 }

@@ -33,22 +33,34 @@ enum Draw : std::uint64_t {
   kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawService = 64
 };
 
+// Narrowing into Party's compact fields; the scenario limits (nodes, lines, lots < 2^15) keep
+// every value in range, which debug builds check.
+template <class T, class U>
+T narrow(U v) {
+  const T t = static_cast<T>(v);
+  EXPOFLOW_CHECK(static_cast<U>(t) == v, "value does not fit a party field");
+  return t;
+}
+
+// 48 bytes: a run holds every party present at once (hundreds of thousands in a busy hour).
+// What can be recomputed from the key (walking speed) or from the stage (the resource held) is
+// not stored.
 struct Party {
   std::uint64_t key = 0;
   Time mark = 0;  // when the current wait started
   const std::vector<EdgeId>* path = nullptr;
-  float speed = 1.34f;
-  std::uint32_t node = 0, dest = 0;
-  std::int32_t access_choice = 0, egress_choice = 0;
-  std::int32_t ride = -1;  // direction ridden to the site
+  std::uint16_t node = 0, dest = 0;
+  std::int16_t access_choice = 0, egress_choice = 0;
+  std::int16_t ride = -1;  // direction ridden to the site
   std::uint16_t gate = 0;  // entrance chosen
-  std::uint32_t res = 0;  // resource waited for or held
-  std::uint16_t cls = 0, size = 1, edge_i = 0;
+  std::uint16_t size = 1, edge_i = 0;
+  std::uint8_t cls = 0;
   Mode access = Mode::walk, egress = Mode::walk;
   Stage stage = Stage::none, after = Stage::none;
   std::uint8_t phase = 0;
   bool background = false, on_platform = false;
 };
+static_assert(sizeof(Party) <= 48, "keep Party small: see the comment above");
 
 constexpr std::uint64_t kBackgroundEntryTag = 0xB0ULL << 56;
 constexpr std::uint64_t kBackgroundExitTag = 0xB1ULL << 56;
@@ -141,7 +153,6 @@ class Run {
   // service). False: the party waits; a kParty event resumes it when granted.
   bool acquire(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
     Party& p = parties_[pid];
-    p.res = r;
     p.phase = 0;
     p.mark = now_;
     if (res_[r].request(pid, units, now_)) {
@@ -169,7 +180,6 @@ class Run {
   // `units`: places the party needs (its size on a vehicle, one cab at a taxi stand).
   void wait_for_vehicle(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
     Party& p = parties_[pid];
-    p.res = r;
     p.mark = now_;
     res_[r].request(pid, units, now_);
     queued_persons_[r] += p.size;
@@ -182,7 +192,17 @@ class Run {
   }
 
   // ---- demand ----------------------------------------------------------------------------
+  // Parties live in slots that are reused once a party has left: memory follows the number of
+  // parties present, not the number over the whole run. A party is created when it arrives, from
+  // its key alone (every attribute is a keyed draw), so the demand list holds (time, key) pairs.
   std::uint32_t new_party(const Party& p) {
+    persons_live_ += p.size;
+    if (!free_slots_.empty()) {
+      const std::uint32_t pid = free_slots_.back();
+      free_slots_.pop_back();
+      parties_[pid] = p;
+      return pid;
+    }
     parties_.push_back(p);
     return static_cast<std::uint32_t>(parties_.size() - 1);
   }
@@ -211,39 +231,71 @@ class Run {
     }
   }
 
+  static constexpr std::uint64_t kIndexMask = (1ULL << 40) - 1;
+
+  // Party k of class c on day d, and the time it sets off (reaches its access point, or boards
+  // upstream for a ride).
+  Party expo_party(std::uint64_t key, Time* setoff) const {
+    const std::size_t c = (key >> 48) - 1;
+    const auto d = static_cast<int>((key >> 40) & 0xff);
+    const ClassDef& cd = s_.classes[c];
+    Party p;
+    p.key = key;
+    p.cls = narrow<std::uint8_t>(c);
+    p.access = static_cast<Mode>(dist::discrete(party_access_[c], u(demand_, p, kDrawMode)));
+    const auto& ps = s_.party_size[static_cast<std::size_t>(p.access)];
+    p.size = static_cast<std::uint16_t>(ps.sizes[dist::discrete(ps.weights, u(demand_, p, kDrawSize))]);
+    const auto ai = static_cast<std::size_t>(p.access);
+    p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
+    const double ua = u(choice_, p, kDrawAccessChoice), ue = u(choice_, p, kDrawEgressChoice);
+    p.access_choice = static_cast<std::int16_t>(access_choice(p.access, ua));
+    p.egress_choice = static_cast<std::int16_t>(egress_choice(p, ue));
+    Time t = d * kSecondsPerDay + cd.profile_start_s;
+    t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
+    if (p.access == Mode::metro || p.access == Mode::bus)
+      t -= L_.directions[static_cast<std::size_t>(p.access_choice)].travel_s;
+    *setoff = std::max(0.0, t);
+    return p;
+  }
+
+  // A non-expo user entering the metro station (line li) to take a train.
+  Party background_entry(std::uint64_t key, Time* setoff) const {
+    const std::size_t li = (key >> 40) & 0xffff;
+    const std::uint64_t slot_index = (key >> 20) & 0xfffff;  // day * 24 + hour
+    Party p;
+    p.key = key;
+    p.background = true;
+    p.access = Mode::metro;
+    p.egress = Mode::metro;
+    p.access_choice = narrow<std::int16_t>(li);
+    p.egress_choice = narrow<std::int16_t>(pick(background_split_[li], background_.uniform(p.key, 1)));
+    *setoff = (static_cast<double>(slot_index) + background_.uniform(p.key, 2)) * 3600;
+    return p;
+  }
+
+  Party party_of(std::uint64_t key, Time* setoff) const {
+    return (key >> 56) == (kBackgroundEntryTag >> 56) ? background_entry(key, setoff) : expo_party(key, setoff);
+  }
+
   void generate_demand() {
     party_access_weights();
-    std::vector<std::pair<Time, std::uint32_t>> order;
     for (std::size_t c = 0; c < s_.classes.size(); ++c) {
       const ClassDef& cd = s_.classes[c];
       for (int d = 0; d < s_.days; ++d) {
         const double volume = cd.volume[static_cast<std::size_t>(d)] * cd.volume_scale * s_.demand_scale;
         double persons = 0;
         for (std::uint64_t k = 0; persons < volume; ++k) {
-          Party p;
-          p.key = ((c + 1) << 48) | (static_cast<std::uint64_t>(d) << 40) | k;
-          p.cls = static_cast<std::uint16_t>(c);
-          p.access = static_cast<Mode>(dist::discrete(party_access_[c], u(demand_, p, kDrawMode)));
-          const auto& ps = s_.party_size[static_cast<std::size_t>(p.access)];
-          p.size = static_cast<std::uint16_t>(ps.sizes[dist::discrete(ps.weights, u(demand_, p, kDrawSize))]);
-          const auto ai = static_cast<std::size_t>(p.access);
-          p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
-          p.speed = static_cast<float>(std::clamp(
-              dist::normal(s_.walk_speed_mean, s_.walk_speed_sd, u(demand_, p, kDrawSpeed)), 0.5, 2.2));
-          const double ua = u(choice_, p, kDrawAccessChoice), ue = u(choice_, p, kDrawEgressChoice);
-          p.access_choice = access_choice(p.access, ua);
-          p.egress_choice = egress_choice(p, ue);
-          Time t = d * kSecondsPerDay + cd.profile_start_s;
-          t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
-          if (p.access == Mode::metro || p.access == Mode::bus)
-            t -= L_.directions[static_cast<std::size_t>(p.access_choice)].travel_s;
+          const std::uint64_t key = ((c + 1) << 48) | (static_cast<std::uint64_t>(d) << 40) | k;
+          Time t = 0;
+          const Party p = expo_party(key, &t);
           persons += p.size;
-          order.emplace_back(std::max(0.0, t), new_party(p));
+          arrivals_.push_back({t, key});
         }
         persons_generated_ += persons;
       }
     }
     // Background (non-expo) users entering the metro station: Poisson counts per hour and line.
+    background_split_.assign(L_.lines.size(), {});
     for (std::size_t li = 0; li < L_.lines.size(); ++li) {
       const auto& l = L_.lines[li];
       if (!l.metro) continue;
@@ -254,32 +306,26 @@ class Run {
           split[l.directions[k]] = l.background_split[k];
           any = any || l.background_split[k] > 0;
         }
+      background_split_[li] = split;
       if (!any) continue;
       for (int d = 0; d < s_.days; ++d)
         for (std::uint64_t h = 0; h < 24; ++h) {
           const std::uint64_t slot = (li << 40) | ((static_cast<std::uint64_t>(d) * 24 + h) << 20);
           const auto n = dist::poisson(l.background_entries[h], background_.uniform(kBackgroundEntryTag | slot, 0));
           for (std::uint64_t k = 0; k < n; ++k) {
-            Party p;
-            p.key = kBackgroundEntryTag | slot | k;
-            p.background = true;
-            p.access = Mode::metro;
-            p.egress = Mode::metro;
-            p.access_choice = static_cast<std::int32_t>(li);
-            p.egress_choice = pick(split, background_.uniform(p.key, 1));
-            p.speed = static_cast<float>(s_.walk_speed_mean);
-            const Time t = d * kSecondsPerDay + (static_cast<double>(h) + background_.uniform(p.key, 2)) * 3600;
-            order.emplace_back(t, new_party(p));
+            const std::uint64_t key = kBackgroundEntryTag | slot | k;
+            Time t = 0;
+            background_entry(key, &t);
+            arrivals_.push_back({t, key});
           }
         }
     }
-    std::sort(order.begin(), order.end());
-    arrival_order_.reserve(order.size());
-    for (auto& [t, pid] : order) {
-      arrival_time_.push_back(t);
-      arrival_order_.push_back(pid);
-    }
-    if (!arrival_order_.empty()) cal_.schedule(arrival_time_[0], kArrival, 0);
+    // Keys grow with generation order (class, day, index; then background by line, day, hour),
+    // so same-time arrivals keep that order.
+    std::sort(arrivals_.begin(), arrivals_.end(), [](const Arrival& a, const Arrival& b) {
+      return a.time < b.time || (a.time == b.time && a.key < b.key);
+    });
+    if (!arrivals_.empty()) cal_.schedule(arrivals_[0].time, kArrival, 0);
   }
 
   std::int32_t access_choice(Mode m, double uu) const {
@@ -408,9 +454,8 @@ class Run {
         p.background = true;
         p.access = Mode::metro;
         p.egress = Mode::walk;
-        p.access_choice = static_cast<std::int32_t>(d.line);
-        p.speed = static_cast<float>(s_.walk_speed_mean);
-        p.node = l.site_node;
+        p.access_choice = narrow<std::int16_t>(d.line);
+            p.node = narrow<std::uint16_t>(l.site_node);
         const std::uint32_t pid = new_party(p);
         arrive_on_platform(pid);
       }
@@ -431,7 +476,7 @@ class Run {
           p.stage = Stage::ride_out;
           cal_.schedule(now_ + d.travel_s, kParty, q.id);
         } else {
-          finish(p);
+          finish(q.id);
         }
       });
       if (boarded) emit(RecordKind::board, l.place_line, boarded);
@@ -505,11 +550,11 @@ class Run {
     }
     const bool any_metro = std::any_of(L_.metro_egress_w.begin(), L_.metro_egress_w.end(), [](double w) { return w > 0; });
     if (!any_metro) {
-      finish(p);  // nowhere else to go: counted as denied where it waited
+      finish(pid);  // nowhere else to go: counted as denied where it waited
       return;
     }
     p.egress = Mode::metro;
-    p.egress_choice = pick(L_.metro_egress_w, u(choice_, p, kDrawReroute));
+    p.egress_choice = narrow<std::int16_t>(pick(L_.metro_egress_w, u(choice_, p, kDrawReroute)));
     head_home(pid);
   }
 
@@ -517,11 +562,12 @@ class Run {
 
   // ---- parties ---------------------------------------------------------------------------
   void on_arrival(std::uint32_t idx) {
-    if (idx + 1 < arrival_order_.size()) cal_.schedule(arrival_time_[idx + 1], kArrival, idx + 1);
-    const std::uint32_t pid = arrival_order_[idx];
+    if (idx + 1 < arrivals_.size()) cal_.schedule(arrivals_[idx + 1].time, kArrival, idx + 1);
+    Time setoff = 0;
+    const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, &setoff));
     Party& p = parties_[pid];
     if (p.background) {
-      p.node = L_.lines[static_cast<std::size_t>(p.access_choice)].concourse_node;
+      p.node = narrow<std::uint16_t>(L_.lines[static_cast<std::size_t>(p.access_choice)].concourse_node);
       begin(pid, Stage::fare_in);
       return;
     }
@@ -535,7 +581,7 @@ class Run {
       case Mode::car:
       case Mode::coach: {
         const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
-        p.node = lot.node;
+        p.node = narrow<std::uint16_t>(lot.node);
         emit(RecordKind::vehicle_in, lot.place, p.size, 1);
         p.stage = Stage::lot_space;
         if (acquire(pid, lot_res_[static_cast<std::size_t>(p.access_choice)], 1)) lot_space_granted(pid);
@@ -543,13 +589,13 @@ class Run {
       }
       case Mode::dropoff: {
         const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
-        p.node = lot.node;
+        p.node = narrow<std::uint16_t>(lot.node);
         emit(RecordKind::vehicle_in, lot.place, p.size, 1);
         begin(pid, Stage::drop_bay);
         break;
       }
       case Mode::walk:
-        p.node = L_.walk_origins[static_cast<std::size_t>(p.access_choice)];
+        p.node = narrow<std::uint16_t>(L_.walk_origins[static_cast<std::size_t>(p.access_choice)]);
         walk_to_security(pid);
         break;
       default: EXPOFLOW_CHECK(false, "not an access mode");
@@ -618,7 +664,7 @@ class Run {
         break;
       }
       case Stage::lot_leave: leave_lot(pid); break;
-      case Stage::done: finish(p); break;
+      case Stage::done: finish(pid); break;
       default: EXPOFLOW_CHECK(false, "stage cannot be begun");
     }
   }
@@ -658,9 +704,22 @@ class Run {
     cal_.schedule(now_ + hold, kParty, pid);
   }
 
+  // The resource a party in a service stage holds.
+  std::uint32_t held_resource(const Party& p) const {
+    switch (p.stage) {
+      case Stage::security: return gate_res_[p.gate];
+      case Stage::fare_in: return fare_in_res_[line_of(p)];
+      case Stage::fare_out: return fare_out_res_[line_of(p)];
+      case Stage::taxi_bay: return taxi_bay_res_[static_cast<std::size_t>(p.egress_choice)];
+      case Stage::drop_bay: return lot_res_[static_cast<std::size_t>(p.access_choice)];
+      case Stage::pickup_bay: return lot_res_[static_cast<std::size_t>(p.egress_choice)];
+      default: EXPOFLOW_CHECK(false, "stage holds no resource"); return 0;
+    }
+  }
+
   void end_service(std::uint32_t pid) {
     Party& p = parties_[pid];
-    const std::uint32_t r = p.res;
+    const std::uint32_t r = held_resource(p);
     release(r, 1);
     switch (p.stage) {
       case Stage::security: {
@@ -671,7 +730,7 @@ class Run {
       }
       case Stage::fare_out: {
         emit(RecordKind::pass, res_place_[r], p.size);
-        if (p.background) finish(p);
+        if (p.background) finish(pid);
         else walk_to_security(pid);
         break;
       }
@@ -683,7 +742,7 @@ class Run {
         const TaxiLayout& t = L_.taxis[static_cast<std::size_t>(p.egress_choice)];
         emit(RecordKind::leave, t.place_bays, 0, 1);
         emit(RecordKind::vehicle_out, t.place_parties, p.size, 1);
-        finish(p);
+        finish(pid);
         break;
       }
       case Stage::drop_bay: {
@@ -697,7 +756,7 @@ class Run {
         const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
         emit(RecordKind::leave, lot.place, 0, 1);
         emit(RecordKind::vehicle_out, lot.place, p.size, 1);
-        finish(p);
+        finish(pid);
         break;
       }
       default: EXPOFLOW_CHECK(false, "stage has no service");
@@ -711,7 +770,7 @@ class Run {
     if (lot.shuttle >= 0) {
       const auto dir = L_.lines[static_cast<std::size_t>(lot.shuttle)].access_dir;
       p.stage = Stage::up_wait;
-      p.ride = dir;
+      p.ride = narrow<std::int16_t>(dir);
       wait_for_vehicle(pid, up_res_[static_cast<std::size_t>(dir)], p.size);
     } else {
       walk_to_security(pid);
@@ -725,7 +784,7 @@ class Run {
     emit(RecordKind::leave, lot.place, 0, 1);
     emit(RecordKind::vehicle_out, lot.place, p.size, 1);
     release(lot_res_[li], 1);
-    finish(p);
+    finish(pid);
   }
 
   void alight(std::uint32_t pid) {
@@ -733,7 +792,7 @@ class Run {
     const auto dir = static_cast<std::size_t>(p.ride);
     const LineLayout& l = L_.lines[L_.directions[dir].line];
     emit(RecordKind::alight, l.place_line, p.size);
-    p.node = l.site_node;
+    p.node = narrow<std::uint16_t>(l.site_node);
     if (l.metro) arrive_on_platform(pid);
     else walk_to_security(pid);
   }
@@ -779,7 +838,7 @@ class Run {
         const LotLayout& lot = L_.lots[ec];
         if (lot.shuttle >= 0) {
           const LineLayout& sl = L_.lines[static_cast<std::size_t>(lot.shuttle)];
-          p.egress_choice = sl.egress_dir;  // the lot stays in access_choice
+          p.egress_choice = narrow<std::int16_t>(sl.egress_dir);  // the lot stays in access_choice
           walk(pid, sl.site_node, Stage::board);
         } else {
           walk(pid, lot.node, Stage::lot_leave);
@@ -846,7 +905,7 @@ class Run {
 
   void walk(std::uint32_t pid, NodeId dest, Stage after) {
     Party& p = parties_[pid];
-    p.dest = dest;
+    p.dest = narrow<std::uint16_t>(dest);
     p.after = after;
     p.stage = Stage::walk;
     p.edge_i = 0;
@@ -871,6 +930,13 @@ class Run {
     p.on_platform = false;
   }
 
+  // A party's free walking speed (m/s), from its key.
+  double speed_of(const Party& p) const {
+    if (p.background) return static_cast<float>(s_.walk_speed_mean);
+    return static_cast<float>(std::clamp(
+        dist::normal(s_.walk_speed_mean, s_.walk_speed_sd, u(demand_, p, kDrawSpeed)), 0.5, 2.2));
+  }
+
   // Weidmann's fundamental diagram: speed falls with density k (persons/m²) to zero at jam.
   double speed_factor(double k) const {
     if (k <= 0) return 1.0;
@@ -885,7 +951,7 @@ class Run {
     const WalkwayLayout& w = L_.walkways[e];
     emit(RecordKind::enter, w.place, p.size);
     const double k = static_cast<double>(res_[walk_storage(e)].in_use()) / w.area_m2;
-    const double v = p.speed * w.speed_scale * speed_factor(k);
+    const double v = speed_of(p) * w.speed_scale * speed_factor(k);
     p.phase = 1;
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
   }
@@ -906,7 +972,7 @@ class Run {
         emit(RecordKind::leave, w.place, p.size);
         emit(RecordKind::pass, w.place, p.size);
         release(walk_storage(e), p.size);
-        p.node = g_.edge(e).to;
+        p.node = narrow<std::uint16_t>(g_.edge(e).to);
         ++p.edge_i;
         next_edge(pid);
         break;
@@ -922,9 +988,12 @@ class Run {
     cal_.schedule(now_ + p.size / w.outlet_rate, kParty, pid);
   }
 
-  void finish(Party& p) {
+  // The party has left the model: its slot is free for a later party.
+  void finish(std::uint32_t pid) {
+    Party& p = parties_[pid];
     p.stage = Stage::done;
-    persons_done_ += p.size;
+    persons_live_ -= p.size;
+    free_slots_.push_back(pid);
   }
 
   // ---- results ---------------------------------------------------------------------------
@@ -1001,10 +1070,7 @@ class Run {
     out.peak_pending = cal_.peak_size();
     out.num_parties = parties_.size();
     out.persons_generated = persons_generated_;
-    double inside = 0;
-    for (auto& p : parties_)
-      if (p.stage != Stage::done) inside += p.size;
-    out.persons_left_inside = inside;
+    out.persons_left_inside = persons_live_;
     out.recorder = std::move(rec_);
     return out;
   }
@@ -1022,8 +1088,13 @@ class Run {
   const bool uniform_gates_ = s_.gate_choice == "uniform";
   std::vector<Party> parties_;
   std::vector<std::array<double, kNumModes>> party_access_;
-  std::vector<Time> arrival_time_;
-  std::vector<std::uint32_t> arrival_order_;
+  struct Arrival {
+    Time time;
+    std::uint64_t key;
+  };
+  std::vector<Arrival> arrivals_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::vector<double>> background_split_;
   std::vector<Resource> res_;
   std::vector<std::uint32_t> res_place_;
   std::vector<std::uint64_t> queued_persons_;
@@ -1032,7 +1103,7 @@ class Run {
   std::vector<std::size_t> trip_up_, trip_arrive_;
   std::vector<Fifo<Time>> cab_rank_;
   std::vector<std::uint64_t> cab_count_;
-  double persons_generated_ = 0, persons_done_ = 0;
+  double persons_generated_ = 0, persons_live_ = 0;
 };
 
 }  // namespace

@@ -575,6 +575,21 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_calibration(root, root_node);
   root.finish();
 
+  // Limits of the engine's compact party records and keys.
+  auto limit = [&](std::size_t n, std::size_t max, const char* what) {
+    if (n > max)
+      problems.error(root_node.pos, what, fmt::format("at most {} allowed, got {}", max, n));
+  };
+  limit(s.nodes.size(), 65535, "node");
+  limit(s.classes.size(), 254, "class");
+  limit(s.lots.size(), 32767, "lot");
+  limit(s.gates.size(), 65535, "gate");
+  limit(s.walk_origins.size(), 32767, "walk_origin");
+  limit(s.taxi_stands.size(), 32767, "taxi_stand");
+  std::size_t dirs = 0;
+  for (auto& l : s.lines) dirs += l.directions.size();
+  limit(dirs, 32767, "line");
+
   // Cross-references that need every table read.
   for (auto& l : s.lots)
     if (!l.shuttle.empty() &&

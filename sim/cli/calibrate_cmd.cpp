@@ -1,0 +1,93 @@
+#include "cli/calibrate_cmd.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <stdexcept>
+
+#include "calibrate/calibrate.hpp"
+#include "output/writers.hpp"
+
+namespace expoflow::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kBadInput = 2;
+
+std::string today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
+}
+
+}  // namespace
+
+CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
+  auto* c = app.add_subcommand("calibrate", "Fit the scenario's [calibrate] free parameters to its observed totals");
+  c->add_option("scenario", o.scenario, "Scenario file (TOML) with [calibrate] and [[observed]] tables")->required();
+  c->add_option("--out,-o", o.out, "Calibrated scenario to write (TOML); the report goes beside it as .json")
+      ->required();
+  c->add_option("--seed", o.seed, "Master random seed of the fit")->capture_default_str();
+  c->add_option("--replications,-r", o.replications,
+                "Replications per evaluation (default: the scenario's [calibrate] replications)")
+      ->check(CLI::Range(2, 100000));
+  c->add_option("--threads,-j", o.threads, "Threads (default: all cores); results do not depend on it");
+  c->add_option("--max-iterations", o.max_iterations, "Levenberg-Marquardt iterations (default: the scenario's)")
+      ->check(CLI::Range(0, 1000));
+  c->add_option("--check-replications", o.check_replications,
+                "Replications (seed + 1) that compare the start and the fit with the observed totals; 0 = none")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  return c;
+}
+
+int run_calibrate(const CalibrateOptions& o) {
+  scenario::Problems problems;
+  auto problem = calibrate::prepare(o.scenario, problems);
+  if (!problem) {
+    std::cerr << problems.report();
+    std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was calibrated or written\n", problems.size(),
+                             o.scenario);
+    return kBadInput;
+  }
+  const fs::path out(o.out);
+  const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  fs::path json_path = out;
+  json_path.replace_extension(".json");
+  const std::string extends =
+      fs::absolute(o.scenario).lexically_normal().lexically_relative(fs::absolute(folder).lexically_normal()).generic_string();
+
+  calibrate::Settings settings;
+  settings.seed = o.seed;
+  settings.replications = o.replications;
+  settings.max_iterations = o.max_iterations;
+  settings.threads = o.threads;
+  settings.check_replications = o.check_replications;
+  settings.progress = &std::cerr;
+  calibrate::Result result;
+  try {
+    result = calibrate::fit(*problem, settings);
+  } catch (const std::exception& e) {
+    std::cerr << "expoflow: calibration failed: " << e.what() << "\n";
+    return 1;
+  }
+  const std::string date = today();
+  std::cout << calibrate::report_text(*problem, result);
+  try {
+    fs::create_directories(folder);
+    output::write_atomically(json_path, calibrate::report_json(*problem, result, date));
+    output::write_atomically(out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date));
+  } catch (const std::exception& e) {
+    std::cerr << "expoflow: " << e.what() << "\n";
+    return 1;
+  }
+  std::cout << fmt::format("\nwrote {} and {}\n", out.string(), json_path.string());
+  return 0;
+}
+
+}  // namespace expoflow::cli
