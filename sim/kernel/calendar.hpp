@@ -100,6 +100,10 @@ class Calendar {
     return top;
   }
 
+  // The earliest event already in the near heap, or null: lets a model prefetch what the next
+  // event will touch while it handles the current one.
+  const Event* peek_near() const { return heap_.empty() ? nullptr : &heap_.front(); }
+
   void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:

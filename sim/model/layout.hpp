@@ -2,6 +2,7 @@
 // The static layout of a scenario's components as the run sees them: dense indices into the
 // site graph and the place list, timetables, and the capacities each Resource starts with.
 // Built once per Simulation; every replication reads it.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -76,6 +77,7 @@ struct Simulation::Layout {
   std::vector<double> metro_access_w, metro_egress_w, bus_access_w, bus_egress_w;  // per direction
   NodeId hall_node;
   std::uint32_t place_hall;
+  std::array<std::uint32_t, kNumModes> place_arrivals{};  // per access mode
   std::size_t num_bins;
 };
 

@@ -43,8 +43,9 @@ struct Probe {
 
 inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind::board,
                                                RecordKind::alight,   RecordKind::denied,
-                                               RecordKind::vehicle_in, RecordKind::vehicle_out};
-inline constexpr std::size_t kNumCounted = 6;
+                                               RecordKind::vehicle_in, RecordKind::vehicle_out,
+                                               RecordKind::arrive};
+inline constexpr std::size_t kNumCounted = 7;
 
 struct PlaceStats {
   std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin

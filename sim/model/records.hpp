@@ -17,6 +17,7 @@ enum class RecordKind : std::uint8_t {
   denied,       // persons left behind by a full vehicle (once per vehicle that left them)
   vehicle_in,   // a vehicle entered a lot / stand
   vehicle_out,  // a vehicle left a lot / stand (persons: its occupants)
+  arrive,       // a visitor party set off by its access mode (place arrivals[mode]; value: class)
   enter,        // persons (or vehicles) now present at a place: occupancy +
   leave,        // occupancy -
   queue_join,   // persons joined the queue of a place
@@ -24,7 +25,7 @@ enum class RecordKind : std::uint8_t {
   served,       // persons began service (value: their wait in s, zero when served at once)
   depart,       // a vehicle left a stop (persons: load on leaving, value: its capacity)
 };
-inline constexpr std::size_t kNumRecordKinds = 12;
+inline constexpr std::size_t kNumRecordKinds = 13;
 const char* record_kind_name(RecordKind k);
 
 struct Record {

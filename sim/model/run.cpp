@@ -63,6 +63,7 @@ struct Party {
 static_assert(sizeof(Party) <= 48, "keep Party small: see the comment above");
 
 constexpr std::uint64_t kBackgroundEntryTag = 0xB0ULL << 56;
+constexpr double kLastEntryMargin = 600;  // s before a line's last train when entries stop
 constexpr std::uint64_t kBackgroundExitTag = 0xB1ULL << 56;
 
 class Run {
@@ -82,6 +83,10 @@ class Run {
     while (!cal_.empty() && cal_.next_time() <= s_.horizon_s) {
       const Event e = cal_.pop();
       now_ = e.time;
+      // The party of the next event is most likely not in cache (parties are touched in time
+      // order, not memory order): start loading it now.
+      if (const Event* next = cal_.peek_near(); next && next->kind == kParty)
+        __builtin_prefetch(&parties_[next->target]);
       switch (e.kind) {
         case kArrival: on_arrival(e.target); break;
         case kParty: on_party(e.target); break;
@@ -316,6 +321,9 @@ class Run {
             const std::uint64_t key = kBackgroundEntryTag | slot | k;
             Time t = 0;
             background_entry(key, &t);
+            // Nobody enters a station whose last train has gone (or is about to).
+            const double clock = std::fmod(t, kSecondsPerDay);
+            if (clock < s_.lines[li].first_s || clock > s_.lines[li].last_s - kLastEntryMargin) continue;
             arrivals_.push_back({t, key});
           }
         }
@@ -472,7 +480,7 @@ class Run {
           const std::uint32_t pr = platform_res_[d.line];
           res_[pr].release(p.size, [&](const Request& w) { on_granted(pr, w); });
         }
-        if (p.egress == Mode::car) {  // parking shuttle back to the lot
+        if (p.egress == Mode::car || p.egress == Mode::coach) {  // shuttle back to the lot
           p.stage = Stage::ride_out;
           cal_.schedule(now_ + d.travel_s, kParty, q.id);
         } else {
@@ -543,7 +551,7 @@ class Run {
 
   void reroute(std::uint32_t pid) {
     Party& p = parties_[pid];
-    if (p.egress == Mode::car) {
+    if (p.egress == Mode::car || p.egress == Mode::coach) {
       const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.access_choice)];
       walk(pid, lot.node, Stage::lot_leave);
       return;
@@ -566,6 +574,10 @@ class Run {
     Time setoff = 0;
     const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, &setoff));
     Party& p = parties_[pid];
+    if (!p.background) {
+      const bool vehicle = p.access == Mode::car || p.access == Mode::coach || p.access == Mode::dropoff;
+      emit(RecordKind::arrive, L_.place_arrivals[static_cast<std::size_t>(p.access)], p.size, vehicle ? 1 : 0, p.cls);
+    }
     if (p.background) {
       p.node = narrow<std::uint16_t>(L_.lines[static_cast<std::size_t>(p.access_choice)].concourse_node);
       begin(pid, Stage::fare_in);
@@ -1001,7 +1013,8 @@ class Run {
     Probe pr;
     static constexpr std::pair<const char*, RecordKind> kinds[] = {
         {"pass", RecordKind::pass}, {"board", RecordKind::board}, {"alight", RecordKind::alight},
-        {"denied", RecordKind::denied}, {"vehicle_in", RecordKind::vehicle_in}, {"vehicle_out", RecordKind::vehicle_out}};
+        {"denied", RecordKind::denied}, {"vehicle_in", RecordKind::vehicle_in}, {"vehicle_out", RecordKind::vehicle_out},
+        {"arrive", RecordKind::arrive}};
     for (auto& [n, k] : kinds)
       if (o.probe.record == n) pr.kind = k;
     pr.vehicles = o.probe.measure == "vehicles";

@@ -511,8 +511,8 @@ struct Builder {
           if (o.to_s > s.horizon_s) r.error("window", "window ends after the scenario's horizon");
         }
       }
-      o.probe.record = r.choice("record", {"pass", "board", "alight", "denied", "vehicle_in", "vehicle_out"}, "pass");
-      o.probe.place_kind = r.choice("place_kind", {"gate", "fare_gate", "shuttle", "bus", "metro", "taxi_stand", "car_park", "coach_park", "dropoff"}, "gate");
+      o.probe.record = r.choice("record", {"pass", "board", "alight", "denied", "vehicle_in", "vehicle_out", "arrive"}, "pass");
+      o.probe.place_kind = r.choice("place_kind", {"gate", "fare_gate", "shuttle", "bus", "metro", "taxi_stand", "car_park", "coach_park", "dropoff", "arrivals"}, "gate");
       o.probe.measure = r.choice("measure", {"persons", "vehicles"}, "persons");
       o.probe.places = r.strings("places");
       o.probe.booked_only = r.boolean("booked_only", false);

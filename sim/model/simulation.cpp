@@ -92,6 +92,9 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   }
   L.hall_node = node(s.halls.node);
   L.place_hall = add_place(places_, "halls", "hall", 0, s.halls.area_m2);
+  for (Mode m : {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff, Mode::walk})
+    L.place_arrivals[static_cast<std::size_t>(m)] =
+        add_place(places_, fmt::format("arrivals[{}]", mode_name(m)), "arrivals");
 
   for (std::size_t li = 0; li < s.lines.size(); ++li) {
     const auto& l = s.lines[li];
