@@ -245,12 +245,10 @@ TEST_CASE("CIIE without station entries after the last train: everything is empt
   CHECK(res.persons_left_inside == 0);
 }
 
-// Known bug (sim/model/run.cpp, on_trip_arrive and reroute): a party that came by coach to a lot
-// served by a shuttle boards the shuttle back and is finished there, so its coach never leaves
-// the lot (only egress == car rides the shuttle back to its vehicle). The CIIE coach park has no
-// shuttle; this gives it one. Marked !mayfail until the model is fixed; then drop the tag.
+// A party that came by coach to a lot served by a shuttle rides the shuttle back to its coach,
+// which then leaves. The CIIE coach park has no shuttle; this gives it one.
 TEST_CASE("A coach park served by a shuttle: every coach that parks leaves again",
-          "[model][conservation][!mayfail]") {
+          "[model][conservation]") {
   Scenario s = load_ciie({"demand_scale=0.1", "lot[coach].shuttle=\"parking_shuttle\""});
   const Simulation sim(s);
   const auto& places = sim.places();
