@@ -369,7 +369,8 @@ TEST_CASE("taxi bays at 1.2x: bays x 1/loading_mean cabs leave, the queue grows 
     const auto& L = log.records;
     CHECK(peak_of(L, bays, RecordKind::enter, RecordKind::leave, true) == t.bays);
     const Level busy = level_of(L, bays, RecordKind::enter, RecordKind::leave, from, to, true);
-    const Level queue = level_of(L, bays, RecordKind::queue_join, RecordKind::queue_leave, from, to);
+    // Pairs of party and cab queue for a bay; the queue is counted in cabs.
+    const Level queue = level_of(L, bays, RecordKind::queue_join, RecordKind::queue_leave, from, to, true);
     REQUIRE(queue.min > 0);  // parties wait for a bay over the whole window...
     CHECK(busy.min == t.bays);  // ...and every bay is loading
     left.add(sum_of(L, stand, RecordKind::vehicle_out, from, to + 1, true));
@@ -410,10 +411,10 @@ TEST_CASE("car park fed 1.2x its spaces: full, never above, the rest queue and g
     const Level parked = level_of(L, lot, RecordKind::enter, RecordKind::leave, arrivals_end, close - 1, true);
     CHECK(parked.min == spaces);
     CHECK(parked.max == spaces);
-    // The queue is kept in persons (two per car): 20 cars wait at the entrance until the close.
-    const Level queue = level_of(L, lot, RecordKind::queue_join, RecordKind::queue_leave, arrivals_end, close - 1);
-    CHECK(queue.min == 2 * (cars - spaces));
-    CHECK(cars == parked.at_end + queue.at_end / 2);  // conservation
+    // The queue is kept in vehicles: 20 cars wait at the entrance until the close.
+    const Level queue = level_of(L, lot, RecordKind::queue_join, RecordKind::queue_leave, arrivals_end, close - 1, true);
+    CHECK(queue.min == cars - spaces);
+    CHECK(cars == parked.at_end + queue.at_end);  // conservation
     // The queued cars got in only when others left, at or after the close; all leave by the horizon.
     std::size_t waited = 0;
     for (const Record& x : L)

@@ -66,16 +66,17 @@ void Recorder::on_record(const Record& r) {
       s.occupancy.add(r.time, -static_cast<double>(r.persons + r.vehicles));
       break;
     case RecordKind::queue_join:
-      s.queue.add(r.time, r.persons);
+      s.queue.add(r.time, r.persons + r.vehicles);
       break;
     case RecordKind::queue_leave:
-      s.queue.add(r.time, -static_cast<double>(r.persons));
+      s.queue.add(r.time, -static_cast<double>(r.persons + r.vehicles));
       break;
     case RecordKind::served:
       s.wait.add(r.value);
-      s.wait_hist.add(r.value, r.persons);
-      s.wait_sum[bin] += r.value * r.persons;
-      s.wait_n[bin] += r.persons;
+      // Weighted by what queued: persons, or vehicles at lots, bays and cab ranks.
+      s.wait_hist.add(r.value, r.persons + r.vehicles);
+      s.wait_sum[bin] += r.value * (r.persons + r.vehicles);
+      s.wait_n[bin] += r.persons + r.vehicles;
       s.wait_max[bin] = std::max(s.wait_max[bin], r.value);
       break;
     case RecordKind::depart:

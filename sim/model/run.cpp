@@ -145,6 +145,10 @@ class Run {
     cab_count_.assign(L_.taxis.size(), 0);
     for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
     queued_persons_.assign(res_.size(), 0);
+    walkers_.assign(L_.walkways.size(), 0);
+    res_vehicles_.assign(res_.size(), 0);
+    for (auto r : lot_res_) res_vehicles_[r] = 1;
+    for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
   }
 
   void emit(RecordKind kind, std::uint32_t place, std::uint32_t persons, std::uint32_t vehicles = 0,
@@ -154,6 +158,13 @@ class Run {
     if (extra_) extra_->on_record(r);
   }
 
+  // A record about party p at resource r: in persons, or as one vehicle where vehicles queue
+  // (car-park spaces, drop-off and taxi bays).
+  void emit_for(RecordKind kind, std::uint32_t r, const Party& p, double value = 0) {
+    if (res_vehicles_[r]) emit(kind, res_place_[r], 0, 1, value);
+    else emit(kind, res_place_[r], p.size, 0, value);
+  }
+
   // Ask resource r for `units` on behalf of a party. True: granted now (the caller starts the
   // service). False: the party waits; a kParty event resumes it when granted.
   bool acquire(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
@@ -161,19 +172,19 @@ class Run {
     p.phase = 0;
     p.mark = now_;
     if (res_[r].request(pid, units, now_)) {
-      emit(RecordKind::served, res_place_[r], p.size, 0, 0.0);
+      emit_for(RecordKind::served, r, p, 0.0);
       return true;
     }
     queued_persons_[r] += p.size;
-    emit(RecordKind::queue_join, res_place_[r], p.size);
+    emit_for(RecordKind::queue_join, r, p);
     return false;
   }
 
   void on_granted(std::uint32_t r, const Request& q) {
     Party& p = parties_[q.id];
     queued_persons_[r] -= p.size;
-    emit(RecordKind::queue_leave, res_place_[r], p.size);
-    emit(RecordKind::served, res_place_[r], p.size, 0, now_ - q.since);
+    emit_for(RecordKind::queue_leave, r, p);
+    emit_for(RecordKind::served, r, p, now_ - q.since);
     cal_.schedule(now_, kParty, q.id);
   }
 
@@ -962,7 +973,10 @@ class Run {
     const EdgeId e = (*p.path)[p.edge_i];
     const WalkwayLayout& w = L_.walkways[e];
     emit(RecordKind::enter, w.place, p.size);
-    const double k = static_cast<double>(res_[walk_storage(e)].in_use()) / w.area_m2;
+    // Speed follows the density of those walking; people already queueing at the outlet stand
+    // at the far end and do not slow the walkers (they still take storage space).
+    walkers_[e] += p.size;
+    const double k = static_cast<double>(walkers_[e]) / w.area_m2;
     const double v = speed_of(p) * w.speed_scale * speed_factor(k);
     p.phase = 1;
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
@@ -974,6 +988,7 @@ class Run {
     switch (p.phase) {
       case 0: start_walk_body(pid); break;  // storage granted after a wait (spill-back queue)
       case 1:                               // reached the end: the outlet limits the flow
+        walkers_[e] -= p.size;
         if (acquire(pid, walk_outlet(e), 1)) start_outlet(pid);
         else p.phase = 2;
         break;
@@ -1111,6 +1126,8 @@ class Run {
   std::vector<Resource> res_;
   std::vector<std::uint32_t> res_place_;
   std::vector<std::uint64_t> queued_persons_;
+  std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
+  std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
   std::vector<std::uint32_t> gate_res_, fare_in_res_, fare_out_res_, platform_res_, up_res_, stop_res_,
       taxi_line_res_, taxi_bay_res_, lot_res_;
   std::vector<std::size_t> trip_up_, trip_arrive_;
