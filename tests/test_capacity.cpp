@@ -374,11 +374,11 @@ TEST_CASE("taxi bays at 1.2x: bays x 1/loading_mean cabs leave, the queue grows 
     REQUIRE(queue.min > 0);  // parties wait for a bay over the whole window...
     CHECK(busy.min == t.bays);  // ...and every bay is loading
     left.add(sum_of(L, stand, RecordKind::vehicle_out, from, to + 1, true));
-    const Level before = level_of(L, bays, RecordKind::queue_join, RecordKind::queue_leave, 0, from);
+    const Level before = level_of(L, bays, RecordKind::queue_join, RecordKind::queue_leave, 0, from, true);
     growth.add(queue.at_end - before.at_end);
-    // Conservation: parties that reached a bay's queue = loaded and gone + loading + queued.
-    const double joined = sum_of(L, bays, RecordKind::served, 0, to + 1) + queue.at_end;
-    CHECK(joined == sum_of(L, stand, RecordKind::vehicle_out, 0, to + 1) + busy.at_end + queue.at_end);
+    // Conservation, in cabs: pairs that reached a bay's queue = loaded and gone + loading + queued.
+    const double joined = sum_of(L, bays, RecordKind::served, 0, to + 1, true) + queue.at_end;
+    CHECK(joined == sum_of(L, stand, RecordKind::vehicle_out, 0, to + 1, true) + busy.at_end + queue.at_end);
   }
   const Interval left_ci = confidence_interval95(left), growth_ci = confidence_interval95(growth);
   const double expect_left = capacity * (to - from), expect_growth = (demand - capacity) * (to - from);
