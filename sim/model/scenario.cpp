@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
 #include <span>
 #include <set>
+#include <string>
 
 namespace expoflow::model {
 
@@ -90,10 +92,55 @@ PartySizeDef geometric_sizes(double mean, int max) {
   return weights(0.5 * (lo + hi));
 }
 
+// Where a key was written: its own position if present, else its table's.
+scenario::SourcePos key_pos(const Reader& r, std::string_view key) {
+  const scenario::Node* n = r.node().find(key);
+  return n ? n->pos : r.pos();
+}
+
+struct Where {
+  scenario::SourcePos pos;
+  std::string path;
+};
+
+// Free memory as the kernel estimates it (MemAvailable), in bytes; nothing when unknown.
+std::optional<double> memory_available() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb) {
+    std::getline(in, unit);
+    if (key == "MemAvailable:") return kb * 1024;
+  }
+  return std::nullopt;
+}
+
+// 190 GB, 2.5 GB, 1.3 TB (binary multiples, as the loader's file sizes).
+std::string show_bytes(double b) {
+  constexpr double GB = 1024.0 * 1024 * 1024;
+  if (!(b < 1e18)) return fmt::format("{:.3g} GB", b / GB);
+  if (b >= 1024 * 1024 * GB) return fmt::format("{:.1f} PB", b / (1024 * 1024 * GB));
+  if (b >= 1024 * GB) return fmt::format("{:.1f} TB", b / (1024 * GB));
+  if (b >= 10 * GB) return fmt::format("{:.0f} GB", std::floor(b / GB));
+  return fmt::format("{:.1f} GB", b / GB);
+}
+
+// 3.2 billion, 48 million, 12,000.
+std::string show_count(double n) {
+  if (!(n < 1e15)) return fmt::format("{:.3g}", n);
+  if (n >= 1e12) return fmt::format("{:.1f} trillion", n / 1e12);
+  if (n >= 1e9) return fmt::format("{:.1f} billion", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.1f} million", n / 1e6);
+  return fmt::format("{:.0f}", n);
+}
+
 struct Builder {
   Scenario s;
   scenario::Problems& problems;
   std::set<std::string> node_ids;
+  std::vector<Where> gate_nodes;    // per gate: where its node is named
+  std::vector<Where> class_volume;  // per class: where its volume is written
 
   void need_node(Reader& r, std::string_view key, const std::string& id) {
     if (!id.empty() && !node_ids.count(id))
@@ -133,6 +180,7 @@ struct Builder {
       g.id = r.string("id");
       g.node = r.string("node");
       need_node(r, "node", g.node);
+      gate_nodes.push_back(Where{key_pos(r, "node"), r.key_path("node")});
       g.service_mean_s = r.positive("service_mean_s");
       g.lanes = read_schedule(r, "lanes", 1.0, true);
       for (auto& [t, v] : g.lanes.steps)
@@ -185,6 +233,14 @@ struct Builder {
         l.platform_density = r.positive("platform_density");
         l.background_entries = read_hourly(r, "background_entries_per_hour");
         l.background_scale = r.non_negative("background_scale", 1.0);
+        // Each hour's entries are numbered in 20 bits of their random key.
+        for (double x : l.background_entries)
+          if (x * l.background_scale > 500000) {
+            r.error("background_entries_per_hour",
+                    fmt::format("at most 500000 station users per hour, got {} (x{} background_scale)",
+                                x, l.background_scale));
+            break;
+          }
       } else {
         l.site_node = r.string("stop_node");
         need_node(r, "stop_node", l.site_node);
@@ -199,7 +255,11 @@ struct Builder {
         dir.travel_s = d.non_negative("travel_min", 0) * 60;
         dir.headway_s = read_schedule(d, "headway_min", 60.0, true);
         for (auto& [t, h] : dir.headway_s.steps)
-          if (h < 0) d.error("headway_min", fmt::format("must be >= 0 (0 = no service), got {}", h / 60));
+          if (h < 0)
+            d.error("headway_min", fmt::format("must be >= 0 (0 = no service), got {}", h / 60));
+          else if (h > 0 && h < 6)
+            d.error("headway_min",
+                    fmt::format("must be 0 (no service) or at least 0.1 (6 s), got {}", h / 60));
         if (l.metro) {
           dir.background_load = read_hourly(d, "background_load");
           for (double x : dir.background_load)
@@ -240,7 +300,9 @@ struct Builder {
                                                                  bool metro, bool access) {
     std::vector<std::pair<std::pair<int, int>, double>> out;
     if (!r.has(key)) return out;
-    for (auto& [name, w] : r.number_map(key)) {
+    const auto shares = r.number_map(key);
+    bool all_known = true;
+    for (auto& [name, w] : shares) {
       const auto dot = name.find('.');
       const std::string line = name.substr(0, dot);
       const std::string dir = dot == std::string::npos ? "" : name.substr(dot + 1);
@@ -249,6 +311,7 @@ struct Builder {
         if (s.lines[i].id == line && s.lines[i].metro == metro) li = static_cast<int>(i);
       if (li < 0) {
         r.error(key, fmt::format("no {} line '{}'", metro ? "metro" : "bus", line));
+        all_known = false;
         continue;
       }
       const auto& dirs = s.lines[static_cast<std::size_t>(li)].directions;
@@ -256,6 +319,7 @@ struct Builder {
         if (dirs[i].id == dir) di = static_cast<int>(i);
       if (di < 0) {
         r.error(key, fmt::format("no direction '{}' on line '{}' (write 'line.direction')", dir, line));
+        all_known = false;
         continue;
       }
       const auto& d = dirs[static_cast<std::size_t>(di)];
@@ -265,6 +329,10 @@ struct Builder {
         r.error(key, fmt::format("'{}' takes nobody from the site (its to_zone is empty)", name));
       out.push_back({{li, di}, w});
     }
+    double sum = 0;
+    for (const auto& [ld, w] : out) sum += w;
+    if (all_known && !out.empty() && std::abs(sum - 1.0) > 1e-6)
+      r.error(key, fmt::format("shares must sum to 1, got {:.6g}", sum));
     return out;
   }
 
@@ -405,6 +473,7 @@ struct Builder {
       ClassDef c;
       c.id = r.string("id");
       c.volume = r.numbers("volume");
+      class_volume.push_back(Where{key_pos(r, "volume"), r.key_path("volume")});
       c.volume_scale = r.non_negative("volume_scale", 1.0);
       if (c.volume.size() != static_cast<std::size_t>(s.days))
         r.error("volume", fmt::format("needs one value per day ({}), got {}", s.days, c.volume.size()));
@@ -464,6 +533,99 @@ struct Builder {
     if (s.classes.empty()) root.error("class", "a scenario needs at least one [[class]]");
   }
 
+  bool has_id(const auto& list, const std::string& id) {
+    return std::any_of(list.begin(), list.end(), [&](const auto& x) { return x.id == id; });
+  }
+
+  void read_events(Reader& root) {
+    for (auto& r : root.tables("event")) {
+      EventDef e;
+      e.id = r.string("id", "");
+      e.kind = r.choice("kind", {"suspend_line", "close_gate", "lanes", "cab_supply", "walk_speed",
+                                 "close_walkway", "extra_trains"}, "suspend_line");
+      e.from_s = r.moment("from");
+      e.to_s = r.moment("to");
+      if (e.to_s <= e.from_s) r.error("to", "must be after from");
+      if (e.to_s > s.horizon_s + 1e-9) r.error("to", "lies after the scenario's horizon");
+      auto target = [&](const char* key, const auto& list, const char* what, bool star) {
+        e.target = r.string(key);
+        if (e.target.empty() || (star && e.target == "*")) return;
+        if (!has_id(list, e.target)) r.error(key, fmt::format("no {} '{}'", what, e.target));
+      };
+      if (e.kind == "suspend_line" || e.kind == "extra_trains") {
+        e.target = r.string("line");
+        const auto dot = e.target.find('.');
+        const std::string line = e.target.substr(0, dot);
+        auto it = std::find_if(s.lines.begin(), s.lines.end(), [&](const TransitLineDef& l) { return l.id == line; });
+        if (it == s.lines.end()) {
+          r.error("line", fmt::format("no line '{}'", line));
+        } else if (dot != std::string::npos) {
+          const std::string dir = e.target.substr(dot + 1);
+          if (std::none_of(it->directions.begin(), it->directions.end(), [&](const DirectionDef& d) { return d.id == dir; }))
+            r.error("line", fmt::format("no direction '{}' on line '{}'", dir, line));
+        } else if (e.kind == "extra_trains") {
+          r.error("line", "extra trains need a direction: write 'line.direction'");
+        }
+        if (e.kind == "extra_trains") e.headway_s = r.positive("headway_min") * 60;
+      } else if (e.kind == "close_gate") {
+        target("gate", s.gates, "gate", false);
+      } else if (e.kind == "lanes") {
+        target("gate", s.gates, "gate", true);
+        e.scale = r.non_negative("scale");
+      } else if (e.kind == "cab_supply") {
+        target("taxi_stand", s.taxi_stands, "taxi stand", true);
+        e.scale = r.non_negative("scale");
+      } else if (e.kind == "walk_speed") {
+        target("walkway", s.walkways, "walkway", true);
+        e.scale = r.positive("scale");
+      } else if (e.kind == "close_walkway") {
+        target("walkway", s.walkways, "walkway", false);
+        e.direction = r.choice("direction", {"forward", "backward", "both"}, "both");
+      }
+      r.finish();
+      s.events.push_back(e);
+    }
+  }
+
+  void read_policy(Reader& root) {
+    auto p = root.table("policy");
+    if (!p) return;
+    PolicyDef& d = s.policy;
+    if (auto t = p->table("platform_exits")) {
+      d.platform_exits = t->boolean("enabled", true);
+      d.platform_close_above = t->fraction("close_above", 0.6);
+      d.platform_reopen_below = t->fraction("reopen_below", 0.4);
+      if (d.platform_reopen_below >= d.platform_close_above)
+        t->error("reopen_below", "must be below close_above");
+      t->finish();
+    }
+    if (auto t = p->table("hall_occupancy")) {
+      d.hall_occupancy = t->boolean("enabled", true);
+      d.staggered_entry = t->positive("staggered_entry", 80000);
+      d.stagger_lane_share = t->fraction("stagger_lane_share", 0.5);
+      d.queue_inside = t->positive("queue_inside", 130000);
+      d.exit_only = t->positive("exit_only", 180000);
+      d.reopen_share = t->fraction("reopen_share", 0.95);
+      if (!(d.staggered_entry < d.queue_inside && d.queue_inside < d.exit_only))
+        t->error("", "thresholds must rise: staggered_entry < queue_inside < exit_only");
+      t->finish();
+    }
+    for (auto& t : p->tables("exit_direction")) {
+      PolicyDef::ExitDirection x;
+      x.walkway = t.string("walkway");
+      if (!x.walkway.empty() && !has_id(s.walkways, x.walkway))
+        t.error("walkway", fmt::format("no walkway '{}'", x.walkway));
+      x.morning = t.choice("morning", {"forward", "backward"}, "forward");
+      x.from_s = t.clock("from");
+      x.switch_s = t.clock("switch_at");
+      x.to_s = t.clock("to");
+      if (!(x.from_s < x.switch_s && x.switch_s < x.to_s)) t.error("switch_at", "needs from < switch_at < to");
+      t.finish();
+      d.exit_direction.push_back(x);
+    }
+    p->finish();
+  }
+
   void read_calibration(Reader& root, const scenario::Node& tree) {
     auto c = root.table("calibrate");
     if (!c) return;
@@ -490,6 +652,106 @@ struct Builder {
       s.calibration.params.push_back(fp);
     }
     c->finish();
+  }
+
+  // Every entrance must be reachable on foot from where visitors arrive (a walk origin, a lot, a
+  // bus stop, a metro platform or concourse), and the halls from every entrance. Reported at the
+  // gate's `node`.
+  void check_reachability() {
+    std::map<std::string, std::vector<std::string>> next;
+    for (const auto& w : s.walkways) {
+      next[w.from].push_back(w.to);
+      if (w.both_ways) next[w.to].push_back(w.from);
+    }
+    auto reach = [&](std::vector<std::string> todo) {
+      std::set<std::string> seen(todo.begin(), todo.end());
+      while (!todo.empty()) {
+        const std::string n = std::move(todo.back());
+        todo.pop_back();
+        if (auto it = next.find(n); it != next.end())
+          for (const auto& m : it->second)
+            if (seen.insert(m).second) todo.push_back(m);
+      }
+      return seen;
+    };
+    std::vector<std::string> origins;
+    for (const auto& w : s.walk_origins) origins.push_back(w.node);
+    for (const auto& l : s.lots) origins.push_back(l.node);
+    for (const auto& l : s.lines) {
+      origins.push_back(l.site_node);
+      if (l.metro) origins.push_back(l.concourse_node);
+    }
+    if (origins.empty()) return;  // no way to arrive at all: reported per mode
+    const auto from_origins = reach(origins);
+    for (std::size_t i = 0; i < s.gates.size() && i < gate_nodes.size(); ++i) {
+      const GateDef& g = s.gates[i];
+      if (!from_origins.count(g.node))
+        problems.error(gate_nodes[i].pos, gate_nodes[i].path,
+                       fmt::format("entrance node '{}' cannot be reached on foot from any walk "
+                                   "origin, lot, stop or station",
+                                   g.node));
+      if (!reach({g.node}).count(s.halls.node))
+        problems.error(gate_nodes[i].pos, gate_nodes[i].path,
+                       fmt::format("the halls (node '{}') cannot be reached on foot from entrance "
+                                   "node '{}'",
+                                   s.halls.node, g.node));
+    }
+  }
+
+  // Absurd sizes are refused up front, with an estimate, rather than dying of out-of-memory: a
+  // run keeps ~16 bytes per party for the demand list (every arrival of every day) plus ~48 bytes
+  // per party present (at most a day's parties), and the site graph ~40 bytes per pair of nodes
+  // for its walking paths. Parties are counted at the smallest party size a class can arrive in.
+  // Only checked on a scenario without other problems.
+  void check_memory(const scenario::Node& root_node) {
+    constexpr double kDemandBytes = 16, kPresentBytes = 48, kPathBytes = 40;
+    constexpr double kWorthAsking = 512.0 * 1024 * 1024;  // below this, do not read /proc
+    std::vector<double> by_class(s.classes.size(), 0.0);
+    double total = 0, peak_day = 0;
+    for (int d = 0; d < s.days; ++d) {
+      double day = 0;
+      for (std::size_t c = 0; c < s.classes.size(); ++c) {
+        const ClassDef& cd = s.classes[c];
+        double smallest = 0;
+        for (std::size_t m = 0; m < kNumModes; ++m) {
+          if (!(cd.access[m] > 0)) continue;
+          const auto& ps = s.party_size[m];
+          for (std::size_t k = 0; k < ps.sizes.size() && k < ps.weights.size(); ++k)
+            if (ps.weights[k] > 0 && (smallest == 0 || ps.sizes[k] < smallest)) smallest = ps.sizes[k];
+        }
+        if (smallest < 1) smallest = 1;
+        const auto di = static_cast<std::size_t>(d);
+        const double volume = di < cd.volume.size() ? cd.volume[di] : 0;
+        const double parties = volume * cd.volume_scale * s.demand_scale / smallest;
+        by_class[c] += parties;
+        day += parties;
+      }
+      for (const auto& l : s.lines)
+        for (double x : l.background_entries) day += x * l.background_scale;
+      total += day;
+      peak_day = std::max(peak_day, day);
+    }
+    const double demand = total * kDemandBytes + peak_day * kPresentBytes;
+    const double nodes = static_cast<double>(s.nodes.size());
+    const double graph = nodes * nodes * kPathBytes;
+    if (demand < kWorthAsking && graph < kWorthAsking) return;
+    const auto available = memory_available();
+    if (!available) return;
+    if (demand > *available) {
+      const auto biggest = static_cast<std::size_t>(
+          std::max_element(by_class.begin(), by_class.end()) - by_class.begin());
+      const Where at = biggest < class_volume.size() ? class_volume[biggest]
+                                                     : Where{root_node.pos, "class"};
+      problems.error(at.pos, at.path,
+                     fmt::format("demand needs about {} of memory ({} parties); this machine has "
+                                 "{} available",
+                                 show_bytes(demand), show_count(total), show_bytes(*available)));
+    }
+    if (graph > *available)
+      problems.error(root_node.pos, "node",
+                     fmt::format("the walking paths between {} nodes need about {} of memory; "
+                                 "this machine has {} available",
+                                 s.nodes.size(), show_bytes(graph), show_bytes(*available)));
   }
 
   void read_observed(Reader& root) {
@@ -536,8 +798,9 @@ double DailySchedule::at(double clock_s) const {
 
 Scenario build_scenario(const scenario::Node& root_node, const std::string& file,
                         scenario::Problems& problems) {
-  Builder b{Scenario{}, problems, {}};
+  Builder b{Scenario{}, problems, {}, {}, {}};
   Scenario& s = b.s;
+  const std::size_t problems_before = problems.size();
   Reader root(root_node, "", problems);
   s.file = file;
   s.name = root.string("name");
@@ -548,6 +811,9 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   if (s.horizon_s > s.days * kSecondsPerDay + 1e-9 || s.horizon_s <= 0)
     root.error("horizon", fmt::format("must fall within the scenario's {} days", s.days));
   s.bin_s = root.positive("bin_minutes", 15) * 60;
+  if (s.horizon_s / s.bin_s > 100000)
+    root.error("bin_minutes", fmt::format("too fine: {:.0f} bins over the horizon, at most 100000",
+                                          std::ceil(s.horizon_s / s.bin_s)));
   s.demand_scale = root.non_negative("demand_scale", 1.0);
   s.gate_choice = root.choice("gate_choice", {"least_cost", "uniform"}, "least_cost");
   if (auto w = root.table("walking")) {
@@ -569,9 +835,13 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_taxis(root);
   b.read_lots(root);
   b.read_walk_origins(root);
+  // The site's walkways are checked once every place they join is known to be good.
+  const bool site_ok = problems.size() == problems_before;
   b.read_party_sizes(root);
   b.read_classes(root);
   b.read_observed(root);
+  b.read_events(root);
+  b.read_policy(root);
   b.read_calibration(root, root_node);
   root.finish();
 
@@ -621,6 +891,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   need(Mode::coach, has_lot("coach_park"), "coach_park [[lot]]");
   need(Mode::dropoff, has_lot("dropoff"), "dropoff [[lot]]");
   need(Mode::pickup, has_lot("dropoff"), "dropoff [[lot]]");
+  if (site_ok) b.check_reachability();
+  if (problems.size() == problems_before) b.check_memory(root_node);
   return s;
 }
 

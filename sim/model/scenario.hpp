@@ -131,6 +131,41 @@ struct ObservedDef {
   std::string source;
 };
 
+// A disruption or intervention in force over [from, to) (moments of the scenario).
+//   suspend_line   line (or "line.direction"): no trip runs; riders re-plan
+//   close_gate     gate: the entrance admits nobody; its queue goes to other entrances
+//   lanes          gate ("*" = all): open lanes scaled by `scale`
+//   cab_supply     stand ("*" = all): cab arrivals scaled by `scale`
+//   walk_speed     walkway ("*" = all): walking speed scaled by `scale` (rain)
+//   close_walkway  walkway, direction (forward | backward | both): closed (station exits)
+//   extra_trains   line.direction: extra trips every `headway_min` minutes
+struct EventDef {
+  std::string id, kind, target, direction = "both";
+  double from_s = 0, to_s = 0, scale = 1, headway_s = 0;
+};
+
+// Crowd-control policies reported at the site.
+struct PolicyDef {
+  // Station entries (inbound fare gates) close while a platform holds more than close_above x
+  // its capacity, and reopen below reopen_below x capacity.
+  bool platform_exits = false;
+  double platform_close_above = 0.6, platform_reopen_below = 0.4;
+  // Hall occupancy tiers: staggered entry (lanes x stagger_lane_share), queueing inside (visitors
+  // held in the entrance halls while the halls hold queue_inside or more), exit only (no
+  // admissions while halls plus holding areas hold exit_only or more). Each lifts below
+  // reopen_share x its threshold.
+  bool hall_occupancy = false;
+  double staggered_entry = 80000, stagger_lane_share = 0.5, queue_inside = 130000,
+         exit_only = 180000, reopen_share = 0.95;
+  // Exit direction control: between `from` and `switch_at` (clock) only the `morning` direction of
+  // each listed walkway is open; from `switch_at` to `to` only the other one.
+  struct ExitDirection {
+    std::string walkway, morning = "forward";
+    double from_s = 0, switch_s = 0, to_s = 0;
+  };
+  std::vector<ExitDirection> exit_direction;
+};
+
 // A free parameter of the calibration: a numeric value of the scenario named by its parameter
 // path, with bounds and a prior (value and spread) that keeps it plausible where the observed
 // totals cannot pin it down. A share (a member of a share vector) is freed through the vector's
@@ -172,6 +207,8 @@ struct Scenario {
   std::array<PartySizeDef, kNumModes> party_size;
   std::vector<ClassDef> classes;
   std::vector<ObservedDef> observed;
+  std::vector<EventDef> events;
+  PolicyDef policy;
   CalibrationDef calibration;
 };
 
