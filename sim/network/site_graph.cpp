@@ -3,6 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/graphviz.hpp>
+#include <boost/property_map/function_property_map.hpp>
 #include <ostream>
 #include <unordered_map>
 
@@ -22,9 +23,7 @@ struct SiteGraph::Impl {
   std::vector<std::string> ids, kinds;
   std::unordered_map<std::string, NodeId> by_id;
   std::vector<EdgeInfo> edges;
-  std::vector<double> dist;                  // n*n
-  std::vector<std::vector<EdgeId>> paths;    // n*n
-  std::vector<char> reachable;               // n*n
+  PathTable open;
 };
 
 SiteGraph::SiteGraph() : impl_(std::make_unique<Impl>()) {}
@@ -48,41 +47,51 @@ EdgeId SiteGraph::add_edge(NodeId from, NodeId to, double length_m, double width
   return e;
 }
 
-void SiteGraph::finalize() {
-  auto& im = *impl_;
+void SiteGraph::finalize() { impl_->open = paths_without(std::vector<char>(impl_->edges.size(), 0)); }
+
+PathTable SiteGraph::paths_without(const std::vector<char>& closed) const {
+  const auto& im = *impl_;
   const std::size_t n = boost::num_vertices(im.g);
-  im.dist.assign(n * n, kUnreachable);
-  im.paths.assign(n * n, {});
-  im.reachable.assign(n * n, 0);
+  PathTable t;
+  t.n_ = n;
+  t.dist_.assign(n * n, kUnreachable);
+  t.paths_.assign(n * n, {});
+  t.reachable_.assign(n * n, 0);
+  // A closed edge weighs infinity: Dijkstra never relaxes it.
+  std::vector<double> weight(im.edges.size());
+  for (std::size_t e = 0; e < weight.size(); ++e)
+    weight[e] = closed[e] ? std::numeric_limits<double>::infinity() : im.edges[e].length_m;
+  auto weight_map = boost::make_function_property_map<Graph::edge_descriptor>(
+      [&](const Graph::edge_descriptor& e) { return weight[im.g[e].id]; });
   std::vector<double> d(n);
   std::vector<Graph::vertex_descriptor> pred(n);
-  // Edge ids of the predecessor edges, to rebuild paths as walkway edges.
   for (std::size_t s = 0; s < n; ++s) {
     boost::dijkstra_shortest_paths(
         im.g, s,
-        boost::weight_map(boost::get(&EdgeProps::length, im.g))
+        boost::weight_map(weight_map)
             .distance_map(boost::make_iterator_property_map(d.begin(), boost::get(boost::vertex_index, im.g)))
             .predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, im.g))));
-    for (std::size_t t = 0; t < n; ++t) {
-      if (d[t] == std::numeric_limits<double>::max()) continue;
-      im.dist[s * n + t] = d[t];
-      im.reachable[s * n + t] = 1;
+    for (std::size_t v = 0; v < n; ++v) {
+      if (d[v] == std::numeric_limits<double>::max() || d[v] == std::numeric_limits<double>::infinity()) continue;
+      t.dist_[s * n + v] = d[v];
+      t.reachable_[s * n + v] = 1;
       std::vector<EdgeId> p;
-      for (std::size_t v = t; v != s; v = pred[v]) {
-        const std::size_t u = pred[v];
-        // The shortest of the parallel edges u->v is the one Dijkstra relaxed.
+      for (std::size_t x = v; x != s; x = pred[x]) {
+        const std::size_t u = pred[x];
+        // The shortest open edge u->x is the one Dijkstra relaxed.
         EdgeId best = 0;
         double best_len = kUnreachable;
         for (auto [ei, ee] = boost::out_edges(u, im.g); ei != ee; ++ei)
-          if (boost::target(*ei, im.g) == v && im.g[*ei].length < best_len) {
-            best_len = im.g[*ei].length;
+          if (boost::target(*ei, im.g) == x && weight[im.g[*ei].id] < best_len) {
+            best_len = weight[im.g[*ei].id];
             best = im.g[*ei].id;
           }
         p.push_back(best);
       }
-      im.paths[s * n + t].assign(p.rbegin(), p.rend());
+      t.paths_[s * n + v].assign(p.rbegin(), p.rend());
     }
   }
+  return t;
 }
 
 std::optional<NodeId> SiteGraph::find(std::string_view id) const {
@@ -96,11 +105,9 @@ const EdgeInfo& SiteGraph::edge(EdgeId e) const { return impl_->edges[e]; }
 const std::string& SiteGraph::node_id(NodeId n) const { return impl_->ids[n]; }
 const std::string& SiteGraph::node_kind(NodeId n) const { return impl_->kinds[n]; }
 
-const std::vector<EdgeId>* SiteGraph::path(NodeId a, NodeId b) const {
-  const std::size_t n = num_nodes(), k = a * n + b;
-  return impl_->reachable[k] ? &impl_->paths[k] : nullptr;
-}
-double SiteGraph::distance_m(NodeId a, NodeId b) const { return impl_->dist[a * num_nodes() + b]; }
+const std::vector<EdgeId>* SiteGraph::path(NodeId a, NodeId b) const { return impl_->open.path(a, b); }
+double SiteGraph::distance_m(NodeId a, NodeId b) const { return impl_->open.distance_m(a, b); }
+const PathTable& SiteGraph::open_paths() const { return impl_->open; }
 
 void SiteGraph::write_dot(std::ostream& out, const std::vector<std::string>& node_labels,
                           const std::vector<std::string>& edge_labels) const {

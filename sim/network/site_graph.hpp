@@ -23,6 +23,24 @@ struct EdgeInfo {
   std::uint32_t walkway = 0;  // index of the scenario walkway it comes from
 };
 
+// Shortest walking paths between every pair of nodes for one set of open edges.
+class PathTable {
+ public:
+  // Shortest path from a to b as a list of edges (empty when a == b); null when unreachable.
+  const std::vector<EdgeId>* path(NodeId a, NodeId b) const {
+    const std::size_t k = a * n_ + b;
+    return reachable_[k] ? &paths_[k] : nullptr;
+  }
+  double distance_m(NodeId a, NodeId b) const { return dist_[a * n_ + b]; }
+
+ private:
+  friend class SiteGraph;
+  std::size_t n_ = 0;
+  std::vector<double> dist_;
+  std::vector<std::vector<EdgeId>> paths_;
+  std::vector<char> reachable_;
+};
+
 class SiteGraph {
  public:
   SiteGraph();
@@ -43,9 +61,12 @@ class SiteGraph {
   const std::string& node_id(NodeId n) const;
   const std::string& node_kind(NodeId n) const;
 
-  // Shortest path from a to b as a list of edges (empty when a == b); null when unreachable.
+  // Shortest path from a to b with every edge open (empty when a == b); null when unreachable.
   const std::vector<EdgeId>* path(NodeId a, NodeId b) const;
   double distance_m(NodeId a, NodeId b) const;  // kUnreachable when there is no path
+  const PathTable& open_paths() const;
+  // Paths avoiding the edges marked closed (closed.size() == num_edges()).
+  PathTable paths_without(const std::vector<char>& closed) const;
 
   // Graphviz drawing: node kinds as shapes, `edge_label(e)` as edge labels.
   void write_dot(std::ostream& out, const std::vector<std::string>& node_labels,
