@@ -41,6 +41,7 @@ struct LineLayout {
   double capacity;
   NodeId site_node, concourse_node;
   std::uint32_t place_line;  // boardings, alightings, denied, departures
+  std::uint32_t place_policy;  // platform exits policy (metro)
   std::uint32_t place_fare_in, place_fare_out, place_platform;
   double fare_gates_in, fare_gates_out, fare_gate_service_s, platform_capacity;
   std::vector<double> background_entries, background_split;
@@ -78,6 +79,12 @@ struct Simulation::Layout {
   NodeId hall_node;
   std::uint32_t place_hall;
   std::array<std::uint32_t, kNumModes> place_arrivals{};  // per access mode
+  std::uint32_t place_hall_hold;                          // held in the entrance halls
+  std::vector<std::uint32_t> place_events;                // per scenario event
+  std::uint32_t place_replan_setoff, place_replan_waiting;
+  std::array<std::uint32_t, 3> place_hall_policy{};       // staggered, queue inside, exit only
+  std::uint32_t place_exit_policy;
+  std::vector<std::uint32_t> dir_index;                   // direction's index within its line
   std::size_t num_bins;
 };
 

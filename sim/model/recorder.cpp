@@ -6,7 +6,7 @@ namespace expoflow::model {
 
 const char* record_kind_name(RecordKind k) {
   static constexpr const char* names[] = {"pass",  "board",      "alight",      "denied",
-                                          "vehicle_in", "vehicle_out", "arrive", "enter", "leave",
+                                          "vehicle_in", "vehicle_out", "arrive", "activate", "replan", "enter", "leave",
                                           "queue_join", "queue_leave", "served", "depart"};
   return names[static_cast<std::size_t>(k)];
 }

@@ -44,8 +44,9 @@ struct Probe {
 inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind::board,
                                                RecordKind::alight,   RecordKind::denied,
                                                RecordKind::vehicle_in, RecordKind::vehicle_out,
-                                               RecordKind::arrive};
-inline constexpr std::size_t kNumCounted = 7;
+                                               RecordKind::arrive,     RecordKind::activate,
+                                               RecordKind::replan};
+inline constexpr std::size_t kNumCounted = 9;
 
 struct PlaceStats {
   std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin

@@ -18,6 +18,8 @@ enum class RecordKind : std::uint8_t {
   vehicle_in,   // a vehicle entered a lot / stand
   vehicle_out,  // a vehicle left a lot / stand (persons: its occupants)
   arrive,       // a visitor party set off by its access mode (place arrivals[mode]; value: class)
+  activate,     // a disruption or policy came into force (its place also gets enter/leave)
+  replan,       // persons who changed their plan because a service was unavailable
   enter,        // persons (or vehicles) now present at a place: occupancy +
   leave,        // occupancy -
   queue_join,   // persons joined the queue of a place
@@ -25,7 +27,7 @@ enum class RecordKind : std::uint8_t {
   served,       // persons began service (value: their wait in s, zero when served at once)
   depart,       // a vehicle left a stop (persons: load on leaving, value: its capacity)
 };
-inline constexpr std::size_t kNumRecordKinds = 13;
+inline constexpr std::size_t kNumRecordKinds = 15;
 const char* record_kind_name(RecordKind k);
 
 struct Record {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 
 #include "kernel/calendar.hpp"
 #include "kernel/fifo.hpp"
@@ -19,7 +20,9 @@ namespace expoflow::model {
 
 namespace {
 
-enum EventKind : std::uint32_t { kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose };
+enum EventKind : std::uint32_t {
+  kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose, kEventStart, kEventEnd, kExitDirection
+};
 
 enum class Stage : std::uint8_t {
   none, up_wait, ride, walk, security, fare_out, fare_in, hall, platform, board, taxi, taxi_bay,
@@ -30,7 +33,7 @@ enum class Stage : std::uint8_t {
 // on what happened before (common random numbers across scenarios).
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
-  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawService = 64
+  kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawReplanMode, kDrawReplanChoice, kDrawService = 64
 };
 
 // Narrowing into Party's compact fields; the scenario limits (nodes, lines, lots < 2^15) keep
@@ -95,6 +98,9 @@ class Run {
         case kCab: on_cab(e.target); break;
         case kLanes: on_lanes(e.target); break;
         case kStandClose: on_stand_close(e.target); break;
+        case kEventStart: on_event(e.target, true); break;
+        case kEventEnd: on_event(e.target, false); break;
+        case kExitDirection: on_exit_direction(e.target); break;
         default: EXPOFLOW_CHECK(false, "unknown event kind");
       }
     }
@@ -144,8 +150,14 @@ class Run {
     cab_rank_.resize(L_.taxis.size());
     cab_count_.assign(L_.taxis.size(), 0);
     for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
+    closed_.assign(g_.num_edges(), 0);
+    paths_ = &g_.open_paths();
+    platform_occ_.assign(L_.lines.size(), 0.0);
+    platform_closed_.assign(L_.lines.size(), 0);
+    for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
+    hall_res_ = add_resource(Resource::kUnlimited, L_.place_hall_hold);
     res_vehicles_.assign(res_.size(), 0);
     for (auto r : lot_res_) res_vehicles_[r] = 1;
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
@@ -383,6 +395,20 @@ class Run {
       if (!d.arrivals.empty())
         cal_.schedule(std::max(0.0, d.arrivals[0] - d.travel_s), kTripUp, static_cast<std::uint32_t>(i));
     }
+    event_active_.assign(s_.events.size(), 0);
+    for (std::size_t i = 0; i < s_.events.size(); ++i) {
+      cal_.schedule(s_.events[i].from_s, kEventStart, static_cast<std::uint32_t>(i));
+      cal_.schedule(s_.events[i].to_s, kEventEnd, static_cast<std::uint32_t>(i));
+    }
+    // Exit direction control: three switches a day per walkway (morning, reversal, end).
+    const auto& xd = s_.policy.exit_direction;
+    for (int d = 0; d < s_.days; ++d)
+      for (std::size_t i = 0; i < xd.size(); ++i) {
+        const Time base = d * kSecondsPerDay;
+        cal_.schedule(base + xd[i].from_s, kExitDirection, static_cast<std::uint32_t>(3 * i));
+        cal_.schedule(base + xd[i].switch_s, kExitDirection, static_cast<std::uint32_t>(3 * i + 1));
+        cal_.schedule(base + xd[i].to_s, kExitDirection, static_cast<std::uint32_t>(3 * i + 2));
+      }
     for (std::size_t t = 0; t < L_.taxis.size(); ++t) {
       schedule_cab(static_cast<std::uint32_t>(t));
       for (int d = 0; d < s_.days; ++d)
@@ -395,6 +421,17 @@ class Run {
     std::int64_t lanes = 0;
     for (auto& [t, v] : L_.gates[g].lanes)
       if (t <= clock) lanes = v;
+    // Disruptions and the hall occupancy policy act on the lanes the schedule opens.
+    double scale = 1;
+    for (std::size_t i = 0; i < s_.events.size(); ++i) {
+      const EventDef& ev = s_.events[i];
+      if (!event_active_[i] || !(ev.target == "*" || ev.target == s_.gates[g].id)) continue;
+      if (ev.kind == "lanes") scale *= ev.scale;
+      if (ev.kind == "close_gate") scale = 0;
+    }
+    if (hall_tier_ >= 1) scale *= s_.policy.stagger_lane_share;
+    if (hall_tier_ >= 3) scale = 0;
+    if (scale != 1) lanes = static_cast<std::int64_t>(std::llround(static_cast<double>(lanes) * scale));
     const std::uint32_t r = gate_res_[g];
     res_[r].set_capacity(lanes, [&](const Request& q) { on_granted(r, q); });
   }
@@ -432,7 +469,7 @@ class Run {
     const std::size_t k = trip_up_[di]++;
     const Time arrive = d.arrivals[k];
     const std::uint32_t r = up_res_[di];
-    if (d.access && res_[r].num_waiting() > 0) {
+    if (d.access && res_[r].num_waiting() > 0 && !suspended(di)) {
       const auto onboard = static_cast<std::uint32_t>(std::floor(background_load(d, arrive) * l.capacity));
       const auto space = static_cast<std::uint32_t>(l.capacity) - std::min(onboard, static_cast<std::uint32_t>(l.capacity));
       std::uint32_t boarded = 0;
@@ -456,6 +493,7 @@ class Run {
     const DirectionLayout& d = L_.directions[di];
     const LineLayout& l = L_.lines[d.line];
     const std::size_t k = trip_arrive_[di]++;
+    if (suspended(di)) return;  // the trip does not run
     const auto cap = static_cast<std::uint32_t>(l.capacity);
     const std::uint64_t trip_key = kBackgroundExitTag | (static_cast<std::uint64_t>(di) << 40) | (k << 16);
     auto onboard = static_cast<std::uint32_t>(
@@ -488,6 +526,7 @@ class Run {
         boarded += p.size;
         if (l.metro) {
           emit(RecordKind::leave, l.place_platform, p.size);
+          platform_change(d.line, -static_cast<double>(p.size));
           const std::uint32_t pr = platform_res_[d.line];
           res_[pr].release(p.size, [&](const Request& w) { on_granted(pr, w); });
         }
@@ -518,13 +557,20 @@ class Run {
       const auto h = static_cast<std::size_t>(clock / 3600) % 24;
       const Time seg_end = std::floor(at / 3600 + 1) * 3600;
       const bool open = clock >= t.open_s && clock < t.close_s;
-      const double rate = open ? t.cabs_per_hour[h] / 3600 : 0;
-      if (rate > 0 && rate * (seg_end - at) >= remaining) {
+      double rate = open ? t.cabs_per_hour[h] / 3600 : 0;
+      Time seg_stop = seg_end;
+      for (const EventDef& ev : s_.events)
+        if (ev.kind == "cab_supply" && (ev.target == "*" || ev.target == s_.taxi_stands[ti].id)) {
+          if (at >= ev.from_s && at < ev.to_s) rate *= ev.scale;
+          if (ev.from_s > at) seg_stop = std::min(seg_stop, ev.from_s);
+          if (ev.to_s > at) seg_stop = std::min(seg_stop, ev.to_s);
+        }
+      if (rate > 0 && rate * (seg_stop - at) >= remaining) {
         cal_.schedule(at + remaining / rate, kCab, ti);
         return;
       }
-      remaining -= rate * (seg_end - at);
-      at = seg_end;
+      remaining -= rate * (seg_stop - at);
+      at = seg_stop;
     }
   }
 
@@ -579,20 +625,290 @@ class Run {
 
   void on_stand_close(std::uint32_t ti) { give_up_waiting(taxi_line_res_[ti]); }
 
+  // ---- disruptions, interventions and policies --------------------------------------------
+  bool applies(const EventDef& ev, const std::string& id) const { return ev.target == "*" || ev.target == id; }
+
+  // Is the direction's line suspended now?
+  bool suspended(std::size_t dir) const {
+    const DirectionLayout& d = L_.directions[dir];
+    const std::string& line = s_.lines[d.line].id;
+    const std::string full = line + "." + s_.lines[d.line].directions[dir_index_[dir]].id;
+    for (std::size_t i = 0; i < s_.events.size(); ++i)
+      if (event_active_[i] && s_.events[i].kind == "suspend_line" &&
+          (s_.events[i].target == line || s_.events[i].target == full))
+        return true;
+    return false;
+  }
+
+  void on_event(std::uint32_t i, bool start) {
+    const EventDef& ev = s_.events[i];
+    event_active_[i] = start;
+    emit(start ? RecordKind::activate : RecordKind::leave, event_place_[i], 1);
+    if (start) emit(RecordKind::enter, event_place_[i], 1);
+    if (ev.kind == "suspend_line" && start) {
+      // Riders waiting for a suspended line re-plan: those still upstream choose another way to
+      // the site, those at the site stop or platform another way home.
+      for (std::size_t d = 0; d < L_.directions.size(); ++d) {
+        if (!suspended(d)) continue;
+        withdraw_to(up_res_[d], [&](std::uint32_t pid) { replan_access(pid, true); });
+        withdraw_to(stop_res_[d], [&](std::uint32_t pid) { replan_egress_waiting(pid); });
+      }
+    } else if (ev.kind == "close_gate" || ev.kind == "lanes") {
+      for (std::size_t g = 0; g < L_.gates.size(); ++g)
+        if (applies(ev, s_.gates[g].id)) {
+          set_lanes(g);
+          // A closed entrance sends its queue to the other entrances.
+          if (ev.kind == "close_gate" && start)
+            withdraw_to(gate_res_[g], [&](std::uint32_t pid) { walk_to_security(pid); });
+        }
+    } else if (ev.kind == "close_walkway") {
+      for (EdgeId e : walkway_edges(ev.target, ev.direction)) closed_[e] += start ? 1 : -1;
+      update_paths();
+    }
+    // cab_supply, walk_speed and extra_trains act where rates, speeds and timetables are read.
+  }
+
+  // Edges of a walkway: forward (from -> to), backward, or both.
+  std::vector<EdgeId> walkway_edges(const std::string& id, const std::string& direction) const {
+    std::vector<EdgeId> out;
+    for (std::size_t w = 0; w < s_.walkways.size(); ++w) {
+      if (s_.walkways[w].id != id) continue;
+      for (EdgeId e = 0; e < g_.num_edges(); ++e) {
+        const auto& info = g_.edge(e);
+        if (info.walkway != w) continue;
+        const bool forward = g_.node_id(info.from) == s_.walkways[w].from;
+        if (direction == "both" || (direction == "forward") == forward) out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  void on_exit_direction(std::uint32_t code) {
+    const auto& x = s_.policy.exit_direction[code / 3];
+    const std::string other = x.morning == "forward" ? "backward" : "forward";
+    const std::uint32_t phase = code % 3;
+    // Morning: the other direction closes. Afternoon: reversed. End of day: both open.
+    if (phase == 0) {
+      for (EdgeId e : walkway_edges(x.walkway, other)) ++closed_[e];
+    } else if (phase == 1) {
+      for (EdgeId e : walkway_edges(x.walkway, other)) --closed_[e];
+      for (EdgeId e : walkway_edges(x.walkway, x.morning)) ++closed_[e];
+    } else {
+      for (EdgeId e : walkway_edges(x.walkway, x.morning)) --closed_[e];
+    }
+    emit(phase == 2 ? RecordKind::leave : RecordKind::activate, exit_policy_place_, 1);
+    if (phase == 0) emit(RecordKind::enter, exit_policy_place_, 1);
+    update_paths();
+  }
+
+  // New walks follow the paths of the walkways open now; tables are kept for each set of closures
+  // seen, so parties already walking keep valid paths.
+  void update_paths() {
+    std::vector<char> closed(closed_.size());
+    bool any = false;
+    for (std::size_t e = 0; e < closed_.size(); ++e) {
+      closed[e] = closed_[e] > 0;
+      any = any || closed[e];
+    }
+    if (!any) {
+      paths_ = &g_.open_paths();
+      return;
+    }
+    auto it = path_cache_.find(closed);
+    if (it == path_cache_.end())
+      it = path_cache_.emplace(closed, std::make_unique<network::PathTable>(g_.paths_without(closed))).first;
+    paths_ = it->second.get();
+  }
+
+  double walk_speed_scale(EdgeId e) const {
+    double scale = 1;
+    for (std::size_t i = 0; i < s_.events.size(); ++i)
+      if (event_active_[i] && s_.events[i].kind == "walk_speed" &&
+          applies(s_.events[i], s_.walkways[g_.edge(e).walkway].id))
+        scale *= s_.events[i].scale;
+    return scale;
+  }
+
+  // Remove everyone waiting on r and hand each to `then`.
+  template <class Then>
+  void withdraw_to(std::uint32_t r, Then&& then) {
+    std::vector<std::uint32_t> ids;
+    res_[r].withdraw_all([&](const Request& q) {
+      Party& p = parties_[q.id];
+      queued_persons_[r] -= p.size;
+      emit_for(RecordKind::queue_leave, r, p);
+      ids.push_back(q.id);
+    });
+    for (std::uint32_t pid : ids) then(pid);
+  }
+
+  // Weights restricted to what is available.
+  std::vector<double> available_dirs(const std::vector<double>& w) const {
+    std::vector<double> out(w);
+    for (std::size_t d = 0; d < out.size(); ++d)
+      if (suspended(d)) out[d] = 0;
+    return out;
+  }
+  static bool any_positive(const std::vector<double>& w) {
+    return std::any_of(w.begin(), w.end(), [](double x) { return x > 0; });
+  }
+  bool mode_available(Mode m, bool access) const {
+    switch (m) {
+      case Mode::metro: return any_positive(available_dirs(access ? L_.metro_access_w : L_.metro_egress_w));
+      case Mode::bus: return any_positive(available_dirs(access ? L_.bus_access_w : L_.bus_egress_w));
+      default: return true;
+    }
+  }
+
+  // A party whose access line is unavailable when it sets off (or while it waits upstream)
+  // chooses again: another direction of the same mode if one runs, otherwise another mode in
+  // proportion to its class's shares among the modes available.
+  void replan_access(std::uint32_t pid, bool was_waiting) {
+    Party& p = parties_[pid];
+    emit(RecordKind::replan, was_waiting ? replan_waiting_place_ : replan_setoff_place_, p.size);
+    const std::vector<double>& base = p.access == Mode::metro ? L_.metro_access_w : L_.bus_access_w;
+    const auto dirs = available_dirs(base);
+    if (any_positive(dirs)) {
+      p.access_choice = narrow<std::int16_t>(pick(dirs, u(choice_, p, kDrawReplanChoice)));
+    } else {
+      std::array<double, kNumModes> w = party_access_[p.cls];
+      for (std::size_t m = 0; m < kNumModes; ++m)
+        if (!mode_available(static_cast<Mode>(m), true) || static_cast<Mode>(m) == p.access) w[m] = 0;
+      if (!any_positive(std::vector<double>(w.begin(), w.end()))) {
+        finish(pid);  // no way to come at all: the visit is lost (counted as replanned)
+        return;
+      }
+      p.access = static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)));
+      p.access_choice = narrow<std::int16_t>(access_choice(p.access, u(choice_, p, kDrawReplanChoice)));
+      if (p.egress == Mode::car || p.egress == Mode::coach || p.access == Mode::car || p.access == Mode::coach) {
+        // Whoever now comes with a vehicle leaves with it; whoever came without one cannot.
+        if (p.access == Mode::car || p.access == Mode::coach) p.egress = p.access;
+        else p.egress = Mode::metro;
+        p.egress_choice = narrow<std::int16_t>(egress_choice(p, u(choice_, p, kDrawReplanChoice)));
+      }
+    }
+    start_access(pid);
+  }
+
+  // A party waiting at the site for a suspended line goes home another way.
+  void replan_egress_waiting(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    emit(RecordKind::replan, replan_waiting_place_, p.size);
+    const DirectionLayout& d = L_.directions[static_cast<std::size_t>(p.egress_choice)];
+    const LineLayout& l = L_.lines[d.line];
+    if (l.metro) {  // off the platform
+      emit(RecordKind::leave, l.place_platform, p.size);
+      platform_change(d.line, -static_cast<double>(p.size));
+      const std::uint32_t pr = platform_res_[d.line];
+      res_[pr].release(p.size, [&](const Request& w) { on_granted(pr, w); });
+    }
+    if (p.background) {
+      finish(pid);
+      return;
+    }
+    choose_egress_again(pid);
+    head_home(pid);
+  }
+
+  void choose_egress_again(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    if (p.egress == Mode::car || p.egress == Mode::coach) return;  // they need their vehicle
+    const std::vector<double>& base = p.egress == Mode::metro ? L_.metro_egress_w : L_.bus_egress_w;
+    const auto dirs = available_dirs(base);
+    if ((p.egress == Mode::metro || p.egress == Mode::bus) && any_positive(dirs)) {
+      p.egress_choice = narrow<std::int16_t>(pick(dirs, u(choice_, p, kDrawReplanChoice)));
+      return;
+    }
+    const ClassDef& c = s_.classes[p.cls];
+    std::array<double, kNumModes> w = c.egress[static_cast<std::size_t>(p.access)];
+    for (std::size_t m = 0; m < kNumModes; ++m)
+      if (!mode_available(static_cast<Mode>(m), false) || static_cast<Mode>(m) == p.egress) w[m] = 0;
+    p.egress = any_positive(std::vector<double>(w.begin(), w.end()))
+                   ? static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)))
+                   : Mode::walk;
+    if (p.egress == Mode::walk && L_.walk_origins.empty()) p.egress = Mode::taxi;
+    p.egress_choice = narrow<std::int16_t>(egress_choice(p, u(choice_, p, kDrawReplanChoice)));
+  }
+
+  // Platform occupancy, and the policy that closes the station's entries while it is crowded.
+  void platform_change(std::size_t line, double delta) {
+    platform_occ_[line] += delta;
+    if (!s_.policy.platform_exits) return;
+    const LineLayout& l = L_.lines[line];
+    const double cap = l.platform_capacity;
+    const std::uint32_t r = fare_in_res_[line];
+    if (!platform_closed_[line] && platform_occ_[line] >= s_.policy.platform_close_above * cap) {
+      platform_closed_[line] = 1;
+      emit(RecordKind::activate, L_.lines[line].place_policy, 1);
+      emit(RecordKind::enter, L_.lines[line].place_policy, 1);
+      res_[r].set_capacity(0, [&](const Request& q) { on_granted(r, q); });
+    } else if (platform_closed_[line] && platform_occ_[line] <= s_.policy.platform_reopen_below * cap) {
+      platform_closed_[line] = 0;
+      emit(RecordKind::leave, L_.lines[line].place_policy, 1);
+      res_[r].set_capacity(static_cast<std::int64_t>(l.fare_gates_in), [&](const Request& q) { on_granted(r, q); });
+    }
+  }
+
+  // Hall occupancy tiers: 1 staggered entry, 2 queueing inside, 3 exit only.
+  void hall_change(double delta) {
+    hall_occ_ += delta;
+    if (!s_.policy.hall_occupancy) return;
+    const PolicyDef& pd = s_.policy;
+    const double on_site = hall_occ_ + static_cast<double>(queued_persons_[hall_res_]);
+    int tier = hall_tier_;
+    auto up = [&](int t, double level, double threshold) {
+      if (tier < t && level >= threshold) tier = t;
+    };
+    up(1, hall_occ_, pd.staggered_entry);
+    up(2, hall_occ_, pd.queue_inside);
+    up(3, on_site, pd.exit_only);
+    if (tier == 3 && on_site < pd.reopen_share * pd.exit_only) tier = 2;
+    if (tier == 2 && hall_occ_ < pd.reopen_share * pd.queue_inside) tier = 1;
+    if (tier == 1 && hall_occ_ < pd.reopen_share * pd.staggered_entry) tier = 0;
+    if (tier == hall_tier_) return;
+    for (int t = 1; t <= 3; ++t) {
+      if (hall_tier_ < t && tier >= t) {
+        emit(RecordKind::activate, hall_policy_place_[t - 1], 1);
+        emit(RecordKind::enter, hall_policy_place_[t - 1], 1);
+      }
+      if (hall_tier_ >= t && tier < t) emit(RecordKind::leave, hall_policy_place_[t - 1], 1);
+    }
+    const bool lanes_change = (hall_tier_ >= 1) != (tier >= 1) || (hall_tier_ >= 3) != (tier >= 3);
+    hall_tier_ = tier;
+    // Queueing inside: admission to the halls only as others leave, up to the threshold.
+    const std::int64_t cap = tier >= 2 ? static_cast<std::int64_t>(pd.queue_inside) : Resource::kUnlimited;
+    res_[hall_res_].set_capacity(cap, [&](const Request& q) { on_granted(hall_res_, q); });
+    if (lanes_change)
+      for (std::size_t g = 0; g < L_.gates.size(); ++g) set_lanes(g);
+  }
+
   // ---- parties ---------------------------------------------------------------------------
   void on_arrival(std::uint32_t idx) {
     if (idx + 1 < arrivals_.size()) cal_.schedule(arrivals_[idx + 1].time, kArrival, idx + 1);
     Time setoff = 0;
     const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, &setoff));
     Party& p = parties_[pid];
-    if (!p.background) {
-      const bool vehicle = p.access == Mode::car || p.access == Mode::coach || p.access == Mode::dropoff;
-      emit(RecordKind::arrive, L_.place_arrivals[static_cast<std::size_t>(p.access)], p.size, vehicle ? 1 : 0, p.cls);
-    }
     if (p.background) {
+      if (suspended(static_cast<std::size_t>(p.egress_choice))) {  // no train: not here today
+        finish(pid);
+        return;
+      }
       p.node = narrow<std::uint16_t>(L_.lines[static_cast<std::size_t>(p.access_choice)].concourse_node);
       begin(pid, Stage::fare_in);
       return;
+    }
+    if ((p.access == Mode::metro || p.access == Mode::bus) && suspended(static_cast<std::size_t>(p.access_choice))) {
+      replan_access(pid, false);
+      return;
+    }
+    start_access(pid);
+  }
+
+  void start_access(std::uint32_t pid) {
+    Party& p = parties_[pid];
+    if (p.stage == Stage::none) {  // first start (not a re-plan while waiting)
+      const bool vehicle = p.access == Mode::car || p.access == Mode::coach || p.access == Mode::dropoff;
+      emit(RecordKind::arrive, L_.place_arrivals[static_cast<std::size_t>(p.access)], p.size, vehicle ? 1 : 0, p.cls);
     }
     switch (p.access) {
       case Mode::metro:
@@ -640,7 +956,10 @@ class Run {
         break;
       case Stage::lot_space: lot_space_granted(pid); break;
       case Stage::platform: platform_granted(pid); break;
-      case Stage::hall: leave_hall(pid); break;
+      case Stage::hall:
+        if (p.phase == 0) enter_hall(pid);
+        else leave_hall(pid);
+        break;
       case Stage::ride: alight(pid); break;
       case Stage::pickup_wait: {
         const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
@@ -675,7 +994,9 @@ class Run {
         if (acquire(pid, lot_res_[lot], 1)) start_service(pid);
         break;
       }
-      case Stage::hall: enter_hall(pid); break;
+      case Stage::hall:
+        if (acquire(pid, hall_res_, p.size)) enter_hall(pid);  // held inside while the halls are full
+        break;
       case Stage::platform:
         if (acquire(pid, platform_res_[line_of(p)], p.size)) platform_granted(pid);
         break;
@@ -824,6 +1145,7 @@ class Run {
     Party& p = parties_[pid];
     const LineLayout& l = L_.lines[line_of(p)];
     emit(RecordKind::enter, l.place_platform, p.size);
+    platform_change(line_of(p), p.size);
     p.on_platform = true;
     walk(pid, l.concourse_node, Stage::fare_out);
   }
@@ -831,12 +1153,15 @@ class Run {
   void platform_granted(std::uint32_t pid) {
     Party& p = parties_[pid];
     emit(RecordKind::enter, L_.lines[line_of(p)].place_platform, p.size);
+    platform_change(line_of(p), p.size);
     begin(pid, Stage::board);
   }
 
   void enter_hall(std::uint32_t pid) {
     Party& p = parties_[pid];
     emit(RecordKind::enter, L_.place_hall, p.size);
+    p.phase = 1;
+    hall_change(p.size);
     const ClassDef& c = s_.classes[p.cls];
     const Time day_start = std::floor(now_ / kSecondsPerDay) * kSecondsPerDay;
     const Time close = day_start + s_.halls.close_s;
@@ -845,13 +1170,20 @@ class Run {
   }
 
   void leave_hall(std::uint32_t pid) {
-    emit(RecordKind::leave, L_.place_hall, parties_[pid].size);
+    const std::uint16_t size = parties_[pid].size;
+    emit(RecordKind::leave, L_.place_hall, size);
+    release(hall_res_, size);
+    hall_change(-static_cast<double>(size));
     head_home(pid);
   }
 
   // Walk from where the party is to its egress mode.
   void head_home(std::uint32_t pid) {
     Party& p = parties_[pid];
+    if ((p.egress == Mode::metro || p.egress == Mode::bus) && suspended(static_cast<std::size_t>(p.egress_choice))) {
+      emit(RecordKind::replan, replan_setoff_place_, p.size);
+      choose_egress_again(pid);
+    }
     const auto ec = static_cast<std::size_t>(p.egress_choice);
     switch (p.egress) {
       case Mode::metro: walk(pid, L_.lines[L_.directions[ec].line].concourse_node, Stage::fare_in); break;
@@ -902,7 +1234,7 @@ class Run {
     std::size_t best = 0;
     double best_cost = std::numeric_limits<double>::infinity();
     for (std::size_t g = 0; g < L_.gates.size(); ++g) {
-      const double dist_m = g_.distance_m(from, L_.gates[g].node);
+      const double dist_m = paths_->distance_m(from, L_.gates[g].node);
       if (dist_m == network::kUnreachable) continue;
       const auto lanes = res_[gate_res_[g]].capacity();
       const double queue = lanes > 0 ? static_cast<double>(queued_persons_[gate_res_[g]]) * L_.gates[g].service_mean_s / static_cast<double>(lanes)
@@ -932,7 +1264,7 @@ class Run {
     p.after = after;
     p.stage = Stage::walk;
     p.edge_i = 0;
-    p.path = g_.path(p.node, dest);
+    p.path = paths_->path(p.node, dest);
     EXPOFLOW_CHECK(p.path != nullptr, "walk to an unreachable node");
     next_edge(pid);
   }
@@ -945,11 +1277,19 @@ class Run {
       begin(pid, p.after);
       return;
     }
+    // A walkway closed since the party set out: take the best open way from here.
+    if (closed_[(*p.path)[p.edge_i]] > 0) {
+      if (const auto* np = paths_->path(p.node, p.dest); np && p.node != p.dest) {
+        p.path = np;
+        p.edge_i = 0;
+      }
+    }
     if (acquire(pid, walk_storage((*p.path)[p.edge_i]), p.size)) start_walk_body(pid);
   }
 
   void leave_platform(Party& p) {
     emit(RecordKind::leave, L_.lines[line_of(p)].place_platform, p.size);
+    platform_change(line_of(p), -static_cast<double>(p.size));
     p.on_platform = false;
   }
 
@@ -977,7 +1317,8 @@ class Run {
     // at the far end and do not slow the walkers (they still take storage space).
     walkers_[e] += p.size;
     const double k = static_cast<double>(walkers_[e]) / w.area_m2;
-    const double v = speed_of(p) * w.speed_scale * speed_factor(k);
+    double v = speed_of(p) * w.speed_scale * speed_factor(k);
+    if (has_walk_speed_events_) v *= walk_speed_scale(e);
     p.phase = 1;
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
   }
@@ -1128,6 +1469,21 @@ class Run {
   std::vector<std::uint64_t> queued_persons_;
   std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
   std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
+  std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
+  std::vector<char> event_active_;
+  std::vector<int> closed_;             // per edge: closures in force
+  const network::PathTable* paths_ = nullptr;
+  std::map<std::vector<char>, std::unique_ptr<network::PathTable>> path_cache_;
+  bool has_walk_speed_events_ = false;
+  std::vector<double> platform_occ_;
+  std::vector<char> platform_closed_;
+  double hall_occ_ = 0;
+  int hall_tier_ = 0;
+  const std::vector<std::uint32_t>& dir_index_ = L_.dir_index;
+  const std::vector<std::uint32_t>& event_place_ = L_.place_events;
+  const std::uint32_t replan_setoff_place_ = L_.place_replan_setoff, replan_waiting_place_ = L_.place_replan_waiting;
+  const std::array<std::uint32_t, 3>& hall_policy_place_ = L_.place_hall_policy;
+  const std::uint32_t exit_policy_place_ = L_.place_exit_policy;
   std::vector<std::uint32_t> gate_res_, fare_in_res_, fare_out_res_, platform_res_, up_res_, stop_res_,
       taxi_line_res_, taxi_bay_res_, lot_res_;
   std::vector<std::size_t> trip_up_, trip_arrive_;

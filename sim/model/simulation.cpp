@@ -19,7 +19,8 @@ std::uint32_t add_place(std::vector<Place>& places, std::string id, std::string 
 
 // Arrival times at the site stop of every trip of a direction over all days. Buses cannot run
 // more often than their fleet allows: the headway is at least round trip / fleet.
-std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int days) {
+std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int days,
+                            const std::vector<EventDef>& events) {
   std::vector<Time> out;
   const double min_headway = l.metro ? 0.0 : l.round_trip_s / l.fleet;
   for (int day = 0; day < days; ++day) {
@@ -42,6 +43,11 @@ std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int 
       t += std::max(h, min_headway);
     }
   }
+  // Extra trains: trips added every headway over the event's window.
+  for (const EventDef& ev : events)
+    if (ev.kind == "extra_trains" && ev.target == l.id + "." + d.id)
+      for (Time t = ev.from_s; t < ev.to_s; t += ev.headway_s) out.push_back(t);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -92,6 +98,15 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   }
   L.hall_node = node(s.halls.node);
   L.place_hall = add_place(places_, "halls", "hall", 0, s.halls.area_m2);
+  L.place_hall_hold = add_place(places_, "halls.hold", "hold");
+  for (auto& ev : s.events)
+    L.place_events.push_back(add_place(places_, fmt::format("event[{}]", ev.id.empty() ? ev.kind + ":" + ev.target : ev.id), "event"));
+  L.place_replan_setoff = add_place(places_, "replans.at_setoff", "replan");
+  L.place_replan_waiting = add_place(places_, "replans.while_waiting", "replan");
+  L.place_hall_policy = {add_place(places_, "policy.hall_occupancy.staggered_entry", "policy"),
+                         add_place(places_, "policy.hall_occupancy.queue_inside", "policy"),
+                         add_place(places_, "policy.hall_occupancy.exit_only", "policy")};
+  L.place_exit_policy = add_place(places_, "policy.exit_direction", "policy");
   for (Mode m : {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff, Mode::walk})
     L.place_arrivals[static_cast<std::size_t>(m)] =
         add_place(places_, fmt::format("arrivals[{}]", mode_name(m)), "arrivals");
@@ -105,6 +120,7 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
     ll.site_node = node(l.site_node);
     ll.place_line = add_place(places_, fmt::format("line[{}]", l.id),
                               l.metro ? "metro" : (l.counts_as_shuttle ? "shuttle" : "bus"), l.vehicle_capacity);
+    ll.place_policy = l.metro ? add_place(places_, fmt::format("policy.platform_exits.line[{}]", l.id), "policy") : 0;
     if (l.metro) {
       ll.concourse_node = node(l.concourse_node);
       ll.fare_gates_in = l.fare_gates_in;
@@ -123,10 +139,11 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
     for (std::size_t di = 0; di < l.directions.size(); ++di) {
       const auto& d = l.directions[di];
       DirectionLayout dl{static_cast<std::uint32_t>(li), !d.from_zone.empty(), !d.to_zone.empty(),
-                         d.travel_s, timetable(l, d, s.days), d.background_load, d.background_alight,
+                         d.travel_s, timetable(l, d, s.days, s.events), d.background_load, d.background_alight,
                          add_place(places_, fmt::format("line[{}].direction[{}].upstream", l.id, d.id), "upstream"),
                          add_place(places_, fmt::format("line[{}].direction[{}].stop", l.id, d.id), "stop")};
       const auto idx = static_cast<std::int32_t>(L.directions.size());
+      L.dir_index.push_back(static_cast<std::uint32_t>(di));
       if (dl.access && ll.access_dir < 0) ll.access_dir = idx;
       if (dl.egress && ll.egress_dir < 0) ll.egress_dir = idx;
       ll.directions.push_back(static_cast<std::uint32_t>(idx));
