@@ -141,6 +141,22 @@ struct Builder {
   std::set<std::string> node_ids;
   std::vector<Where> gate_nodes;    // per gate: where its node is named
   std::vector<Where> class_volume;  // per class: where its volume is written
+  std::vector<Where> lot_shuttle;   // per lot: where its shuttle is named
+  bool days_ok = true;              // days is a good number (else per-day checks are skipped)
+
+  // A whole number >= 1; one problem only when the key is bad.
+  double at_least_one(Reader& r, std::string_view key) {
+    const std::size_t before = problems.size();
+    const auto v = r.count(key);
+    if (problems.size() == before && v < 1) r.error(key, fmt::format("must be >= 1, got {}", v));
+    return static_cast<double>(v);
+  }
+  // A required table: "missing" only when it is absent (a wrong type is reported by table()).
+  std::optional<Reader> required_table(Reader& r, std::string_view key) {
+    auto t = r.table(key);
+    if (!t && !r.has(key)) r.error(key, "missing required table");
+    return t;
+  }
 
   void need_node(Reader& r, std::string_view key, const std::string& id) {
     if (!id.empty() && !node_ids.count(id))
@@ -194,11 +210,8 @@ struct Builder {
   }
 
   void read_halls(Reader& root) {
-    auto r = root.table("halls");
-    if (!r) {
-      root.error("halls", "missing required table");
-      return;
-    }
+    auto r = required_table(root, "halls");
+    if (!r) return;
     s.halls.node = r->string("node");
     need_node(*r, "node", s.halls.node);
     s.halls.open_s = r->clock("open");
@@ -224,10 +237,8 @@ struct Builder {
         need_node(r, "platform_node", l.site_node);
         l.concourse_node = r.string("concourse_node");
         need_node(r, "concourse_node", l.concourse_node);
-        l.fare_gates_in = static_cast<double>(r.count("fare_gates_in"));
-        l.fare_gates_out = static_cast<double>(r.count("fare_gates_out"));
-        if (l.fare_gates_in < 1) r.error("fare_gates_in", "must be >= 1");
-        if (l.fare_gates_out < 1) r.error("fare_gates_out", "must be >= 1");
+        l.fare_gates_in = at_least_one(r, "fare_gates_in");
+        l.fare_gates_out = at_least_one(r, "fare_gates_out");
         l.fare_gate_service_s = r.positive("fare_gate_service_s");
         l.platform_area_m2 = r.positive("platform_area_m2");
         l.platform_density = r.positive("platform_density");
@@ -279,8 +290,9 @@ struct Builder {
         l.background_split.assign(l.directions.size(), 0.0);
         if (r.has("background_split")) {
           for (auto& [dir, w] : r.number_map("background_split")) {
+            const std::string& name = dir;  // clang 14 cannot capture a structured binding
             auto it = std::find_if(l.directions.begin(), l.directions.end(),
-                                   [&](const DirectionDef& x) { return x.id == dir; });
+                                   [&](const DirectionDef& x) { return x.id == name; });
             if (it == l.directions.end())
               r.error("background_split", fmt::format("no direction '{}' on line '{}'", dir, l.id));
             else
@@ -355,8 +367,7 @@ struct Builder {
       t.id = r.string("id");
       t.node = r.string("node");
       need_node(r, "node", t.node);
-      t.bays = static_cast<double>(r.count("bays"));
-      if (t.bays < 1) r.error("bays", "must be >= 1");
+      t.bays = at_least_one(r, "bays");
       t.loading_mean_s = r.positive("loading_mean_s");
       t.rank_capacity = static_cast<double>(r.count("rank_capacity"));
       t.open_s = r.clock("open", 0);
@@ -375,8 +386,7 @@ struct Builder {
       l.kind = r.choice("kind", {"car_park", "coach_park", "dropoff"}, "car_park");
       l.node = r.string("node");
       need_node(r, "node", l.node);
-      l.spaces = static_cast<double>(r.count("spaces"));
-      if (l.spaces < 1) r.error("spaces", "must be >= 1");
+      l.spaces = at_least_one(r, "spaces");
       if (l.kind == "dropoff") {
         l.stop_mean_s = r.positive("stop_mean_s");
         l.pickup_delay_mean_s = r.non_negative("pickup_delay_mean_min", 0) * 60;
@@ -384,6 +394,7 @@ struct Builder {
         l.booked = r.boolean("booked", false);
         l.shuttle = r.string("shuttle", "");
       }
+      lot_shuttle.push_back(Where{key_pos(r, "shuttle"), r.key_path("shuttle")});
       l.weight = r.non_negative("weight", 1.0);
       r.finish();
       s.lots.push_back(l);
@@ -400,11 +411,8 @@ struct Builder {
   }
 
   void read_party_sizes(Reader& root) {
-    auto r = root.table("party_size");
-    if (!r) {
-      root.error("party_size", "missing required table");
-      return;
-    }
+    auto r = required_table(root, "party_size");
+    if (!r) return;
     for (std::size_t m = 0; m < kNumModes; ++m) {
       const char* name = mode_name(static_cast<Mode>(m));
       auto t = r->table(name);
@@ -472,17 +480,19 @@ struct Builder {
     for (auto& r : root.tables("class")) {
       ClassDef c;
       c.id = r.string("id");
+      const std::size_t before = problems.size();
       c.volume = r.numbers("volume");
       class_volume.push_back(Where{key_pos(r, "volume"), r.key_path("volume")});
+      const bool volume_ok = problems.size() == before;
       c.volume_scale = r.non_negative("volume_scale", 1.0);
-      if (c.volume.size() != static_cast<std::size_t>(s.days))
+      if (days_ok && volume_ok && c.volume.size() != static_cast<std::size_t>(s.days))
         r.error("volume", fmt::format("needs one value per day ({}), got {}", s.days, c.volume.size()));
       for (double v : c.volume)
         if (v < 0) {
           r.error("volume", fmt::format("must be >= 0, got {}", v));
           break;
         }
-      if (auto a = r.table("arrival")) {
+      if (auto a = required_table(r, "arrival")) {
         c.profile_start_s = a->clock("start");
         c.profile_bin_s = a->positive("bin_minutes", 60) * 60;
         c.profile = a->numbers("weights");
@@ -493,19 +503,15 @@ struct Builder {
         }
         if (sum <= 0) a->error("weights", "must have a positive sum");
         a->finish();
-      } else {
-        r.error("arrival", "missing required table");
       }
-      if (auto d = r.table("dwell")) {
+      if (auto d = required_table(r, "dwell")) {
         c.dwell_mean_s = d->positive("mean_min") * 60;
         c.dwell_sd_s = d->positive("sd_min") * 60;
         d->finish();
-      } else {
-        r.error("dwell", "missing required table");
       }
       c.access = read_mode_shares(r, "access", kAccessModes);
       check_shares(r, "access", c.access);
-      if (auto e = r.table("egress")) {
+      if (auto e = required_table(r, "egress")) {
         for (Mode am : kAccessModes) {
           const auto ai = static_cast<std::size_t>(am);
           if (am == Mode::car || am == Mode::coach) {  // they leave with their vehicle
@@ -524,8 +530,6 @@ struct Builder {
           check_shares(*e, mode_name(am), c.egress[ai]);
         }
         e->finish();
-      } else {
-        r.error("egress", "missing required table");
       }
       r.finish();
       s.classes.push_back(c);
@@ -798,17 +802,23 @@ double DailySchedule::at(double clock_s) const {
 
 Scenario build_scenario(const scenario::Node& root_node, const std::string& file,
                         scenario::Problems& problems) {
-  Builder b{Scenario{}, problems, {}, {}, {}};
+  Builder b{Scenario{}, problems, {}, {}, {}, {}, true};
   Scenario& s = b.s;
   const std::size_t problems_before = problems.size();
   Reader root(root_node, "", problems);
   s.file = file;
   s.name = root.string("name");
   s.title = root.string("title", s.name);
-  s.days = static_cast<int>(root.count("days"));
-  if (s.days < 1 || s.days > 60) root.error("days", fmt::format("must be 1..60, got {}", s.days));
+  {
+    const std::size_t before = problems.size();
+    const std::int64_t days = root.count("days");
+    b.days_ok = problems.size() == before && days >= 1 && days <= 60;
+    if (problems.size() == before && !b.days_ok)
+      root.error("days", fmt::format("must be 1..60, got {}", days));
+    s.days = b.days_ok ? static_cast<int>(days) : 1;
+  }
   s.horizon_s = root.moment("horizon", s.days * kSecondsPerDay);
-  if (s.horizon_s > s.days * kSecondsPerDay + 1e-9 || s.horizon_s <= 0)
+  if (b.days_ok && (s.horizon_s > s.days * kSecondsPerDay + 1e-9 || s.horizon_s <= 0))
     root.error("horizon", fmt::format("must fall within the scenario's {} days", s.days));
   s.bin_s = root.positive("bin_minutes", 15) * 60;
   if (s.horizon_s / s.bin_s > 100000)
@@ -861,13 +871,14 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   limit(dirs, 32767, "line");
 
   // Cross-references that need every table read.
-  for (auto& l : s.lots)
+  for (std::size_t i = 0; i < s.lots.size() && i < b.lot_shuttle.size(); ++i) {
+    const LotDef& l = s.lots[i];
     if (!l.shuttle.empty() &&
         std::none_of(s.lines.begin(), s.lines.end(),
-                     [&](const TransitLineDef& x) { return x.id == l.shuttle && !x.metro; })) {
-      problems.error(root_node.pos, fmt::format("lot[{}].shuttle", l.id),
+                     [&](const TransitLineDef& x) { return x.id == l.shuttle && !x.metro; }))
+      problems.error(b.lot_shuttle[i].pos, b.lot_shuttle[i].path,
                      fmt::format("no bus line '{}'", l.shuttle));
-    }
+  }
   auto total_share = [&](Mode m) {
     double x = 0;
     for (auto& c : s.classes) {

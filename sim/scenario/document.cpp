@@ -77,6 +77,13 @@ std::string Problems::report() const {
 // ---------------------------------------------------------------------------------------------
 // Node
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 const Node* Node::find(std::string_view key) const {
   for (const auto& [k, v] : members)
     if (k == key) return &v;
@@ -220,6 +227,92 @@ bool find_bad_utf8(std::string_view text, std::size_t* bad, std::uint32_t* line,
   return false;
 }
 
+// A non-ASCII character where TOML allows none: outside strings and comments (bare keys and
+// values are ASCII), or right after a backslash in a basic string. toml++ 3.3 reaches undefined
+// behaviour (an "unreachable" point in its Unicode whitespace test) on some of them, e.g. 'é' or
+// '。' where a key or value should be, so they are reported here before toml++ sees the text.
+// Found by the fuzzer (tests/fuzz/); the text is valid UTF-8 at this point.
+bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t* line,
+                          std::uint32_t* column, bool* after_backslash) {
+  enum class In { normal, comment, basic, ml_basic, literal, ml_literal } in = In::normal;
+  std::uint32_t ln = 1, col = 1;
+  auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+  auto stray = [&](std::size_t i, bool backslash) {
+    *at = i;
+    *line = ln;
+    *column = col;
+    *after_backslash = backslash;
+    return true;
+  };
+  std::size_t i = 0;
+  auto advance = [&](std::size_t n) {  // n bytes, keeping line and column (in characters)
+    for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c == '\n') {
+        ++ln;
+        col = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+  };
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    switch (in) {
+      case In::normal:
+        if (c >= 0x80) return stray(i, false);
+        if (c == '#') in = In::comment;
+        else if (starts(i, "\"\"\"")) { in = In::ml_basic; advance(3); continue; }
+        else if (c == '"') in = In::basic;
+        else if (starts(i, "'''")) { in = In::ml_literal; advance(3); continue; }
+        else if (c == '\'') in = In::literal;
+        break;
+      case In::comment:
+        if (c == '\n') in = In::normal;
+        break;
+      case In::literal:
+        if (c == '\'' || c == '\n') in = In::normal;
+        break;
+      case In::ml_literal:
+        if (starts(i, "'''")) { in = In::normal; advance(3); continue; }
+        break;
+      case In::basic:
+      case In::ml_basic:
+        if (c == '\\') {
+          advance(1);
+          auto blank = [&] {
+            return i < text.size() &&
+                   (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n');
+          };
+          if (in == In::ml_basic && blank()) {  // a line-ending backslash eats the blanks after it
+            while (blank()) advance(1);
+            if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) return stray(i, true);
+            continue;
+          }
+          if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) return stray(i, true);
+          advance(1);  // the escaped character
+          continue;
+        }
+        if (in == In::basic && (c == '"' || c == '\n')) in = In::normal;
+        if (in == In::ml_basic && starts(i, "\"\"\"")) { in = In::normal; advance(3); continue; }
+        break;
+    }
+    advance(1);
+  }
+  return false;
+}
+
+// The character (UTF-8) starting at byte i, and its code point.
+std::string character_at(std::string_view text, std::size_t i, std::uint32_t* code) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+  std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+  for (std::size_t k = 1; k < len && i + k < text.size(); ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+  *code = cp;
+  return std::string(text.substr(i, len));
+}
+
 }  // namespace
 
 std::optional<Node> parse(std::string_view text, const std::string& name, Problems& problems) {
@@ -229,6 +322,17 @@ std::optional<Node> parse(std::string_view text, const std::string& name, Proble
     problems.error(SourcePos{name, line, column}, "",
                    fmt::format("file is not valid UTF-8 text (byte 0x{:02x} at line {})",
                                static_cast<unsigned char>(text[bad]), line));
+    return std::nullopt;
+  }
+  bool after_backslash = false;
+  if (find_stray_non_ascii(text, &bad, &line, &column, &after_backslash)) {
+    std::uint32_t code = 0;
+    const std::string character = character_at(text, bad, &code);
+    problems.error(SourcePos{name, line, column}, "",
+                   fmt::format("invalid TOML: unexpected character '{}' (U+{:04X}) {}", character,
+                               code,
+                               after_backslash ? "after a backslash in a string"
+                                               : "outside a string or comment"));
     return std::nullopt;
   }
   try {
@@ -299,29 +403,87 @@ void merge(Node& base, Node&& child) {
   }
 }
 
+// Two elements of one array of tables with the same id, in a file that extends another: merging
+// would silently fold them into one, so they are reported here (in a file without `extends`,
+// Reader::tables reports them). `path` is the parameter path of `table`.
+void report_duplicate_ids(const Node& table, const std::string& path, Problems& problems) {
+  for (const auto& [key, value] : table.members) {
+    const std::string here = path.empty() ? key : path + "." + key;
+    if (value.is_table()) {
+      report_duplicate_ids(value, here, problems);
+      continue;
+    }
+    if (!is_table_array(value)) continue;
+    std::vector<const Node*> seen;
+    for (const auto& item : value.items) {
+      const Node* id = item.find("id");
+      if (!id || id->kind != Node::Kind::string) continue;
+      const std::string element = here + "[" + id->text + "]";
+      auto first = std::find_if(seen.begin(), seen.end(),
+                                [&](const Node* s) { return s->text == id->text; });
+      if (first != seen.end())
+        problems.error(id->pos, element,
+                       fmt::format("duplicate id '{}' (first at {}:{})", id->text,
+                                   (*first)->pos.file, (*first)->pos.line));
+      else
+        seen.push_back(id);
+      report_duplicate_ids(item, element, problems);
+    }
+  }
+}
+
 struct Frame {
   std::filesystem::path canonical;
   std::string name;
 };
 
-enum class ReadStatus { ok, missing, directory, unreadable };
+enum class ReadStatus { ok, missing, directory, unreadable, too_large };
 
-ReadStatus read_file(const std::filesystem::path& file, std::string* text) {
+// Sizes as people read them: 1.0 GB, 64 MB, 12 kB (binary multiples).
+std::string human_size(std::uintmax_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GB", b / (1024.0 * 1024 * 1024));
+  if (b >= 1024.0 * 1024) return fmt::format("{:.1f} MB", b / (1024.0 * 1024));
+  if (b >= 1024.0) return fmt::format("{:.1f} kB", b / 1024.0);
+  return fmt::format("{} bytes", bytes);
+}
+
+// Reads at most kMaxFileBytes: a bigger file is refused before anything is read (its size is in
+// *size), and a stream without a size (a pipe, a device) is refused once it passes the limit.
+ReadStatus read_file(const std::filesystem::path& file, std::string* text, std::uintmax_t* size) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) return ReadStatus::directory;
   if (!std::filesystem::exists(file, ec)) return ReadStatus::missing;
+  if (std::filesystem::is_regular_file(file, ec)) {
+    *size = std::filesystem::file_size(file, ec);
+    if (!ec && *size > kMaxFileBytes) return ReadStatus::too_large;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) return ReadStatus::unreadable;
-  text->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  text->clear();
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    text->append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text->size() > kMaxFileBytes) {
+      *size = 0;  // unknown
+      text->clear();
+      text->shrink_to_fit();
+      return ReadStatus::too_large;
+    }
+  }
   if (in.bad()) return ReadStatus::unreadable;
   return ReadStatus::ok;
 }
 
-const char* describe(ReadStatus s) {
+std::string describe(ReadStatus s, std::uintmax_t size) {
   switch (s) {
     case ReadStatus::missing: return "file not found";
     case ReadStatus::directory: return "is a directory, not a file";
     case ReadStatus::unreadable: return "cannot read file";
+    case ReadStatus::too_large:
+      return fmt::format("file is too large ({}the limit is {} MB)",
+                         size ? human_size(size) + "; " : std::string(), kMaxFileBytes >> 20);
     case ReadStatus::ok: break;
   }
   return "";
@@ -348,13 +510,21 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
   }
 
   std::string text;
-  if (const ReadStatus status = read_file(file, &text); status != ReadStatus::ok) {
+  std::uintmax_t size = 0;
+  if (const ReadStatus status = read_file(file, &text, &size); status != ReadStatus::ok) {
     if (origin)
       problems.error(origin->pos, "extends",
-                     fmt::format("cannot load base '{}': {} ({})", origin->text, describe(status),
-                                 name));
+                     fmt::format("cannot load base '{}': {} ({})", origin->text,
+                                 describe(status, size), name));
     else
-      problems.error(SourcePos{name, 0, 0}, "", describe(status));
+      problems.error(SourcePos{name, 0, 0}, "", describe(status, size));
+    return std::nullopt;
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    problems.error(origin ? origin->pos : SourcePos{name, 0, 0}, origin ? "extends" : "",
+                   origin ? fmt::format("base '{}' is empty ({})", origin->text, name)
+                          : std::string("file is empty: a scenario needs at least name, days, "
+                                        "[[node]], [[gate]], [halls], [party_size] and [[class]]"));
     return std::nullopt;
   }
   auto tree = parse(text, name, problems);
@@ -365,6 +535,7 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
   if (at == tree->members.end()) return tree;
   const Node extends = std::move(at->second);
   tree->members.erase(at);
+  report_duplicate_ids(*tree, "", problems);
   if (extends.kind != Node::Kind::string) {
     problems.error(extends.pos, "extends",
                    "expected a string (a file name), got " + extends.type_name());

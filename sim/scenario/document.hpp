@@ -59,6 +59,15 @@ struct Node {
   double floating = 0;
   bool boolean = false;
 
+  // Declared here, defaulted in document.cpp: a Node holds pairs of (key, Node), and clang with
+  // libstdc++ cannot check std::pair<std::string, Node> while Node is still incomplete.
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
+
   bool is_table() const { return kind == Kind::table; }
   bool is_array() const { return kind == Kind::array; }
   bool is_number() const { return kind == Kind::integer || kind == Kind::floating; }
@@ -69,8 +78,12 @@ struct Node {
   std::string type_name() const;
 };
 
+// The largest scenario file the loader reads (64 MB): a bigger one is refused before it is read,
+// with its size. Hand-written scenarios are a few hundred kB at most.
+inline constexpr std::uintmax_t kMaxFileBytes = 64ull * 1024 * 1024;
+
 // Load a scenario file with its `extends` chain. Returns nothing (and adds problems) when a file
-// is missing, unreadable, not UTF-8, not valid TOML, or the chain has a cycle (the message names
+// is missing, unreadable, larger than kMaxFileBytes, not UTF-8, not valid TOML, or the chain has a cycle (the message names
 // every file of the cycle). The `extends` key is not in the result.
 std::optional<Node> load(const std::filesystem::path& file, Problems& problems);
 
