@@ -1,0 +1,219 @@
+// The bad-scenario corpus (tests/bad_scenarios/): every NAME.toml there is malformed in its own
+// way, and NAME.expected holds the exact lines expoflow must print on stderr for it: one
+// `file:line:col: path: what is wrong` per problem, then the summary line. For every file, both
+// `expoflow validate FILE` and `expoflow run FILE --out DIR` must exit with code 2, print exactly
+// those lines, print nothing on stdout, and create or change no output directory.
+//
+// In a .expected file `{...}` stands for any text (for what depends on the machine, such as its
+// free memory). To write the .expected files of new cases, run this test with
+// EXPOFLOW_WRITE_EXPECTED=1 and read every line it wrote before committing it.
+//
+// A 1 GB line is generated here, in a temporary folder, never committed: the loader must refuse
+// it by its size, quickly and without reading it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = EXPOFLOW_SOURCE_DIR;
+const fs::path kCorpus = kSource / "tests" / "bad_scenarios";
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() /
+             ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+// Run expoflow from the repository root (so the file names in messages are relative to it).
+Outcome expoflow(const std::string& args, const fs::path& tmp) {
+  const fs::path out = tmp / "stdout.txt", err = tmp / "stderr.txt";
+  const std::string cmd = "cd '" + kSource.string() + "' && '" + EXPOFLOW_BINARY + "' " + args +
+                          " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = read_text(out);
+  o.err = read_text(err);
+  return o;
+}
+
+// `line` matches `pattern`, where `{...}` in the pattern stands for any text.
+bool matches(const std::string& pattern, const std::string& line) {
+  const std::string any = "{...}";
+  std::vector<std::string> parts;
+  for (std::size_t at = 0;;) {
+    const std::size_t next = pattern.find(any, at);
+    parts.push_back(pattern.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    if (next == std::string::npos) break;
+    at = next + any.size();
+  }
+  if (parts.size() == 1) return pattern == line;
+  if (line.compare(0, parts.front().size(), parts.front()) != 0) return false;
+  std::size_t pos = parts.front().size();
+  for (std::size_t i = 1; i + 1 < parts.size(); ++i) {
+    pos = line.find(parts[i], pos);
+    if (pos == std::string::npos) return false;
+    pos += parts[i].size();
+  }
+  const std::string& last = parts.back();
+  return line.size() >= pos + last.size() &&
+         line.compare(line.size() - last.size(), last.size(), last) == 0;
+}
+
+// Every expected line, in order, and nothing else.
+void check_lines(const std::string& expected, const std::string& actual) {
+  const auto want = split_lines(expected), got = split_lines(actual);
+  bool same = want.size() == got.size();
+  for (std::size_t i = 0; same && i < want.size(); ++i) same = matches(want[i], got[i]);
+  if (!same) {
+    INFO("expected:\n" << expected << "\nactual:\n" << actual);
+    CHECK(same);
+  }
+}
+
+// The folder's file names and contents, to see that nothing was created or changed in it.
+std::string snapshot(const fs::path& dir) {
+  std::vector<std::string> entries;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    entries.push_back(e.path().string() + "\n" + (e.is_regular_file() ? read_text(e.path()) : ""));
+  std::sort(entries.begin(), entries.end());
+  std::string out;
+  for (auto& e : entries) out += e + "\n";
+  return out;
+}
+
+std::vector<fs::path> corpus() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(kCorpus))
+    if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("the bad-scenario corpus has at least 40 cases, each with its expected message",
+          "[bad_input]") {
+  const auto files = corpus();
+  CHECK(files.size() >= 40);
+  for (const auto& f : files) {
+    INFO("file: " << f.string());
+    CHECK(fs::exists(fs::path(f).replace_extension(".expected")));
+  }
+}
+
+TEST_CASE("every bad scenario: exit code 2, exactly its expected problems, nothing written",
+          "[bad_input][cli]") {
+  const bool write = std::getenv("EXPOFLOW_WRITE_EXPECTED") != nullptr;
+  TempDir tmp("bad-scenarios");
+  const fs::path kept = tmp.path / "kept";  // an earlier run's output folder, to be left alone
+  fs::create_directories(kept);
+  {
+    std::ofstream(kept / "summary.json") << "{\"scenario\": \"earlier\"}\n";
+  }
+  const std::string before = snapshot(kept);
+
+  for (const auto& file : corpus()) {
+    const std::string rel = fs::relative(file, kSource).string();
+    const fs::path expected_file = fs::path(file).replace_extension(".expected");
+    INFO("bad scenario: " << rel);
+
+    const Outcome v = expoflow("validate '" + rel + "'", tmp.path);
+    if (write) std::ofstream(expected_file, std::ios::binary) << v.err;
+    const std::string expected = read_text(expected_file);
+    CHECK(v.code == 2);
+    CHECK(v.out.empty());
+    check_lines(expected, v.err);
+    // The summary line counts every problem listed above it.
+    const auto lines = split_lines(v.err);
+    REQUIRE(!lines.empty());
+    CHECK(lines.back() == "expoflow: " + std::to_string(lines.size() - 1) + " problem(s) in " + rel +
+                              "; nothing was run or written");
+
+    const fs::path fresh = tmp.path / "out";
+    const Outcome r = expoflow("run '" + rel + "' --quiet --replications 1 --out '" + fresh.string() + "'",
+                               tmp.path);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    check_lines(expected, r.err);
+    CHECK_FALSE(fs::exists(fresh));
+
+    const Outcome k = expoflow("run '" + rel + "' --quiet --replications 1 --out '" + kept.string() + "'",
+                               tmp.path);
+    CHECK(k.code == 2);
+    CHECK(snapshot(kept) == before);
+  }
+}
+
+TEST_CASE("a 1 GB line is refused by its size, at once, without being read", "[bad_input][cli]") {
+  TempDir tmp("huge-line");
+  const fs::path huge = tmp.path / "huge.toml";
+  {
+    std::ofstream out(huge, std::ios::binary);
+    out << "name = \"";
+    const std::string chunk(1 << 20, 'x');
+    for (int i = 0; i < 1024; ++i) out << chunk;
+    out << "\"\n";
+    REQUIRE(out.good());
+  }
+  REQUIRE(fs::file_size(huge) > (1ull << 30));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const Outcome v = expoflow("validate '" + huge.string() + "'", tmp.path);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(v.code == 2);
+  check_lines(huge.string() + ": file is too large (1.0 GB; the limit is 64 MB)\n" +
+                  "expoflow: 1 problem(s) in " + huge.string() + "; nothing was run or written\n",
+              v.err);
+  CHECK(seconds < 5);
+  // The largest child of this process so far (the shell, expoflow) stayed far below the file.
+  rusage usage{};
+  REQUIRE(::getrusage(RUSAGE_CHILDREN, &usage) == 0);
+  CHECK(usage.ru_maxrss < 256 * 1024);  // kB
+
+  const fs::path out = tmp.path / "out";
+  const Outcome r = expoflow("run '" + huge.string() + "' --quiet --out '" + out.string() + "'", tmp.path);
+  CHECK(r.code == 2);
+  CHECK_FALSE(fs::exists(out));
+  fs::remove(huge);
+}
