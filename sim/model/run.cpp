@@ -150,6 +150,8 @@ class Run {
     cab_rank_.resize(L_.taxis.size());
     cab_count_.assign(L_.taxis.size(), 0);
     for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
+    hall_res_ = add_resource(Resource::kUnlimited, L_.place_hall_hold);
+    // Every resource exists from here on: size the per-resource tables.
     closed_.assign(g_.num_edges(), 0);
     paths_ = &g_.open_paths();
     platform_occ_.assign(L_.lines.size(), 0.0);
@@ -157,7 +159,6 @@ class Run {
     for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
-    hall_res_ = add_resource(Resource::kUnlimited, L_.place_hall_hold);
     res_vehicles_.assign(res_.size(), 0);
     for (auto r : lot_res_) res_vehicles_[r] = 1;
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
@@ -1434,6 +1435,30 @@ class Run {
     double worst = 0;
     for (auto& w : L_.walkways) worst = std::max(worst, st[w.place].occupancy.peak() / w.area_m2);
     kpi("walkways.max_peak_density", worst);
+    // All entrances together: the wait of every person screened.
+    Histogram all_waits;
+    double wait_sum = 0, screened = 0;
+    for (auto& g : L_.gates) {
+      const PlaceStats& ps = st[g.place];
+      all_waits.merge(ps.wait_hist);
+      for (std::size_t b = 0; b < ps.wait_sum.size(); ++b) {
+        wait_sum += ps.wait_sum[b];
+        screened += ps.wait_n[b];
+      }
+    }
+    kpi("entrances.wait_mean_s", screened > 0 ? wait_sum / screened : 0.0);
+    kpi("entrances.wait_p95_s", all_waits.quantile(0.95));
+    const int replan = counted_index(RecordKind::replan), activate = counted_index(RecordKind::activate);
+    kpi("replans.at_setoff_persons", st[L_.place_replan_setoff].total_persons[replan]);
+    kpi("replans.while_waiting_persons", st[L_.place_replan_waiting].total_persons[replan]);
+    // Disruptions and policies: how often they came into force and for how long.
+    for (std::size_t p = 0; p < places.size(); ++p) {
+      if (places[p].kind != "policy" && places[p].kind != "event") continue;
+      double active_s = 0;
+      for (std::size_t b = 0; b < L_.num_bins; ++b) active_s += st[p].occupancy.bin_mean(b) * s_.bin_s;
+      kpi(places[p].id + ".activations", st[p].total_persons[activate]);
+      kpi(places[p].id + ".active_min", active_s / 60);
+    }
 
     out.events = cal_.num_processed();
     out.peak_pending = cal_.peak_size();

@@ -1,0 +1,122 @@
+#include "output/compare.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+namespace expoflow::output {
+
+double ComparedValue::variance_reduction() const {
+  const double independent = base.variance() + variant.variance();
+  const double paired = diff.variance();
+  if (paired > 0) return independent / paired;
+  return independent > 0 ? std::numeric_limits<double>::infinity() : 1.0;
+}
+
+bool ComparedValue::significant() const {
+  const Interval ci = confidence_interval95(diff);
+  return ci.lo > 0 || ci.hi < 0;
+}
+
+Comparison compare(const Ensemble& base, const Ensemble& variant) {
+  Comparison c;
+  c.base_name = base.sim->scenario().name;
+  c.variant_name = variant.sim->scenario().name;
+  c.settings = base.settings;
+  const std::size_t reps = std::min(base.reps.size(), variant.reps.size());
+  const auto& bo = base.sim->scenario().observed;
+  const auto& vo = variant.sim->scenario().observed;
+  for (std::size_t i = 0; i < bo.size(); ++i)
+    for (std::size_t j = 0; j < vo.size(); ++j) {
+      if (bo[i].id != vo[j].id) continue;
+      ComparedValue v;
+      v.name = bo[i].id;
+      v.observed = true;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const double b = base.reps[r].observed[i], x = variant.reps[r].observed[j];
+        v.base.add(b);
+        v.variant.add(x);
+        v.diff.add(x - b);
+      }
+      c.values.push_back(v);
+    }
+  if (reps == 0) return c;
+  const auto& bk = base.reps[0].kpis;
+  const auto& vk = variant.reps[0].kpis;
+  for (std::size_t i = 0; i < bk.size(); ++i)
+    for (std::size_t j = 0; j < vk.size(); ++j) {
+      if (bk[i].first != vk[j].first) continue;
+      ComparedValue v;
+      v.name = bk[i].first;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const double b = base.reps[r].kpis[i].second, x = variant.reps[r].kpis[j].second;
+        v.base.add(b);
+        v.variant.add(x);
+        v.diff.add(x - b);
+      }
+      c.values.push_back(v);
+      break;
+    }
+  return c;
+}
+
+namespace {
+std::string num(double x) {
+  if (std::isinf(x)) return "inf";
+  if (std::abs(x) >= 1000) return fmt::format("{:.0f}", x);
+  return fmt::format("{:.4g}", x);
+}
+}  // namespace
+
+std::string comparison_text(const Comparison& c) {
+  std::string out = fmt::format("\n{} vs {} — {} paired replication(s), seed {} (common random numbers)\n\n",
+                                c.variant_name, c.base_name, c.settings.replications, c.settings.seed);
+  out += fmt::format("{:<52} {:>12} {:>12} {:>12} {:>25} {:>9}\n", "value", "base", "variant", "difference",
+                     "95% interval", "var. red.");
+  for (const auto& v : c.values) {
+    if (v.base.mean() == 0 && v.variant.mean() == 0 && v.diff.variance() == 0) continue;  // never happened
+    const Interval ci = confidence_interval95(v.diff);
+    out += fmt::format("{:<52} {:>12} {:>12} {:>12} {:>25} {:>9} {}\n", v.name, num(v.base.mean()),
+                       num(v.variant.mean()), num(ci.mean), fmt::format("[{}, {}]", num(ci.lo), num(ci.hi)),
+                       num(v.variance_reduction()), v.significant() ? "*" : "");
+  }
+  out += "\n* the 95% interval of the paired difference excludes zero. var. red.: variance of the difference\n"
+         "  with independent random numbers over that with common random numbers.\n";
+  return out;
+}
+
+std::string comparison_json(const Comparison& c) {
+  nlohmann::ordered_json j;
+  j["base"] = c.base_name;
+  j["variant"] = c.variant_name;
+  j["seed"] = c.settings.seed;
+  j["replications"] = c.settings.replications;
+  j["values"] = nlohmann::ordered_json::array();
+  for (const auto& v : c.values) {
+    const Interval ci = confidence_interval95(v.diff);
+    const double vr = v.variance_reduction();
+    j["values"].push_back({{"name", v.name},
+                           {"observed_total", v.observed},
+                           {"base", v.base.mean()},
+                           {"variant", v.variant.mean()},
+                           {"difference", ci.mean},
+                           {"difference_ci95", {ci.lo, ci.hi}},
+                           {"significant", v.significant()},
+                           {"variance_reduction", std::isinf(vr) ? nlohmann::ordered_json() : nlohmann::ordered_json(vr)}});
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string comparison_csv(const Comparison& c) {
+  std::string out = "name,observed_total,base,variant,difference,difference_lo,difference_hi,significant,variance_reduction\n";
+  for (const auto& v : c.values) {
+    const Interval ci = confidence_interval95(v.diff);
+    out += fmt::format("{},{},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{},{}\n", v.name, v.observed ? 1 : 0,
+                       v.base.mean(), v.variant.mean(), ci.mean, ci.lo, ci.hi, v.significant() ? 1 : 0,
+                       num(v.variance_reduction()));
+  }
+  return out;
+}
+
+}  // namespace expoflow::output

@@ -1,0 +1,35 @@
+#pragma once
+// Paired comparison of two scenarios under common random numbers: both are run with the same
+// seed and replication indices, so every party that exists in both draws the same numbers, and
+// the difference of a replication pair shows the effect of the change, not noise.
+#include <string>
+#include <vector>
+
+#include "kernel/stats.hpp"
+#include "output/ensemble.hpp"
+
+namespace expoflow::output {
+
+struct ComparedValue {
+  std::string name;  // observed total id, or KPI name
+  bool observed = false;
+  Tally base, variant, diff;  // over replications; diff is variant - base, pair by pair
+  // Variance of the difference of means with independent random numbers (base var + variant
+  // var) over the paired one: how much sharper the common random numbers made the comparison.
+  double variance_reduction() const;
+  bool significant() const;  // the 95% interval of the mean difference excludes zero
+};
+
+struct Comparison {
+  std::string base_name, variant_name;
+  RunSettings settings;
+  std::vector<ComparedValue> values;  // observed totals first, then KPIs present in both
+};
+
+Comparison compare(const Ensemble& base, const Ensemble& variant);
+
+std::string comparison_text(const Comparison& c);
+std::string comparison_json(const Comparison& c);
+std::string comparison_csv(const Comparison& c);
+
+}  // namespace expoflow::output
