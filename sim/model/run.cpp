@@ -151,6 +151,7 @@ class Run {
     cab_count_.assign(L_.taxis.size(), 0);
     for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
     hall_res_ = add_resource(Resource::kUnlimited, L_.place_hall_hold);
+    event_active_.assign(s_.events.size(), 0);
     // Every resource exists from here on: size the per-resource tables.
     closed_.assign(g_.num_edges(), 0);
     paths_ = &g_.open_paths();
@@ -396,7 +397,6 @@ class Run {
       if (!d.arrivals.empty())
         cal_.schedule(std::max(0.0, d.arrivals[0] - d.travel_s), kTripUp, static_cast<std::uint32_t>(i));
     }
-    event_active_.assign(s_.events.size(), 0);
     for (std::size_t i = 0; i < s_.events.size(); ++i) {
       cal_.schedule(s_.events[i].from_s, kEventStart, static_cast<std::uint32_t>(i));
       cal_.schedule(s_.events[i].to_s, kEventEnd, static_cast<std::uint32_t>(i));
