@@ -107,9 +107,50 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
   return 0;
 }
 
-int cmd_validate(const std::string& file, const std::vector<std::string>& sets) {
+// One line per value of the merged scenario: its parameter path, the value, and the file and line
+// it came from (which file of an extends chain, or --set).
+void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out) {
+  auto where = [](const scenario::Node& x) {
+    return x.pos.line ? fmt::format("{}:{}", x.pos.file, x.pos.line) : x.pos.file;
+  };
+  switch (n.kind) {
+    case scenario::Node::Kind::table:
+      for (auto& [k, v] : n.members) print_tree(v, path.empty() ? k : path + "." + k, out);
+      return;
+    case scenario::Node::Kind::array: {
+      const bool tables = !n.items.empty() && n.items.front().is_table();
+      if (tables) {
+        for (std::size_t i = 0; i < n.items.size(); ++i) {
+          const scenario::Node* id = n.items[i].find("id");
+          const std::string key = id && id->kind == scenario::Node::Kind::string ? id->text : std::to_string(i);
+          print_tree(n.items[i], fmt::format("{}[{}]", path, key), out);
+        }
+        return;
+      }
+      std::string v = "[";
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        const auto& x = n.items[i];
+        v += (i ? ", " : "") + (x.kind == scenario::Node::Kind::string ? "\"" + x.text + "\"" : fmt::format("{}", x.number()));
+      }
+      out << fmt::format("{} = {}]  # {}\n", path, v, where(n));
+      return;
+    }
+    case scenario::Node::Kind::string: out << fmt::format("{} = \"{}\"  # {}\n", path, n.text, where(n)); return;
+    case scenario::Node::Kind::boolean: out << fmt::format("{} = {}  # {}\n", path, n.boolean, where(n)); return;
+    case scenario::Node::Kind::datetime: out << fmt::format("{} = {}  # {}\n", path, n.text, where(n)); return;
+    default: out << fmt::format("{} = {}  # {}\n", path, n.number(), where(n)); return;
+  }
+}
+
+int cmd_validate(const std::string& file, const std::vector<std::string>& sets, bool print) {
   auto s = load_or_report(file, sets);
   if (!s) return kBadInput;
+  if (print) {
+    scenario::Problems problems;
+    auto tree = scenario::load(file, problems);
+    for (auto& o : sets) scenario::apply_override(*tree, o, "--set", problems);
+    print_tree(*tree, "", std::cout);
+  }
   const model::Simulation sim(*s);
   std::cout << fmt::format("{}: valid — {} nodes, {} walkways, {} entrances, {} lines, {} visitor classes, {} observed totals\n",
                            file, s->nodes.size(), s->walkways.size(), s->gates.size(), s->lines.size(),
@@ -177,6 +218,8 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem");
   validate->add_option("scenario", file, "Scenario file (TOML)")->required();
   validate->add_option("--set", sets, "Override a value: PATH=VALUE");
+  bool print = false;
+  validate->add_flag("--print", print, "Print the merged scenario, each value with the file and line it came from");
 
   auto* graph = app.add_subcommand("graph", "Write the site and transport graph as Graphviz DOT");
   graph->add_option("scenario", file, "Scenario file (TOML)")->required();
@@ -193,7 +236,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kBadInput;
   }
   if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats);
-  if (*validate) return cmd_validate(file, sets);
+  if (*validate) return cmd_validate(file, sets, print);
   if (*compare) return cmd_compare(file, variant_file, sets, settings, out_dir, quiet);
   if (*graph) return cmd_graph(file, sets, dot_out);
   if (*calibrate) return cli::run_calibrate(calibrate_options);
