@@ -1,5 +1,9 @@
 // expoflow: the command line.
 #include <CLI/CLI.hpp>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
@@ -21,6 +25,51 @@ namespace {
 
 constexpr int kBadInput = 2;
 
+// SIGINT / SIGTERM: ask the replications to stop (they notice within a few thousand events); the
+// command then reports, cleans up and exits 128 + signal, leaving earlier results untouched.
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+  model::request_stop();
+}
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+int interrupted_exit_code() { return 128 + (g_signal ? g_signal : SIGINT); }
+
+// Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
+class Progress {
+ public:
+  Progress(std::string what, bool quiet) : what_(std::move(what)), quiet_(quiet), tty_(isatty(2)),
+                                           start_(std::chrono::steady_clock::now()) {}
+  void operator()(std::uint32_t done, std::uint32_t total) {
+    if (quiet_) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double left = done ? el / done * (total - done) : 0;
+    if (tty_) {
+      const int width = 30, fill = static_cast<int>(width * done / std::max<std::uint32_t>(total, 1));
+      std::cerr << fmt::format("\r{} [{}{}] {}/{}  {} elapsed, ~{} left ", what_, std::string(fill, '='),
+                               std::string(width - fill, ' '), done, total, mmss(el), mmss(left));
+      if (done == total) std::cerr << "\n";
+    } else {
+      std::cerr << fmt::format("{}: {}/{} done, {} elapsed, ~{} left\n", what_, done, total, mmss(el), mmss(left));
+    }
+  }
+
+ private:
+  static std::string mmss(double s) {
+    const auto t = static_cast<long>(s + 0.5);
+    return fmt::format("{:02}:{:02}", t / 60, t % 60);
+  }
+  std::string what_;
+  bool quiet_, tty_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
   scenario::Problems problems;
   auto s = model::load_scenario(file, sets, problems);
@@ -31,12 +80,6 @@ std::optional<model::Scenario> load_or_report(const std::string& file, const std
   return s;
 }
 
-std::string read_text(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 long peak_rss_kb() {
   std::ifstream in("/proc/self/status");
@@ -46,25 +89,68 @@ long peak_rss_kb() {
   return 0;
 }
 
+void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out, bool positions = true);
+
+// The scenario as values (every file of the extends chain and every --set applied), without
+// positions: its hash names what was run, whatever the formatting of the files.
+std::string scenario_hash(const std::string& file, const std::vector<std::string>& sets) {
+  scenario::Problems problems;
+  auto tree = scenario::load(file, problems);
+  if (!tree) return "unknown";
+  for (auto& o : sets) scenario::apply_override(*tree, o, "--set", problems);
+  std::ostringstream text;
+  print_tree(*tree, "", text, false);
+  return output::hash_text(text.str());
+}
+
+// The hash recorded by a summary.json in `dir`, if there is one.
+std::optional<std::string> recorded_hash(const fs::path& dir) {
+  std::ifstream in(dir / "summary.json");
+  if (!in) return std::nullopt;
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.contains("scenario_hash") || !j["scenario_hash"].is_string()) return std::string("unknown");
+  return j["scenario_hash"].get<std::string>();
+}
+
 int cmd_run(const std::string& file, const std::vector<std::string>& sets, output::RunSettings settings,
-            std::string out_dir, bool quiet, bool stats) {
+            std::string out_dir, bool quiet, bool stats, bool force) {
   auto s = load_or_report(file, sets);
   if (!s) return kBadInput;
-  const model::Simulation sim(*s);
-  const auto t0 = std::chrono::steady_clock::now();
-  const output::Ensemble e = output::run_ensemble(sim, settings);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
-  std::string hash_input = read_text(file);
-  for (auto& x : sets) hash_input += "\n--set " + x;
+  const std::string hash = scenario_hash(file, sets);
+  if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
+    std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
+                             "choose another --out, or --force to replace them\n", out_dir, *other, hash);
+    return kBadInput;
+  }
+  const model::Simulation sim(*s);
+  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
+  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
+  Progress progress("replications", quiet);
+  settings.progress = std::ref(progress);
+  const auto t0 = std::chrono::steady_clock::now();
+  output::Ensemble e;
+  try {
+    e = output::run_ensemble(sim, settings);
+  } catch (const model::Interrupted&) {
+    std::cerr << fmt::format("\nexpoflow: interrupted; no result was written. Finished replications are kept in {}: "
+                             "run again with --resume to go on from them\n", settings.replication_dir.string());
+    return interrupted_exit_code();
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!quiet && e.resumed)
+    std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
+  const std::string hash_input = hash;
   try {
     fs::create_directories(out_dir);
     const fs::path dir(out_dir);
-    output::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, output::hash_text(hash_input)));
+    output::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash_input));
     output::write_atomically(dir / "counts.csv", output::counts_csv(e));
     output::write_atomically(dir / "queues.csv", output::queues_csv(e));
     output::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
+    // Complete: the saved replications are no longer needed.
+    std::error_code ec;
+    fs::remove_all(dir / ".replications", ec);
   } catch (const std::exception& ex) {
     std::cerr << "expoflow: " << ex.what() << "\n";
     return 1;
@@ -88,8 +174,17 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
   if (!base || !variant) return kBadInput;
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both: common random numbers, pair by pair.
-  const output::Ensemble b = output::run_ensemble(base_sim, settings);
-  const output::Ensemble v = output::run_ensemble(variant_sim, settings);
+  Progress base_progress("base", quiet), variant_progress("variant", quiet);
+  output::Ensemble b, v;
+  try {
+    settings.progress = std::ref(base_progress);
+    b = output::run_ensemble(base_sim, settings);
+    settings.progress = std::ref(variant_progress);
+    v = output::run_ensemble(variant_sim, settings);
+  } catch (const model::Interrupted&) {
+    std::cerr << "\nexpoflow: interrupted; nothing was written\n";
+    return interrupted_exit_code();
+  }
   const output::Comparison c = output::compare(b, v);
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   try {
@@ -109,13 +204,14 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
 
 // One line per value of the merged scenario: its parameter path, the value, and the file and line
 // it came from (which file of an extends chain, or --set).
-void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out) {
-  auto where = [](const scenario::Node& x) {
+void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out, bool positions) {
+  auto where = [&](const scenario::Node& x) {
+    if (!positions) return std::string("-");
     return x.pos.line ? fmt::format("{}:{}", x.pos.file, x.pos.line) : x.pos.file;
   };
   switch (n.kind) {
     case scenario::Node::Kind::table:
-      for (auto& [k, v] : n.members) print_tree(v, path.empty() ? k : path + "." + k, out);
+      for (auto& [k, v] : n.members) print_tree(v, path.empty() ? k : path + "." + k, out, positions);
       return;
     case scenario::Node::Kind::array: {
       const bool tables = !n.items.empty() && n.items.front().is_table();
@@ -123,7 +219,7 @@ void print_tree(const scenario::Node& n, const std::string& path, std::ostream& 
         for (std::size_t i = 0; i < n.items.size(); ++i) {
           const scenario::Node* id = n.items[i].find("id");
           const std::string key = id && id->kind == scenario::Node::Kind::string ? id->text : std::to_string(i);
-          print_tree(n.items[i], fmt::format("{}[{}]", path, key), out);
+          print_tree(n.items[i], fmt::format("{}[{}]", path, key), out, positions);
         }
         return;
       }
@@ -202,6 +298,9 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets, "Override a value: PATH=VALUE, e.g. gate[west].lanes_scale=1.25");
   run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
   run->add_flag("--stats", stats, "Print events processed, events/s, peak pending events and peak memory");
+  bool force = false;
+  run->add_flag("--resume", settings.resume, "Reuse the replications an interrupted run of the same scenario and seed saved");
+  run->add_flag("--force", force, "Replace results of another scenario in the output folder");
 
   std::string variant_file;
   auto* compare = app.add_subcommand("compare", "Run two scenarios with common random numbers and compare them pair by pair");
@@ -235,7 +334,8 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kBadInput;
   }
-  if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats);
+  install_signal_handlers();
+  if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats, force);
   if (*validate) return cmd_validate(file, sets, print);
   if (*compare) return cmd_compare(file, variant_file, sets, settings, out_dir, quiet);
   if (*graph) return cmd_graph(file, sets, dot_out);

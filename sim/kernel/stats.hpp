@@ -25,6 +25,11 @@ class Tally {
   double stddev() const { return std::sqrt(variance()); }
   double min() const { return min_; }
   double max() const { return max_; }
+  // Every data member, for saving and restoring exactly (f is called with a reference to each).
+  template <class F>
+  void visit_state(F&& f) {
+    f(n_), f(mean_), f(m2_), f(min_), f(max_);
+  }
 
  private:
   std::uint64_t n_ = 0;
@@ -71,6 +76,10 @@ class Histogram {
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;
   void merge(const Histogram& o);
+  template <class F>
+  void visit_state(F&& f) {
+    f(bins_), f(n_);
+  }
 
  private:
   static constexpr int kSub = 64;

@@ -24,6 +24,10 @@ class BinnedLevel {
   double bin_mean(std::size_t b) const { return integral_[b] / bin_s_; }
   double bin_max(std::size_t b) const { return max_[b]; }
   double min_seen() const { return min_; }
+  template <class F>
+  void visit_state(F&& f) {
+    f(integral_), f(max_), f(bin_s_), f(last_t_), f(value_), f(peak_), f(min_), f(peak_t_);
+  }
 
  private:
   std::vector<double> integral_, max_;
@@ -57,6 +61,21 @@ struct PlaceStats {
   Tally load_ratio;  // vehicle departures: load / capacity
   double max_load = 0, max_capacity_excess = 0;
   double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
+
+  template <class F>
+  void visit_state(F&& f) {
+    for (auto& v : persons) f(v);
+    for (auto& v : vehicles) f(v);
+    queue.visit_state(f);
+    occupancy.visit_state(f);
+    wait.visit_state(f);
+    wait_hist.visit_state(f);
+    f(wait_sum), f(wait_n), f(wait_max);
+    load_ratio.visit_state(f);
+    f(max_load), f(max_capacity_excess);
+    for (auto& x : total_persons) f(x);
+    for (auto& x : total_vehicles) f(x);
+  }
 };
 
 class Recorder final : public RecordObserver {
@@ -70,6 +89,12 @@ class Recorder final : public RecordObserver {
   const std::vector<Probe>& probes() const { return probes_; }
   std::size_t num_bins() const { return num_bins_; }
   Time bin_s() const { return bin_s_; }
+  // Every statistic, for saving and restoring a replication exactly.
+  template <class F>
+  void visit_state(F&& f) {
+    for (auto& s : stats_) s.visit_state(f);
+    for (auto& p : probes_) f(p.total);
+  }
 
  private:
   std::vector<PlaceStats> stats_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <atomic>
 #include <map>
 
 #include "kernel/calendar.hpp"
@@ -84,6 +85,7 @@ class Run {
     generate_demand();
     schedule_supply();
     while (!cal_.empty() && cal_.next_time() <= s_.horizon_s) {
+      if ((cal_.num_processed() & 0xffff) == 0 && stop_requested()) throw Interrupted{};
       const Event e = cal_.pop();
       now_ = e.time;
       // The party of the next event is most likely not in cache (parties are touched in time
@@ -1518,6 +1520,13 @@ class Run {
 };
 
 }  // namespace
+
+namespace {
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+}  // namespace
+void request_stop() { g_stop.store(true, std::memory_order_relaxed); }
+bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
 
 ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
                                   RecordObserver* extra_observer) const {

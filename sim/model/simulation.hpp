@@ -50,6 +50,15 @@ class Simulation {
   std::unique_ptr<Layout> layout_;
 };
 
+// Asking every running replication to stop (a signal handler may call request_stop: it only
+// stores to a lock-free atomic). A replication that sees it throws Interrupted within a few
+// thousand events.
+void request_stop();
+bool stop_requested();
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
 // The Fruin level of service (A..F) of a queueing area from its space per person (m²/person).
 char fruin_queue_los(double area_m2, double persons);
 

@@ -2,6 +2,8 @@
 // Replications of one scenario and what they add up to: means and 95% intervals of the observed
 // totals and indicators, and time-binned tables averaged over replications.
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,12 @@ struct RunSettings {
   std::uint64_t seed = 1;
   std::uint32_t replications = 10;
   unsigned threads = 0;  // 0 = all cores
+  // Where each finished replication is saved (empty: nowhere), and whether saved ones are reused.
+  std::filesystem::path replication_dir;
+  std::string tag;  // scenario hash and seed: saved replications of another tag are ignored
+  bool resume = false;
+  // Called (from worker threads, one at a time) after each replication: done, total.
+  std::function<void(std::uint32_t, std::uint32_t)> progress;
 };
 
 struct Ensemble {
@@ -24,12 +32,16 @@ struct Ensemble {
   std::vector<std::pair<std::string, Tally>> kpis;
   std::uint64_t events = 0;
   std::size_t peak_pending = 0;
+  std::uint32_t resumed = 0;  // replications reused from replication_dir
 };
 
 // Run replications 0..R-1 (on `threads` threads; results do not depend on the thread count:
 // each replication's random streams depend only on (seed, stream, replication), and results are
-// combined in replication order).
+// combined in replication order). Throws model::Interrupted if a stop was requested.
 Ensemble run_ensemble(const model::Simulation& sim, const RunSettings& settings);
+
+// Combine replications already run (in replication order) into an ensemble.
+Ensemble combine(const model::Simulation& sim, const RunSettings& settings, std::vector<model::ReplicationResult> reps);
 
 // "d1 09:15" for seconds since the scenario's start.
 std::string clock_label(double t);
