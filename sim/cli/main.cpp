@@ -14,6 +14,7 @@
 #include "cli/calibrate_cmd.hpp"
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "cli/cluster.hpp"
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"
 #include "output/writers.hpp"
@@ -24,6 +25,15 @@ using namespace expoflow;
 namespace {
 
 constexpr int kBadInput = 2;
+
+// This process's place among MPI ranks (one rank without mpirun). Only rank 0 prints and writes.
+cli::Cluster g_cluster;
+
+// Leave with `code`; under MPI a failure on any rank stops every rank.
+int leave(int code, const std::string& why) {
+  if (g_cluster.size > 1 && code != 0) cli::cluster_fail(g_cluster, why, code);
+  return code;
+}
 
 // SIGINT / SIGTERM: ask the replications to stop (they notice within a few thousand events); the
 // command then reports, cleans up and exits 128 + signal, leaving earlier results untouched.
@@ -73,7 +83,7 @@ class Progress {
 std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
   scenario::Problems problems;
   auto s = model::load_scenario(file, sets, problems);
-  if (!s) {
+  if (!s && g_cluster.root()) {
     std::cerr << problems.report();
     std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(), file);
   }
@@ -115,13 +125,14 @@ std::optional<std::string> recorded_hash(const fs::path& dir) {
 int cmd_run(const std::string& file, const std::vector<std::string>& sets, output::RunSettings settings,
             std::string out_dir, bool quiet, bool stats, bool force) {
   auto s = load_or_report(file, sets);
-  if (!s) return kBadInput;
+  if (!s) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
   const std::string hash = scenario_hash(file, sets);
   if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
-    std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
-                             "choose another --out, or --force to replace them\n", out_dir, *other, hash);
-    return kBadInput;
+    if (g_cluster.root())
+      std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
+                               "choose another --out, or --force to replace them\n", out_dir, *other, hash);
+    return leave(kBadInput, "output folder holds another scenario's results");
   }
   const model::Simulation sim(*s);
   settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
@@ -131,13 +142,15 @@ int cmd_run(const std::string& file, const std::vector<std::string>& sets, outpu
   const auto t0 = std::chrono::steady_clock::now();
   output::Ensemble e;
   try {
-    e = output::run_ensemble(sim, settings);
+    e = cli::cluster_ensemble(g_cluster, sim, settings);
   } catch (const model::Interrupted&) {
+    if (g_cluster.size > 1) cli::cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
     std::cerr << fmt::format("\nexpoflow: interrupted; no result was written. Finished replications are kept in {}: "
                              "run again with --resume to go on from them\n", settings.replication_dir.string());
     return interrupted_exit_code();
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!g_cluster.root()) return 0;  // rank 0 writes
   if (!quiet && e.resumed)
     std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
   const std::string hash_input = hash;
@@ -171,20 +184,22 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
                 output::RunSettings settings, std::string out_dir, bool quiet) {
   auto base = load_or_report(base_file, {});
   auto variant = load_or_report(variant_file, sets);
-  if (!base || !variant) return kBadInput;
+  if (!base || !variant) return leave(kBadInput, "bad scenario");
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both: common random numbers, pair by pair.
   Progress base_progress("base", quiet), variant_progress("variant", quiet);
   output::Ensemble b, v;
   try {
     settings.progress = std::ref(base_progress);
-    b = output::run_ensemble(base_sim, settings);
+    b = cli::cluster_ensemble(g_cluster, base_sim, settings);
     settings.progress = std::ref(variant_progress);
-    v = output::run_ensemble(variant_sim, settings);
+    v = cli::cluster_ensemble(g_cluster, variant_sim, settings);
   } catch (const model::Interrupted&) {
+    if (g_cluster.size > 1) cli::cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
     std::cerr << "\nexpoflow: interrupted; nothing was written\n";
     return interrupted_exit_code();
   }
+  if (!g_cluster.root()) return 0;
   const output::Comparison c = output::compare(b, v);
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   try {
@@ -238,6 +253,109 @@ void print_tree(const scenario::Node& n, const std::string& path, std::ostream& 
   }
 }
 
+// Split "PATH=v1,v2,..." into the path and its values.
+std::optional<std::pair<std::string, std::vector<std::string>>> parse_sweep_param(const std::string& p) {
+  const auto eq = p.find('=');
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  std::vector<std::string> values;
+  std::string v;
+  std::istringstream in(p.substr(eq + 1));
+  while (std::getline(in, v, ','))
+    if (!v.empty()) values.push_back(v);
+  if (values.empty()) return std::nullopt;
+  return std::make_pair(p.substr(0, eq), values);
+}
+
+int cmd_sweep(const std::string& file, const std::vector<std::string>& sets, const std::vector<std::string>& params,
+              output::RunSettings settings, std::string out_dir, bool quiet) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid;
+  for (auto& p : params) {
+    auto g = parse_sweep_param(p);
+    if (!g) {
+      if (g_cluster.root()) std::cerr << fmt::format("expoflow: --param {}: write PATH=v1,v2,...\n", p);
+      return leave(kBadInput, "bad --param");
+    }
+    grid.push_back(*g);
+  }
+  // Every combination, the first parameter varying slowest.
+  std::vector<std::vector<std::string>> variants{{}};
+  for (auto& [path, values] : grid) {
+    std::vector<std::vector<std::string>> next;
+    for (auto& v : variants)
+      for (auto& x : values) {
+        next.push_back(v);
+        next.back().push_back(x);
+      }
+    variants = std::move(next);
+  }
+  // Load every variant before running any: bad values are found at once.
+  std::vector<model::Scenario> scenarios;
+  for (auto& v : variants) {
+    std::vector<std::string> overrides = sets;
+    for (std::size_t i = 0; i < grid.size(); ++i) overrides.push_back(grid[i].first + "=" + v[i]);
+    auto s = load_or_report(file, overrides);
+    if (!s) return leave(kBadInput, "bad sweep variant");
+    scenarios.push_back(std::move(*s));
+  }
+  if (out_dir.empty()) out_dir = (fs::path("results") / (scenarios.front().name + "-sweep")).string();
+  std::string csv = "";
+  for (auto& [path, values] : grid) csv += path + ",";
+  csv += "indicator,mean,ci95_lo,ci95_hi\n";
+  std::vector<std::vector<double>> headline;  // per variant: entries, mean entrance wait, p95, taxi wait
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    const model::Simulation sim(scenarios[k]);
+    Progress progress(fmt::format("variant {}/{}", k + 1, scenarios.size()), quiet);
+    settings.progress = std::ref(progress);
+    output::Ensemble e;
+    try {
+      e = cli::cluster_ensemble(g_cluster, sim, settings);  // the same seed for all: common random numbers
+    } catch (const model::Interrupted&) {
+      if (g_cluster.size > 1) cli::cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
+      std::cerr << "\nexpoflow: interrupted; nothing was written\n";
+      return interrupted_exit_code();
+    }
+    if (!g_cluster.root()) continue;
+    std::string prefix;
+    for (auto& x : variants[k]) prefix += x + ",";
+    auto row = [&](const std::string& name, const Tally& t) {
+      const Interval ci = confidence_interval95(t);
+      csv += fmt::format("{}{},{:.10g},{:.10g},{:.10g}\n", prefix, name, ci.mean, ci.lo, ci.hi);
+    };
+    for (std::size_t i = 0; i < e.observed.size(); ++i) row(scenarios[k].observed[i].id, e.observed[i]);
+    std::vector<double> h;
+    for (auto& [name, t] : e.kpis) {
+      row(name, t);
+      if (name == "entrances.wait_mean_s" || name == "entrances.wait_p95_s" ||
+          name.find(".party_wait_mean_s") != std::string::npos || name.find(".denied_boardings") != std::string::npos)
+        h.push_back(t.mean());
+    }
+    headline.push_back(h);
+  }
+  if (!g_cluster.root()) return 0;
+  try {
+    fs::create_directories(out_dir);
+    output::write_atomically(fs::path(out_dir) / "sweep.csv", csv);
+  } catch (const std::exception& ex) {
+    std::cerr << "expoflow: " << ex.what() << "\n";
+    return 1;
+  }
+  if (!quiet) {
+    std::string head;
+    for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);
+    std::cout << "\n" << head << fmt::format("{:>12} {:>12} {:>14}\n", "wait mean s", "wait p95 s", "taxi wait s");
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+      std::string line;
+      for (auto& x : variants[k]) line += fmt::format("{:>28} ", x);
+      const auto& h = headline[k];
+      std::cout << line << fmt::format("{:>12.1f} {:>12.1f} {:>14.1f}\n", h.size() > 0 ? h[0] : 0.0,
+                                       h.size() > 1 ? h[1] : 0.0, h.size() > 2 ? h[h.size() - 1] : 0.0);
+    }
+    std::cout << fmt::format("\nwrote {}/sweep.csv ({} variants x {} replications, every indicator)\n", out_dir,
+                             variants.size(), settings.replications);
+  }
+  return 0;
+}
+
 int cmd_validate(const std::string& file, const std::vector<std::string>& sets, bool print) {
   auto s = load_or_report(file, sets);
   if (!s) return kBadInput;
@@ -278,7 +396,7 @@ int cmd_graph(const std::string& file, const std::vector<std::string>& sets, con
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int expoflow_main(int argc, char** argv) {
   CLI::App app{"expoflow: discrete-event simulation of visitor flow at a mega-event site"};
   app.set_version_flag("--version", std::string("expoflow ") + EXPOFLOW_VERSION);
   app.require_subcommand(1);
@@ -320,6 +438,18 @@ int main(int argc, char** argv) {
   bool print = false;
   validate->add_flag("--print", print, "Print the merged scenario, each value with the file and line it came from");
 
+  std::vector<std::string> sweep_params;
+  auto* sweep = app.add_subcommand("sweep", "Run a grid of variants (common random numbers) and write one tidy table");
+  sweep->add_option("scenario", file, "Scenario file (TOML)")->required();
+  sweep->add_option("--param", sweep_params, "PATH=v1,v2,... (repeat for a grid)")->required();
+  sweep->add_option("--seed", settings.seed, "Master random seed")->capture_default_str();
+  sweep->add_option("--replications,-r", settings.replications, "Replications per variant")
+      ->capture_default_str()->check(CLI::Range(1u, 100000u));
+  sweep->add_option("--out,-o", out_dir, "Output folder (default results/<scenario name>-sweep)");
+  sweep->add_option("--threads,-j", settings.threads, "Threads per process (default: all cores)");
+  sweep->add_option("--set", sets, "Override a value of every variant: PATH=VALUE");
+  sweep->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+
   auto* graph = app.add_subcommand("graph", "Write the site and transport graph as Graphviz DOT");
   graph->add_option("scenario", file, "Scenario file (TOML)")->required();
   graph->add_option("--out,-o", dot_out, "Output .dot file")->required();
@@ -336,9 +466,19 @@ int main(int argc, char** argv) {
   }
   install_signal_handlers();
   if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats, force);
+  // These run on rank 0 alone (a calibration spreads its evaluations over threads, not ranks).
+  if (!g_cluster.root() && (*validate || *graph || *calibrate)) return 0;
   if (*validate) return cmd_validate(file, sets, print);
   if (*compare) return cmd_compare(file, variant_file, sets, settings, out_dir, quiet);
+  if (*sweep) return cmd_sweep(file, sets, sweep_params, settings, out_dir, quiet);
   if (*graph) return cmd_graph(file, sets, dot_out);
   if (*calibrate) return cli::run_calibrate(calibrate_options);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  g_cluster = cli::cluster_start(&argc, &argv);
+  const int rc = expoflow_main(argc, argv);
+  cli::cluster_stop();
+  return rc;
 }

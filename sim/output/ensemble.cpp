@@ -46,14 +46,14 @@ Ensemble run_ensemble(const model::Simulation& sim, const RunSettings& settings)
       }
   if (!settings.replication_dir.empty()) fs::create_directories(settings.replication_dir);
   unsigned threads = settings.threads ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, std::max<std::uint32_t>(1, settings.replications - resumed));
+  threads = std::min<unsigned>(threads, std::max<std::uint32_t>(1, (settings.replications - resumed) / settings.ranks));
   std::atomic<std::uint32_t> next{0}, done{resumed};
   std::mutex mu;
   std::exception_ptr failure;
   auto worker = [&] {
     try {
       for (std::uint32_t r; (r = next.fetch_add(1)) < settings.replications;) {
-        if (have[r]) continue;
+        if (have[r] || static_cast<int>(r % static_cast<std::uint32_t>(settings.ranks)) != settings.rank) continue;
         reps[r] = sim.run(settings.seed, r);
         if (!settings.replication_dir.empty())
           write_atomically(replication_file(settings, r), save_replication(reps[r], settings.tag));

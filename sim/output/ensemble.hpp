@@ -20,6 +20,8 @@ struct RunSettings {
   std::filesystem::path replication_dir;
   std::string tag;  // scenario hash and seed: saved replications of another tag are ignored
   bool resume = false;
+  // Under MPI: this process runs the replications r with r % ranks == rank (the others stay empty).
+  int rank = 0, ranks = 1;
   // Called (from worker threads, one at a time) after each replication: done, total.
   std::function<void(std::uint32_t, std::uint32_t)> progress;
 };

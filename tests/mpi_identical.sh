@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The outputs of a run under mpirun with K ranks are byte-identical to a single process's.
+# Usage: tests/mpi_identical.sh EXPOFLOW_BINARY K
+set -euo pipefail
+bin=$1; ranks=$2
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+args=(run scenarios/ciie2024.toml --set demand_scale=0.1 -r 5 --seed 11 --quiet -j 1)
+"$bin" "${args[@]}" --out "$tmp/single"
+mpirun --allow-run-as-root --oversubscribe -np "$ranks" "$bin" "${args[@]}" --out "$tmp/ranks"
+for f in summary.json counts.csv queues.csv occupancy.csv; do
+  cmp "$tmp/single/$f" "$tmp/ranks/$f"
+done
+echo "identical with $ranks ranks"
