@@ -868,7 +868,11 @@ class Run {
     if (tier == 3 && on_site < pd.reopen_share * pd.exit_only) tier = 2;
     if (tier == 2 && hall_occ_ < pd.reopen_share * pd.queue_inside) tier = 1;
     if (tier == 1 && hall_occ_ < pd.reopen_share * pd.staggered_entry) tier = 0;
-    if (tier == hall_tier_) return;
+    if (tier == hall_tier_) {
+      if (tier < 2 && queued_persons_[hall_res_] == 0 && res_[hall_res_].capacity() != Resource::kUnlimited)
+        res_[hall_res_].set_capacity(Resource::kUnlimited, [&](const Request& q) { on_granted(hall_res_, q); });
+      return;
+    }
     for (int t = 1; t <= 3; ++t) {
       if (hall_tier_ < t && tier >= t) {
         emit(RecordKind::activate, hall_policy_place_[t - 1], 1);
@@ -878,8 +882,10 @@ class Run {
     }
     const bool lanes_change = (hall_tier_ >= 1) != (tier >= 1) || (hall_tier_ >= 3) != (tier >= 3);
     hall_tier_ = tier;
-    // Queueing inside: admission to the halls only as others leave, up to the threshold.
-    const std::int64_t cap = tier >= 2 ? static_cast<std::int64_t>(pd.queue_inside) : Resource::kUnlimited;
+    // Queueing inside: admission to the halls only as others leave, up to the threshold; once
+    // lifted, those still held go in as space allows, not all at once.
+    const bool holding = tier >= 2 || queued_persons_[hall_res_] > 0;
+    const std::int64_t cap = holding ? static_cast<std::int64_t>(pd.queue_inside) : Resource::kUnlimited;
     res_[hall_res_].set_capacity(cap, [&](const Request& q) { on_granted(hall_res_, q); });
     if (lanes_change)
       for (std::size_t g = 0; g < L_.gates.size(); ++g) set_lanes(g);
@@ -999,11 +1005,16 @@ class Run {
       }
       case Stage::hall:
         if (acquire(pid, hall_res_, p.size)) enter_hall(pid);  // held inside while the halls are full
+        else hall_change(0);  // the holding areas count towards exit only
         break;
       case Stage::platform:
         if (acquire(pid, platform_res_[line_of(p)], p.size)) platform_granted(pid);
         break;
-      case Stage::board: wait_for_vehicle(pid, stop_res_[static_cast<std::size_t>(p.egress_choice)], p.size); break;
+      case Stage::board:
+        // Reaching the stop of a line suspended meanwhile: choose again rather than wait it out.
+        if (suspended(static_cast<std::size_t>(p.egress_choice))) replan_egress_waiting(pid);
+        else wait_for_vehicle(pid, stop_res_[static_cast<std::size_t>(p.egress_choice)], p.size);
+        break;
       case Stage::taxi: join_taxi_stand(pid); break;
       case Stage::pickup_wait: {
         const LotLayout& lot = L_.lots[static_cast<std::size_t>(p.egress_choice)];
@@ -1392,6 +1403,16 @@ class Run {
     return pr;
   }
 
+  // Mean wait per person (or vehicle, where vehicles queue), as the quantiles are.
+  static double mean_wait(const PlaceStats& ps) {
+    double sum = 0, n = 0;
+    for (std::size_t b = 0; b < ps.wait_sum.size(); ++b) {
+      sum += ps.wait_sum[b];
+      n += ps.wait_n[b];
+    }
+    return n > 0 ? sum / n : 0.0;
+  }
+
   ReplicationResult result() {
     ReplicationResult out;
     for (auto& p : rec_->probes()) out.observed.push_back(p.total);
@@ -1404,7 +1425,7 @@ class Run {
       const PlaceStats& ps = st[g.place];
       kpi(places[g.place].id + ".entries", ps.total_persons[pass]);
       kpi(places[g.place].id + ".peak_queue", ps.queue.peak());
-      kpi(places[g.place].id + ".wait_mean_s", ps.wait.mean());
+      kpi(places[g.place].id + ".wait_mean_s", mean_wait(ps));
       kpi(places[g.place].id + ".wait_p95_s", ps.wait_hist.quantile(0.95));
       kpi(places[g.place].id + ".turned_away", ps.total_persons[denied]);
     }
@@ -1422,10 +1443,10 @@ class Run {
     for (auto& t : L_.taxis) {
       const std::string& id = places[t.place_parties].id;
       kpi(id + ".departures", st[t.place_parties].total_vehicles[vout]);
-      kpi(id + ".party_wait_mean_s", st[t.place_parties].wait.mean());
+      kpi(id + ".party_wait_mean_s", mean_wait(st[t.place_parties]));
       kpi(id + ".party_wait_p95_s", st[t.place_parties].wait_hist.quantile(0.95));
       kpi(id + ".peak_parties_waiting", st[t.place_parties].queue.peak());
-      kpi(id + ".cab_wait_mean_s", st[t.place_cabs].wait.mean());
+      kpi(id + ".cab_wait_mean_s", mean_wait(st[t.place_cabs]));
       kpi(id + ".peak_cabs_waiting", st[t.place_cabs].occupancy.peak());
     }
     for (auto& l : L_.lots) {
