@@ -105,7 +105,7 @@ TEST_CASE("SIGTERM or SIGINT stops a run within a second and leaves earlier resu
   }
 }
 
-TEST_CASE("--resume after an interruption gives the uninterrupted run's results byte for byte", "[cli][interrupt]") {
+TEST_CASE("Resuming after an interruption with --resume gives the uninterrupted run's results byte for byte", "[cli][interrupt]") {
   const fs::path whole = temp_dir("whole"), resumed = temp_dir("resumed");
   REQUIRE(run(run_args(whole, {}, 6)) == 0);
   const pid_t pid = spawn(run_args(resumed, {}, 6));
