@@ -322,12 +322,19 @@ int cmd_sweep(const std::string& file, const std::vector<std::string>& sets, con
       csv += fmt::format("{}{},{:.10g},{:.10g},{:.10g}\n", prefix, name, ci.mean, ci.lo, ci.hi);
     };
     for (std::size_t i = 0; i < e.observed.size(); ++i) row(scenarios[k].observed[i].id, e.observed[i]);
-    std::vector<double> h;
+    // The headline columns: entrance waits, the first taxi stand's party wait, and the denied
+    // boardings of every line together.
+    std::vector<double> h(4, 0.0);
+    bool taxi_seen = false;
     for (auto& [name, t] : e.kpis) {
       row(name, t);
-      if (name == "entrances.wait_mean_s" || name == "entrances.wait_p95_s" ||
-          name.find(".party_wait_mean_s") != std::string::npos || name.find(".denied_boardings") != std::string::npos)
-        h.push_back(t.mean());
+      if (name == "entrances.wait_mean_s") h[0] = t.mean();
+      if (name == "entrances.wait_p95_s") h[1] = t.mean();
+      if (!taxi_seen && name.find(".party_wait_mean_s") != std::string::npos) {
+        h[2] = t.mean();
+        taxi_seen = true;
+      }
+      if (name.rfind("line[", 0) == 0 && name.find(".denied_boardings") != std::string::npos) h[3] += t.mean();
     }
     headline.push_back(h);
   }
@@ -342,13 +349,15 @@ int cmd_sweep(const std::string& file, const std::vector<std::string>& sets, con
   if (!quiet) {
     std::string head;
     for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);
-    std::cout << "\n" << head << fmt::format("{:>12} {:>12} {:>14}\n", "wait mean s", "wait p95 s", "taxi wait s");
+    std::cout << "\n" << head
+              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "entrance wait", "entrance wait", "taxi party", "denied");
+    std::cout << std::string(head.size(), ' ')
+              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "mean (min)", "p95 (min)", "wait (min)", "boardings");
     for (std::size_t k = 0; k < variants.size(); ++k) {
       std::string line;
       for (auto& x : variants[k]) line += fmt::format("{:>28} ", x);
       const auto& h = headline[k];
-      std::cout << line << fmt::format("{:>12.1f} {:>12.1f} {:>14.1f}\n", h.size() > 0 ? h[0] : 0.0,
-                                       h.size() > 1 ? h[1] : 0.0, h.size() > 2 ? h[h.size() - 1] : 0.0);
+      std::cout << line << fmt::format("{:>16.1f} {:>16.1f} {:>16.1f} {:>10.0f}\n", h[0] / 60, h[1] / 60, h[2] / 60, h[3]);
     }
     std::cout << fmt::format("\nwrote {}/sweep.csv ({} variants x {} replications, every indicator)\n", out_dir,
                              variants.size(), settings.replications);
