@@ -1,0 +1,168 @@
+// The committed results page (results/ciie2024/, written by scripts/report) never goes stale:
+// - the quick check it records (check.json: scenario, seed, 2 replications, the observation
+//   means and intervals) is rerun with the current binary and must give the same numbers, and
+//   the same scenario hash (the scenario file has not changed since the page was written);
+// - README.md, summary.json and check.json agree: the page's comparison table is exactly
+//   summary.json's numbers as the page prints them, with the seed and replications it records,
+//   and every plot it shows exists.
+// A hidden test ("[.full]", about a minute) reruns the full 10 replications of summary.json:
+//   build-test/tests/test_report_page "[full]"
+// When one fails after an intended change of the model or the scenario: run scripts/report and
+// commit results/ciie2024/.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fs::path kPage = fs::path(EXPOFLOW_SOURCE_DIR) / "results" / "ciie2024";
+const char* const kRegenerate = "results/ciie2024/ is stale: run scripts/report and commit results/ciie2024/";
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json read_json(const fs::path& p) {
+  INFO("reading " << p.string());
+  REQUIRE(fs::exists(p));
+  return json::parse(read_text(p));
+}
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Runs `expoflow run SCENARIO --seed S --replications R` into a fresh folder, from the repository
+// root, and returns its summary.json.
+json run_summary(const std::string& scenario, std::uint64_t seed, std::uint64_t reps, const TempDir& tmp) {
+  const fs::path out = tmp.path / "out";
+  const std::string cmd = std::string("cd '") + EXPOFLOW_SOURCE_DIR + "' && '" + EXPOFLOW_BINARY + "' run '" + scenario +
+                          "' --seed " + std::to_string(seed) + " --replications " + std::to_string(reps) +
+                          " --out '" + out.string() + "' --quiet >'" + (tmp.path / "log.txt").string() + "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO(cmd << "\n" << read_text(tmp.path / "log.txt"));
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return read_json(out / "summary.json");
+}
+
+bool same(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+
+// Compare the observations of a fresh run with those recorded; every mean and interval bound.
+void require_same_observations(const json& fresh, const json& recorded) {
+  REQUIRE(fresh["observations"].size() == recorded["observations"].size());
+  for (std::size_t i = 0; i < recorded["observations"].size(); ++i) {
+    const json& f = fresh["observations"][i];
+    const json& r = recorded["observations"][i];
+    INFO(kRegenerate << "\nobservation " << r["name"].get<std::string>() << ": recorded "
+                     << r["simulated"].get<double>() << " " << r["simulated_ci95"].dump() << ", the current code gives "
+                     << f["simulated"].get<double>() << " " << f["simulated_ci95"].dump());
+    CHECK(f["name"] == r["name"]);
+    CHECK(same(f["simulated"].get<double>(), r["simulated"].get<double>()));
+    CHECK(same(f["simulated_ci95"][0].get<double>(), r["simulated_ci95"][0].get<double>()));
+    CHECK(same(f["simulated_ci95"][1].get<double>(), r["simulated_ci95"][1].get<double>()));
+  }
+}
+
+// As the page prints a count: rounded half to even (like Python's format), thousands separated.
+std::string thousands(double x) {
+  const long long v = std::llround(std::nearbyint(x));
+  std::string digits = std::to_string(v < 0 ? -v : v), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+std::string percent(double rel) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", 100 * rel);
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE("results page: the recorded quick check is what the current code produces", "[report]") {
+  const json check = read_json(kPage / "check.json");
+  const std::string scenario = check["scenario"];
+  TempDir tmp("report-check");
+  const json fresh = run_summary(scenario, check["seed"], check["replications"], tmp);
+  {
+    INFO(kRegenerate << " (" << scenario << " has changed since the page was written)");
+    CHECK(fresh["scenario_hash"] == check["scenario_hash"]);
+  }
+  CHECK(fresh["seed"] == check["seed"]);
+  CHECK(fresh["replications"] == check["replications"]);
+  require_same_observations(fresh, check);
+}
+
+TEST_CASE("results page: README.md, summary.json and check.json agree", "[report]") {
+  const json summary = read_json(kPage / "summary.json");
+  const json check = read_json(kPage / "check.json");
+  const std::string page = read_text(kPage / "README.md");
+  REQUIRE(!page.empty());
+  {
+    INFO("results/ciie2024/summary.json is not the page's (overwritten by another run into results/ciie2024?): "
+         "restore it from git, or run scripts/report");
+    CHECK(summary["scenario_hash"] == check["scenario_hash"]);
+    CHECK(summary["seed"] == check["seed"]);
+  }
+  const std::string settings = "seed " + std::to_string(summary["seed"].get<std::uint64_t>()) + ", " +
+                               std::to_string(summary["replications"].get<std::uint64_t>()) + " replications";
+  INFO("the page records: " << settings);
+  CHECK(page.find(settings) != std::string::npos);
+  CHECK(page.find("`" + check["scenario"].get<std::string>() + "`") != std::string::npos);
+  CHECK(page.find(summary["scenario_hash"].get<std::string>()) != std::string::npos);
+  REQUIRE(summary["observations"].size() == check["observations"].size());
+  for (const json& o : summary["observations"]) {
+    const std::string row = "| " + o["name"].get<std::string>() + " | " + thousands(o["observed"]) + " | " +
+                            thousands(o["simulated"]) + " | " + thousands(o["simulated_ci95"][0]) + " – " +
+                            thousands(o["simulated_ci95"][1]) + " | " + percent(o["rel_error"]) + " |";
+    INFO("expected on the page: " << row);
+    CHECK(page.find(row) != std::string::npos);
+  }
+  // Every image the page shows is committed beside it.
+  const std::regex image(R"(!\[[^\]]*\]\(([^)]+)\))");
+  int images = 0;
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), image); it != std::sregex_iterator(); ++it) {
+    ++images;
+    const std::string rel = (*it)[1];
+    INFO("image " << rel);
+    CHECK(fs::exists(kPage / rel));
+  }
+  CHECK(images >= 5);
+}
+
+TEST_CASE("results page: the full run reproduces summary.json", "[.full][report]") {
+  const json summary = read_json(kPage / "summary.json");
+  const json check = read_json(kPage / "check.json");
+  TempDir tmp("report-full");
+  const json fresh = run_summary(check["scenario"], summary["seed"], summary["replications"], tmp);
+  CHECK(fresh["scenario_hash"] == summary["scenario_hash"]);
+  require_same_observations(fresh, summary);
+}
