@@ -147,3 +147,41 @@ TEST_CASE("a folder holding another scenario's results is not overwritten withou
   CHECK(read(out / "summary.json") != before.at("summary.json"));
   fs::remove_all(out);
 }
+
+TEST_CASE("An interrupted calibration resumed with --resume writes the uninterrupted fit", "[cli][interrupt][calibrate]") {
+  const std::string scenario = std::string(EXPOFLOW_SOURCE_DIR) + "/tests/data/calibrate/recovery.toml";
+  const fs::path whole = temp_dir("calib-whole"), resumed = temp_dir("calib-resumed");
+  auto args = [&](const fs::path& out, bool resume) {
+    std::vector<std::string> a = {kBinary, "calibrate", scenario, "--out", (out / "fit.toml").string(),
+                                  "--max-iterations", "2", "--check-replications", "2", "-j", "1"};
+    if (resume) a.push_back("--resume");
+    return a;
+  };
+  REQUIRE(run(args(whole, false)) == 0);
+  const pid_t pid = spawn(args(resumed, false));
+  const fs::path saved = resumed / "fit.toml.evaluations";
+  for (int i = 0; i < 600; ++i) {  // until a few evaluations are saved
+    std::size_t n = 0;
+    if (fs::exists(saved)) n = static_cast<std::size_t>(std::distance(fs::directory_iterator(saved), {}));
+    if (n >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGINT);
+  const int rc = wait_exit(pid);
+  if (rc == 0) WARN("the calibration finished before the signal");
+  else CHECK(rc == 128 + SIGINT);
+  CHECK_FALSE(fs::exists(resumed / "fit.toml"));
+  REQUIRE(run(args(resumed, true)) == 0);
+  // The fit is the same; only the comment lines naming the date and the output differ.
+  auto values = [](const fs::path& f) {
+    std::istringstream in(read(f));
+    std::string line, out;
+    while (std::getline(in, line))
+      if (!line.empty() && line[0] != '#' && line.rfind("extends", 0) != 0) out += line + "\n";
+    return out;
+  };
+  CHECK(values(whole / "fit.toml") == values(resumed / "fit.toml"));
+  CHECK_FALSE(fs::exists(saved));
+  fs::remove_all(whole);
+  fs::remove_all(resumed);
+}

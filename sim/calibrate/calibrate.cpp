@@ -1,4 +1,5 @@
 #include "calibrate/calibrate.hpp"
+#include "output/writers.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <fstream>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
@@ -214,9 +216,42 @@ bool apply(const Problem& problem, const std::vector<double>& theta, scenario::N
   return true;
 }
 
+namespace {
+// The file of one job's totals in the cache: named by what determines them.
+std::filesystem::path cache_file(const Distribution& d, const std::vector<double>& theta, std::uint64_t seed,
+                                 std::size_t r) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&](const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) {
+      h ^= c[i];
+      h *= 0x100000001b3ULL;
+    }
+  };
+  mix(d.tag.data(), d.tag.size());
+  mix(theta.data(), theta.size() * sizeof(double));
+  mix(&seed, sizeof seed);
+  mix(&r, sizeof r);
+  return d.cache_dir / fmt::format("{:016x}.bin", h);
+}
+bool load_cached(const std::filesystem::path& f, std::size_t m, std::vector<double>& into) {
+  std::ifstream in(f, std::ios::binary);
+  if (!in) return false;
+  std::vector<double> v(m);
+  in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(m * sizeof(double)));
+  if (!in || in.peek() != std::char_traits<char>::eof()) return false;
+  into = std::move(v);
+  return true;
+}
+}  // namespace
+
 std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
                                                         const std::vector<std::vector<double>>& thetas,
-                                                        std::uint64_t seed, int reps, unsigned threads) {
+                                                        std::uint64_t seed, int reps, unsigned threads,
+                                                        const Distribution* dist) {
+  const Distribution one;
+  const Distribution& d = dist ? *dist : one;
+  if (!d.cache_dir.empty()) std::filesystem::create_directories(d.cache_dir);
   // A Simulation keeps a reference to its Scenario: both live on the heap, side by side.
   struct Built {
     model::Scenario scenario;
@@ -246,11 +281,20 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
   std::mutex failure_mutex;
   auto worker = [&] {
     for (std::size_t job; (job = next.fetch_add(1)) < jobs;) {
+      if (static_cast<int>(job % static_cast<std::size_t>(d.ranks)) != d.rank) continue;
       const std::size_t k = job / num_reps, r = job % num_reps;
       try {
-        const auto result = built[k]->sim->run(seed, static_cast<std::uint32_t>(r));
-        for (std::size_t i = 0; i < m; ++i) out[k][i][r] = result.observed[i];
+        std::vector<double> totals;
+        const auto file = d.cache_dir.empty() ? std::filesystem::path() : cache_file(d, thetas[k], seed, r);
+        if (!(d.resume && !file.empty() && load_cached(file, m, totals))) {
+          totals = built[k]->sim->run(seed, static_cast<std::uint32_t>(r)).observed;
+          if (!file.empty())
+            output::write_atomically(file, std::string(reinterpret_cast<const char*>(totals.data()),
+                                                       totals.size() * sizeof(double)));
+        }
+        for (std::size_t i = 0; i < m; ++i) out[k][i][r] = totals[i];
       } catch (...) {
+        model::request_stop();  // the other workers stop too
         const std::lock_guard<std::mutex> lock(failure_mutex);
         if (!failure) failure = std::current_exception();
       }
@@ -265,6 +309,16 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
     for (auto& t : pool) t.join();
   }
   if (failure) std::rethrow_exception(failure);
+  if (d.combine) {  // every process's jobs into every process
+    std::vector<double> flat;
+    for (auto& a : out)
+      for (auto& b : a) flat.insert(flat.end(), b.begin(), b.end());
+    d.combine(flat);
+    std::size_t i = 0;
+    for (auto& a : out)
+      for (auto& b : a)
+        for (double& x : b) x = flat[i++];
+  }
   return out;
 }
 
@@ -331,7 +385,7 @@ Result fit(const Problem& problem, const Settings& settings) {
   auto evaluate = [&](const std::vector<VectorXd>& thetas) {
     std::vector<std::vector<double>> list;
     for (auto& t : thetas) list.push_back(to_vec(t));
-    const auto raw = simulate(problem, list, seed, reps, threads);
+    const auto raw = simulate(problem, list, seed, reps, threads, &settings.distribution);
     res.evaluations += static_cast<int>(thetas.size());
     std::vector<VectorXd> means;
     for (auto& per_obs : raw) {
@@ -564,7 +618,7 @@ Result fit(const Problem& problem, const Settings& settings) {
     if (settings.progress)
       *settings.progress << fmt::format("calibrate: checking the start and the fit over {} replications of seed {}\n",
                                         settings.check_replications, res.check_seed);
-    check = simulate(problem, {to_vec(theta_start), to_vec(theta)}, res.check_seed, settings.check_replications, threads);
+    check = simulate(problem, {to_vec(theta_start), to_vec(theta)}, res.check_seed, settings.check_replications, threads, &settings.distribution);
   }
   for (std::size_t i = 0; i < m; ++i) {
     ObservedFit o;

@@ -17,6 +17,8 @@
 // A member of a share vector (an inline table of numbers summing to 1) is freed through the
 // vector's last member, which takes 1 − the others.
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -75,9 +77,23 @@ bool apply(const Problem& problem, const std::vector<double>& theta, scenario::N
 // results are stored by (vector, replication) and do not depend on the thread count.
 // result[k][i][r]: vector k, observation i, replication r. Throws std::runtime_error when a
 // parameter vector does not make a valid scenario.
+// How evaluations are shared out and kept. This process runs the jobs j (vector k, replication r:
+// j = k * reps + r) with j % ranks == rank; `combine` adds the results of every process (entries of
+// other processes' jobs are zero, so the sum is exact) so that all hold all and go on in lockstep.
+// With a cache folder each finished job's totals are saved, and with `resume` saved ones are
+// reused: an interrupted calibration run again gives the same fit.
+struct Distribution {
+  int rank = 0, ranks = 1;
+  std::function<void(std::vector<double>&)> combine;  // sum over processes; null: one process
+  std::filesystem::path cache_dir;                     // empty: nothing saved
+  std::string tag;                                     // what the cache belongs to (scenario hash)
+  bool resume = false;
+};
+
 std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
                                                         const std::vector<std::vector<double>>& thetas,
-                                                        std::uint64_t seed, int reps, unsigned threads);
+                                                        std::uint64_t seed, int reps, unsigned threads,
+                                                        const Distribution* distribution = nullptr);
 
 struct Settings {
   std::uint64_t seed = 1;
@@ -87,6 +103,7 @@ struct Settings {
   std::uint64_t check_seed = 0; // seed of the before/after check; 0 = seed + 1
   int check_replications = 10;  // 0 = no check (before/after left empty)
   std::ostream* progress = nullptr;  // one line per iteration
+  Distribution distribution;
 };
 
 struct Summary {  // a total over replications: mean and 95% confidence interval of the mean

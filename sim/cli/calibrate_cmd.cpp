@@ -26,6 +26,30 @@ std::string today() {
   return text;
 }
 
+// The scenario's values (not their positions), as text: what saved evaluations belong to.
+void values_text(const scenario::Node& n, std::string& out) {
+  switch (n.kind) {
+    case scenario::Node::Kind::table:
+      for (auto& [k, v] : n.members) {
+        out += k + "{";
+        values_text(v, out);
+        out += "}";
+      }
+      return;
+    case scenario::Node::Kind::array:
+      for (auto& x : n.items) {
+        out += "[";
+        values_text(x, out);
+        out += "]";
+      }
+      return;
+    case scenario::Node::Kind::string:
+    case scenario::Node::Kind::datetime: out += "\"" + n.text + "\""; return;
+    case scenario::Node::Kind::boolean: out += n.boolean ? "true" : "false"; return;
+    default: out += fmt::format("{}", n.number()); return;
+  }
+}
+
 }  // namespace
 
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
@@ -43,6 +67,7 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
   c->add_option("--check-replications", o.check_replications,
                 "Replications (seed + 1) that compare the start and the fit with the observed totals; 0 = none")
       ->capture_default_str()->check(CLI::Range(0, 100000));
+  c->add_flag("--resume", o.resume, "Reuse the evaluations an interrupted calibration of the same scenario saved");
   return c;
 }
 
@@ -68,14 +93,30 @@ int run_calibrate(const CalibrateOptions& o) {
   settings.max_iterations = o.max_iterations;
   settings.threads = o.threads;
   settings.check_replications = o.check_replications;
-  settings.progress = &std::cerr;
+  settings.progress = o.rank == 0 ? &std::cerr : nullptr;
+  // Evaluations are saved beside the output until the fit completes, so that an interrupted
+  // calibration can --resume; under MPI they are shared out among the ranks.
+  settings.distribution.rank = o.rank;
+  settings.distribution.ranks = o.ranks;
+  settings.distribution.combine = o.sum_over_ranks;
+  settings.distribution.cache_dir = fs::path(o.out).concat(".evaluations");
+  std::string values;
+  values_text(problem->tree, values);
+  for (auto& p : problem->params) values += "|" + p.path;
+  settings.distribution.tag = output::hash_text(values);
+  settings.distribution.resume = o.resume;
   calibrate::Result result;
   try {
     result = calibrate::fit(*problem, settings);
+  } catch (const model::Interrupted&) {
+    std::cerr << fmt::format("\nexpoflow: calibration interrupted; nothing was written. Evaluations done are kept in {}: "
+                             "run again with --resume to go on from them\n", settings.distribution.cache_dir.string());
+    return 130;
   } catch (const std::exception& e) {
     std::cerr << "expoflow: calibration failed: " << e.what() << "\n";
     return 1;
   }
+  if (o.rank != 0) return 0;  // rank 0 reports and writes
   const std::string date = today();
   std::cout << calibrate::report_text(*problem, result);
   try {
@@ -86,6 +127,8 @@ int run_calibrate(const CalibrateOptions& o) {
     std::cerr << "expoflow: " << e.what() << "\n";
     return 1;
   }
+  std::error_code ec;
+  fs::remove_all(settings.distribution.cache_dir, ec);  // complete: no longer needed
   std::cout << fmt::format("\nwrote {} and {}\n", out.string(), json_path.string());
   return 0;
 }

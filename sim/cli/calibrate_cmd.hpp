@@ -3,6 +3,8 @@
 // calibrated scenario (and the report as JSON beside it).
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
+#include <vector>
 #include <string>
 
 namespace expoflow::cli {
@@ -14,6 +16,10 @@ struct CalibrateOptions {
   int max_iterations = 0;  // 0 = the scenario's
   unsigned threads = 0;    // 0 = all cores
   int check_replications = 10;
+  bool resume = false;
+  // Under MPI: this process's rank, the number of ranks, and the sum over ranks.
+  int rank = 0, ranks = 1;
+  std::function<void(std::vector<double>&)> sum_over_ranks;
 };
 
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& options);

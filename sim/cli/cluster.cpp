@@ -37,6 +37,16 @@ void cluster_fail(const Cluster& c, const std::string& message, int code) {
   std::exit(code);
 }
 
+std::function<void(std::vector<double>&)> cluster_sum([[maybe_unused]] const Cluster& c) {
+#ifdef EXPOFLOW_HAVE_MPI
+  if (c.size > 1)
+    return [](std::vector<double>& v) {
+      MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    };
+#endif
+  return nullptr;
+}
+
 output::Ensemble cluster_ensemble(const Cluster& c, const model::Simulation& sim, output::RunSettings settings) {
   settings.rank = c.rank;
   settings.ranks = c.size;

@@ -475,8 +475,11 @@ int expoflow_main(int argc, char** argv) {
   }
   install_signal_handlers();
   if (*run) return cmd_run(file, sets, settings, out_dir, quiet, stats, force);
-  // These run on rank 0 alone (a calibration spreads its evaluations over threads, not ranks).
-  if (!g_cluster.root() && (*validate || *graph || *calibrate)) return 0;
+  // These run on rank 0 alone; a calibration's evaluations are shared out among all ranks.
+  if (!g_cluster.root() && (*validate || *graph)) return 0;
+  calibrate_options.rank = g_cluster.rank;
+  calibrate_options.ranks = g_cluster.size;
+  calibrate_options.sum_over_ranks = cli::cluster_sum(g_cluster);
   if (*validate) return cmd_validate(file, sets, print);
   if (*compare) return cmd_compare(file, variant_file, sets, settings, out_dir, quiet);
   if (*sweep) return cmd_sweep(file, sets, sweep_params, settings, out_dir, quiet);
