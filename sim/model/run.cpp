@@ -172,7 +172,47 @@ class Run {
     const Record r{now_, place, persons, vehicles, kind, value};
     rec_->on_record(r);
     if (extra_) extra_->on_record(r);
+#if defined(EXPOFLOW_CHECKS)
+    check_invariants(r);
+#endif
   }
+
+#if defined(EXPOFLOW_CHECKS)
+  // Debug and test builds check, record by record, that nothing is lost or overfilled: persons (or
+  // vehicles) present and queueing at every place never negative, no vehicle above its
+  // capacity, no walkway, lot, bay or cab rank above its capacity. Platforms and halls may hold
+  // more than their nominal capacity (riders alight regardless; the halls' limit is a policy).
+  void check_invariants(const Record& r) {
+    if (inv_present_.empty()) {
+      inv_present_.assign(sim_.places().size(), 0.0);
+      inv_queue_.assign(sim_.places().size(), 0.0);
+    }
+    const Place& pl = sim_.places()[r.place];
+    const double units = r.persons + r.vehicles;
+    switch (r.kind) {
+      case RecordKind::enter:
+        inv_present_[r.place] += units;
+        if (pl.capacity > 0 && pl.kind != "platform" && pl.kind != "hall" && pl.kind != "metro" &&
+            pl.kind != "bus" && pl.kind != "shuttle")
+          EXPOFLOW_CHECK(inv_present_[r.place] <= pl.capacity + 1e-9, pl.id.c_str());
+        break;
+      case RecordKind::leave:
+        inv_present_[r.place] -= units;
+        EXPOFLOW_CHECK(inv_present_[r.place] >= -1e-9, pl.id.c_str());
+        break;
+      case RecordKind::queue_join: inv_queue_[r.place] += units; break;
+      case RecordKind::queue_leave:
+        inv_queue_[r.place] -= units;
+        EXPOFLOW_CHECK(inv_queue_[r.place] >= -1e-9, pl.id.c_str());
+        break;
+      case RecordKind::depart:
+        EXPOFLOW_CHECK(r.value <= 0 || r.persons <= r.value + 1e-9, pl.id.c_str());
+        break;
+      default: break;
+    }
+  }
+  std::vector<double> inv_present_, inv_queue_;
+#endif
 
   // A record about party p at resource r: in persons, or as one vehicle where vehicles queue
   // (car-park spaces, drop-off and taxi bays).
