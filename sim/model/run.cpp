@@ -803,6 +803,63 @@ class Run {
     }
   }
 
+  // Multiply mode weights by exp(-beta x travel minutes) (the logit re-plan choice).
+  void apply_logit(std::array<double, kNumModes>& w, bool access) {
+    if (mode_minutes_.empty()) compute_mode_minutes();
+    for (std::size_t m = 0; m < kNumModes; ++m)
+      if (w[m] > 0) w[m] *= std::exp(-s_.policy.logit_per_min * mode_minutes_[access ? 0 : 1][m]);
+  }
+
+  // Travel minutes by mode: to the nearest entrance from the mode's access points (plus the ride
+  // for metro and bus), and from the halls to where the mode leaves; averaged over the mode's
+  // choices with their weights, at the mean walking speed.
+  void compute_mode_minutes() {
+    mode_minutes_.assign(2, std::array<double, kNumModes>{});
+    const double v = s_.walk_speed_mean;
+    auto to_gate = [&](NodeId n) {
+      double best = network::kUnreachable;
+      for (auto& g : L_.gates) best = std::min(best, paths_->distance_m(n, g.node));
+      return best == network::kUnreachable ? 0.0 : best / v;
+    };
+    auto from_hall = [&](NodeId n) {
+      const double d = paths_->distance_m(L_.hall_node, n);
+      return d == network::kUnreachable ? 0.0 : d / v;
+    };
+    auto average = [](const std::vector<double>& w, auto&& time_of) {
+      double sum = 0, tw = 0;
+      for (std::size_t i = 0; i < w.size(); ++i)
+        if (w[i] > 0) {
+          sum += w[i] * time_of(i);
+          tw += w[i];
+        }
+      return tw > 0 ? sum / tw : 0.0;
+    };
+    auto dir_access = [&](std::size_t d) { return L_.directions[d].travel_s + to_gate(L_.lines[L_.directions[d].line].site_node); };
+    auto dir_egress = [&](std::size_t d) {
+      const LineLayout& l = L_.lines[L_.directions[d].line];
+      return L_.directions[d].travel_s + from_hall(l.metro ? l.concourse_node : l.site_node);
+    };
+    auto lot_access = [&](std::size_t i) { return to_gate(L_.lots[i].node); };
+    auto lot_egress = [&](std::size_t i) { return from_hall(L_.lots[i].node) + L_.lots[i].pickup_delay_mean_s; };
+    auto origin_access = [&](std::size_t i) { return to_gate(L_.walk_origins[i]); };
+    auto origin_egress = [&](std::size_t i) { return from_hall(L_.walk_origins[i]); };
+    auto& a = mode_minutes_[0];
+    auto& e = mode_minutes_[1];
+    a[static_cast<std::size_t>(Mode::metro)] = average(L_.metro_access_w, dir_access) / 60;
+    a[static_cast<std::size_t>(Mode::bus)] = average(L_.bus_access_w, dir_access) / 60;
+    a[static_cast<std::size_t>(Mode::car)] = average(L_.car_park_weights, lot_access) / 60;
+    a[static_cast<std::size_t>(Mode::coach)] = average(L_.coach_park_weights, lot_access) / 60;
+    a[static_cast<std::size_t>(Mode::dropoff)] = average(L_.dropoff_weights, lot_access) / 60;
+    a[static_cast<std::size_t>(Mode::walk)] = average(L_.walk_origin_weights, origin_access) / 60;
+    e[static_cast<std::size_t>(Mode::metro)] = average(L_.metro_egress_w, dir_egress) / 60;
+    e[static_cast<std::size_t>(Mode::bus)] = average(L_.bus_egress_w, dir_egress) / 60;
+    e[static_cast<std::size_t>(Mode::pickup)] = average(L_.dropoff_weights, lot_egress) / 60;
+    e[static_cast<std::size_t>(Mode::walk)] = average(L_.walk_origin_weights, origin_egress) / 60;
+    double taxi = 0;
+    for (auto& t : L_.taxis) taxi = std::max(taxi, from_hall(t.node));
+    e[static_cast<std::size_t>(Mode::taxi)] = taxi / 60;
+  }
+
   // A party whose access line is unavailable when it sets off (or while it waits upstream)
   // chooses again: another direction of the same mode if one runs, otherwise another mode in
   // proportion to its class's shares among the modes available.
@@ -821,6 +878,7 @@ class Run {
         finish(pid);  // no way to come at all: the visit is lost (counted as replanned)
         return;
       }
+      if (s_.policy.replan_choice == "logit") apply_logit(w, true);
       p.access = static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)));
       p.access_choice = narrow<std::int16_t>(access_choice(p.access, u(choice_, p, kDrawReplanChoice)));
       if (p.egress == Mode::car || p.egress == Mode::coach || p.access == Mode::car || p.access == Mode::coach) {
@@ -866,6 +924,7 @@ class Run {
     std::array<double, kNumModes> w = c.egress[static_cast<std::size_t>(p.access)];
     for (std::size_t m = 0; m < kNumModes; ++m)
       if (!mode_available(static_cast<Mode>(m), false) || static_cast<Mode>(m) == p.egress) w[m] = 0;
+    if (s_.policy.replan_choice == "logit") apply_logit(w, false);
     p.egress = any_positive(std::vector<double>(w.begin(), w.end()))
                    ? static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)))
                    : Mode::walk;
@@ -1557,6 +1616,7 @@ class Run {
   std::vector<std::uint64_t> queued_persons_;
   std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
   std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
+  std::vector<std::array<double, kNumModes>> mode_minutes_;  // [access, egress][mode], for logit re-plans
   std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
   std::vector<char> event_active_;
   std::vector<int> closed_;             // per edge: closures in force

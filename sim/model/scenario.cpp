@@ -614,6 +614,11 @@ struct Builder {
         t->error("", "thresholds must rise: staggered_entry < queue_inside < exit_only");
       t->finish();
     }
+    if (auto t = p->table("replan")) {
+      d.replan_choice = t->choice("choice", {"shares", "logit"}, "shares");
+      d.logit_per_min = t->non_negative("logit_per_min", 0.1);
+      t->finish();
+    }
     for (auto& t : p->tables("exit_direction")) {
       PolicyDef::ExitDirection x;
       x.walkway = t.string("walkway");

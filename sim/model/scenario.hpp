@@ -164,6 +164,12 @@ struct PolicyDef {
     double from_s = 0, switch_s = 0, to_s = 0;
   };
   std::vector<ExitDirection> exit_direction;
+  // How parties choose again when their mode is unavailable: "shares" (in proportion to their
+  // class's shares among the available modes) or "logit" (those shares times
+  // exp(-logit_per_min x travel minutes), the travel time of each mode from its own access point
+  // to the nearest entrance, or from the halls to where it leaves).
+  std::string replan_choice = "shares";
+  double logit_per_min = 0.1;
 };
 
 // A free parameter of the calibration: a numeric value of the scenario named by its parameter
