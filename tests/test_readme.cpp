@@ -133,7 +133,8 @@ Outcome run_in_repo(const std::string& cmd) {
   fs::create_directories(dir);
   {
     std::ofstream script(dir / "cmd.sh");
-    script << "cd '" << EXPOFLOW_SOURCE_DIR << "' || exit 99\n" << cmd << "\n";
+    script << "cd '" << EXPOFLOW_SOURCE_DIR << "' || exit 99\nexport EXPOFLOW_BINARY='" << EXPOFLOW_BINARY << "'\n"
+           << cmd << "\n";
   }
   const std::string shell = "timeout 1800 bash '" + (dir / "cmd.sh").string() + "' >'" + (dir / "out.txt").string() +
                             "' 2>&1 </dev/null";
