@@ -67,6 +67,7 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
   c->add_option("--check-replications", o.check_replications,
                 "Replications (seed + 1) that compare the start and the fit with the observed totals; 0 = none")
       ->capture_default_str()->check(CLI::Range(0, 100000));
+  c->add_flag("--quiet,-q", o.quiet, "No progress lines on stderr");
   c->add_flag("--resume", o.resume, "Reuse the evaluations an interrupted calibration of the same scenario saved");
   return c;
 }
@@ -93,7 +94,7 @@ int run_calibrate(const CalibrateOptions& o) {
   settings.max_iterations = o.max_iterations;
   settings.threads = o.threads;
   settings.check_replications = o.check_replications;
-  settings.progress = o.rank == 0 ? &std::cerr : nullptr;
+  settings.progress = o.rank == 0 && !o.quiet ? &std::cerr : nullptr;
   // Evaluations are saved beside the output until the fit completes, so that an interrupted
   // calibration can --resume; under MPI they are shared out among the ranks.
   settings.distribution.rank = o.rank;

@@ -17,6 +17,7 @@ struct CalibrateOptions {
   unsigned threads = 0;    // 0 = all cores
   int check_replications = 10;
   bool resume = false;
+  bool quiet = false;  // no progress lines
   // Under MPI: this process's rank, the number of ranks, and the sum over ranks.
   int rank = 0, ranks = 1;
   std::function<void(std::vector<double>&)> sum_over_ranks;
