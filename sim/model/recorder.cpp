@@ -44,6 +44,8 @@ void BinnedLevel::add(Time t, double delta) {
 
 Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s)
     : stats_(places.size()), num_bins_(num_bins), bin_s_(bin_s) {
+  for (std::size_t p = 0; p < places.size(); ++p)
+    if (places[p].kind == "gate" || places[p].kind == "taxi_stand") stats_[p].wait_bin_hist.resize(num_bins);
   for (auto& s : stats_) {
     for (auto& v : s.persons) v.assign(num_bins, 0.0);
     for (auto& v : s.vehicles) v.assign(num_bins, 0.0);
@@ -78,6 +80,7 @@ void Recorder::on_record(const Record& r) {
       s.wait_sum[bin] += r.value * (r.persons + r.vehicles);
       s.wait_n[bin] += r.persons + r.vehicles;
       s.wait_max[bin] = std::max(s.wait_max[bin], r.value);
+      if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin].add(r.value, r.persons + r.vehicles);
       break;
     case RecordKind::depart:
       if (r.value > 0) {

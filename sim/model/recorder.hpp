@@ -58,6 +58,7 @@ struct PlaceStats {
   Tally wait;
   Histogram wait_hist;
   std::vector<double> wait_sum, wait_n, wait_max;  // per bin
+  std::vector<Histogram> wait_bin_hist;  // per bin, at entrances and taxi stands only (for percentiles)
   Tally load_ratio;  // vehicle departures: load / capacity
   double max_load = 0, max_capacity_excess = 0;
   double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
@@ -71,6 +72,7 @@ struct PlaceStats {
     wait.visit_state(f);
     wait_hist.visit_state(f);
     f(wait_sum), f(wait_n), f(wait_max);
+    for (auto& h : wait_bin_hist) h.visit_state(f);
     load_ratio.visit_state(f);
     f(max_load), f(max_capacity_excess);
     for (auto& x : total_persons) f(x);

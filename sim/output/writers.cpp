@@ -150,7 +150,8 @@ std::string queues_csv(const Ensemble& e) {
   const auto& places = e.sim->places();
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
-  std::string out = "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s\n";
+  std::string out =
+      "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n";
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
       const double qmean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_mean(b); });
@@ -159,8 +160,19 @@ std::string queues_csv(const Ensemble& e) {
       const double wsum = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_sum[b]; });
       const double wmax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_max[b]; });
       if (qmax == 0 && n == 0) continue;
-      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)),
-                         places[p].id, places[p].kind, qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax);
+      // Percentiles of the waits pooled over the replications (entrances and taxi stands only).
+      std::string p50, p95;
+      if (!e.reps.empty() && !e.reps.front().recorder->places()[p].wait_bin_hist.empty()) {
+        Histogram pooled;
+        for (auto& r : e.reps) pooled.merge(r.recorder->places()[p].wait_bin_hist[b]);
+        if (pooled.count() > 0) {
+          p50 = fmt::format("{:.6g}", pooled.quantile(0.5));
+          p95 = fmt::format("{:.6g}", pooled.quantile(0.95));
+        }
+      }
+      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n", bin_start(b, bin_s),
+                         clock_label(bin_start(b, bin_s)), places[p].id, places[p].kind, qmean, qmax, n,
+                         n > 0 ? wsum / n : 0.0, wmax, p50, p95);
     }
   return out;
 }
