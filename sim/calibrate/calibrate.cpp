@@ -520,9 +520,11 @@ Result fit(const Problem& problem, const Settings& settings) {
       if (settings.progress)
         *settings.progress << fmt::format(
             "calibrate: iteration {}: objective {:.4g} -> {:.4g} (data {:.4g}, prior {:.4g}), step {:.3g} prior sd, "
-            "lambda {:.2g}, gain ratio {:.2f}, {}, {:.0f} s\n",
+            "lambda {:.2g}, gain ratio {:.2f}, {}, {:.0f} s elapsed, at most ~{:.0f} s left ({} iteration(s) to go "
+            "at most, then the final Jacobian)\n",
             it + 1, F, F_trial, r_trial.head(M).squaredNorm(), r_trial.tail(N).squaredNorm(), step_norm, lambda, rho,
-            accept ? "accepted" : "rejected", elapsed());
+            accept ? "accepted" : "rejected", elapsed(), elapsed() / (it + 1) * (max_iterations - it - 1 + 1),
+            max_iterations - it - 1);
       if (accept) {
         const double decrease = (F - F_trial) / std::max(F, 1e-300);
         theta = trial;
