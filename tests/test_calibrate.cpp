@@ -113,7 +113,7 @@ TEST_CASE("calibration recovers known parameter values within two standard error
   CHECK(r.result.params[1].residual == Approx(1 - 0.3 - r.result.params[1].fitted).margin(1e-9));
 }
 
-TEST_CASE("two parameters that enter only as a sum are named as unidentified; the prior splits them",
+TEST_CASE("two parameters that enter only as a sum are named as unidentified and the prior splits them",
           "[calibrate]") {
   const auto problem = load_problem("sum_only.toml");
   calibrate::Settings settings;

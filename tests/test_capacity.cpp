@@ -312,7 +312,7 @@ TEST_CASE("metro at 1.2x: trains board what fits beside the background load, the
   }
 }
 
-TEST_CASE("bus line at 1.2x: a departure carries its capacity; the fleet bounds the headway",
+TEST_CASE("bus line at 1.2x: a departure carries its capacity and the fleet bounds the headway",
           "[model][capacity][bus]") {
   const Scenario s = load("capacity_bus.toml");
   const Simulation sim(s);

@@ -162,7 +162,7 @@ TEST_CASE("Erlang C helper: known values and no overflow", "[model][gate][erlang
   CHECK(erlang_c(1000, 950) < 1);
 }
 
-TEST_CASE("a multi-lane security gate is M/M/c: mean wait matches Erlang C; one lane fewer does not",
+TEST_CASE("a multi-lane security gate is M/M/c: mean wait matches Erlang C and one lane fewer does not",
           "[model][gate][erlang]") {
   const Scenario s = load();
   const GateQueue q = gate_queue(s);

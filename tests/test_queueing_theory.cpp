@@ -110,7 +110,7 @@ TEST_CASE("Erlang C helper matches known values", "[queueing]") {
   CHECK(erlang_c(1000, 950) < 1);
 }
 
-TEST_CASE("M/M/40 mean wait in queue matches Erlang C; one server fewer does not",
+TEST_CASE("M/M/40 mean wait in queue matches Erlang C and one server fewer does not",
           "[queueing][erlang]") {
   // 40 servers, mean service 60 s, utilisation 0.9: lambda = 0.9 * 40 / 60 = 0.6 per second.
   constexpr int c = 40;

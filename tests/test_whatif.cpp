@@ -309,7 +309,7 @@ SuspensionAudit audit_suspension(const Simulation& sim, const std::vector<Record
 
 }  // namespace
 
-TEST_CASE("A suspended metro line carries no one while suspended; its riders take the other line",
+TEST_CASE("A suspended metro line carries no one while suspended and its riders take the other line",
           "[whatif][suspend]") {
   const Scenario base = load("tests/data/whatif/metro.toml");
   const Scenario variant = load("tests/data/whatif/suspend_a.toml");

@@ -12,10 +12,26 @@
 
 namespace expoflow::cli {
 
+#ifdef EXPOFLOW_HAVE_MPI
+namespace {
+// Started by mpirun / srun: their launchers set one of these. A program started on its own is a
+// single rank and does not initialise MPI at all (a singleton MPI_Init costs start-up time and
+// leaves allocations that leak checkers report).
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "MPI_LOCALNRANKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+bool g_mpi_started = false;
+}  // namespace
+#endif
+
 Cluster cluster_start([[maybe_unused]] int* argc, [[maybe_unused]] char*** argv) {
   Cluster c;
 #ifdef EXPOFLOW_HAVE_MPI
+  if (!launched_by_mpi()) return c;
   MPI_Init(argc, argv);
+  g_mpi_started = true;
   MPI_Comm_rank(MPI_COMM_WORLD, &c.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &c.size);
 #endif
@@ -24,7 +40,7 @@ Cluster cluster_start([[maybe_unused]] int* argc, [[maybe_unused]] char*** argv)
 
 void cluster_stop() {
 #ifdef EXPOFLOW_HAVE_MPI
-  MPI_Finalize();
+  if (g_mpi_started) MPI_Finalize();
 #endif
 }
 
