@@ -246,7 +246,8 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
   const double var_independent = base_t.variance() + indep_t.variance();
   const double var_paired = paired.variance();
   const double reduction = var_independent / var_paired;
-  const output::ComparedValue& cv = value_named(output::compare(b, v), name);
+  const output::Comparison comparison = output::compare(b, v);  // kept: cv refers into it
+  const output::ComparedValue& cv = value_named(comparison, name);
   INFO(fmt::format("mean wait: base {:.4g} s, more lanes {:.4g} s; paired difference {:.4g} s (var {:.4g}); "
                    "independent: var(base)+var(variant) {:.4g}, sample var of differences {:.4g}; "
                    "reduction {:.4g} (compare reports {:.4g})",
