@@ -245,6 +245,7 @@ bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t*
     return true;
   };
   std::size_t i = 0;
+  char last = '\n';  // the last character outside strings and comments
   auto advance = [&](std::size_t n) {  // n bytes, keeping line and column (in characters)
     for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
@@ -259,16 +260,26 @@ bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t*
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     switch (in) {
-      case In::normal:
+      case In::normal: {
         if (c >= 0x80) return stray(i, false);
+        // A quote opens a string only where TOML puts one: at the start of a line (a quoted key)
+        // or after '=', '[', ',', '{' or '.'. Elsewhere (`0"9..."`) toml++ reports an error by
+        // reading on, so what follows is checked as if outside a string.
+        const bool opens = last == '\n' || last == '=' || last == '[' || last == ',' || last == '{' || last == '.';
         if (c == '#') in = In::comment;
-        else if (starts(i, "\"\"\"")) { in = In::ml_basic; advance(3); continue; }
-        else if (c == '"') in = In::basic;
-        else if (starts(i, "'''")) { in = In::ml_literal; advance(3); continue; }
-        else if (c == '\'') in = In::literal;
+        else if (opens && starts(i, "\"\"\"")) { in = In::ml_basic; last = '"'; advance(3); continue; }
+        else if (opens && c == '"') in = In::basic;
+        else if (opens && starts(i, "'''")) { in = In::ml_literal; last = '\''; advance(3); continue; }
+        else if (opens && c == '\'') in = In::literal;
+        if (c == '\n') last = '\n';
+        else if (c != ' ' && c != '\t' && c != '\r') last = static_cast<char>(c);
         break;
+      }
       case In::comment:
-        if (c == '\n') in = In::normal;
+        if (c == '\n') {
+          in = In::normal;
+          last = '\n';
+        }
         break;
       case In::literal:
         if (c == '\'' || c == '\n') in = In::normal;
