@@ -3,19 +3,28 @@
 // they were scheduled, whatever the data structure does, because the sequence number is part of
 // the key.
 //
-// An event is a 24-byte value: time, sequence, a handler kind and a target id. Events carry ids,
-// never pointers, so the calendar has no ownership and no per-event allocation.
+// An event is a time, a sequence number, a handler kind and a target id. Events carry ids, never
+// pointers, so the calendar has no ownership and no per-event allocation. Inside the calendar an
+// event is 16 bytes: the time and one word packing (sequence, kind, target), so that the four
+// children of a heap node share a cache line and comparing the word compares the sequence.
 //
-// Layout: two levels. The near future (events before `horizon_`) lives in an implicit 4-ary
-// min-heap; later events are appended, unsorted, to buckets of fixed width and move into the heap
-// only when the clock reaches their bucket. In an expo most pending events are long timers
-// (hours of hall dwell) that a single heap would sift through on every pop; here the heap holds
-// only the next bucket's worth of events and stays in cache, while a far event costs one append.
+// Layout: three levels, so that the structure that orders events stays small and in cache.
+//  - near: an implicit 4-ary min-heap holding only the events of the current fine bucket (and any
+//    event scheduled before its end);
+//  - fine: a ring of kFine buckets of `width` seconds, events appended unsorted;
+//  - coarse: buckets of kFine * width seconds beyond the ring, events appended unsorted.
+// A coarse bucket is spread over the ring when the clock reaches it, a fine bucket moves into the
+// heap when the clock reaches it. In an expo most pending events are long timers (hours of hall
+// dwell): each costs an append or two, and the heap sifts only through the next few seconds'
+// events. Buckets keep their storage when emptied, so steady state allocates nothing.
 // The pop order is exactly the (time, sequence) order of a single heap: an event waits in a
 // bucket only while every event before the bucket's start is still to come. Rejected: a ladder
-// queue (more bookkeeping, no gain at these sizes) and a binary heap (twice the depth).
+// queue (more bookkeeping, no gain at these sizes) and a single binary heap (its depth and cache
+// misses dominate with 10^5 pending events).
 #include <cstdint>
 #include <deque>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "kernel/check.hpp"
@@ -32,51 +41,60 @@ struct Event {
 
 class Calendar {
  public:
-  // `bucket_width`: seconds of simulated time per far bucket (about the span over which a few
-  // thousand events fall due).
-  explicit Calendar(Time bucket_width = 60.0) : width_(bucket_width), horizon_(bucket_width) {}
+  static constexpr std::uint32_t kMaxKinds = 16;
+  static constexpr std::uint32_t kMaxTarget = (1u << 24) - 1;
+  static constexpr std::uint64_t kMaxEvents = 1ULL << 36;
+
+  // `bucket_width`: seconds of simulated time per fine bucket (about the span over which a few
+  // hundred events fall due). A coarse bucket spans kFine fine buckets.
+  explicit Calendar(Time bucket_width = 2.0) : width_(bucket_width), horizon_(bucket_width) {
+    fine_.resize(kFine);
+  }
 
   // Schedule `kind` for `target` at absolute time `t`. Scheduling in the past is a bug.
   void schedule(Time t, std::uint32_t kind, std::uint32_t target) {
     EXPOFLOW_CHECK(t >= now_, "event scheduled in the past");
-    const Event e{t, next_seq_++, kind, target};
+    if (kind >= kMaxKinds || target > kMaxTarget || next_seq_ >= kMaxEvents) [[unlikely]]
+      too_large(kind, target);
+    const Slot e{t, (next_seq_++ << 28) | (static_cast<std::uint64_t>(kind) << 24) | target};
     if (t < horizon_) {
       push(e);
     } else {
-      // Bucket k holds [k w, (k+1) w); computed with the same products as horizon_, so an
-      // event never lands in a later bucket than its time says.
-      auto k = static_cast<std::size_t>(t / width_);
-      while (static_cast<Time>(k + 1) * width_ <= t) ++k;
-      while (k > base_ + 1 && static_cast<Time>(k) * width_ > t) --k;
-      const std::size_t b = k - (base_ + 1);
-      if (b >= buckets_.size()) buckets_.resize(b + 1);
-      buckets_[b].push_back(e);
-      ++far_;
+      const std::size_t k = fine_index(t);  // > cur_ since t >= horizon_
+      if (k < (coarse_base_ + 1) * kFine) {
+        fine_[k & kMask].push_back(e);
+        ++in_fine_;
+      } else {
+        const std::size_t c = k / kFine - (coarse_base_ + 1);
+        if (c >= coarse_.size()) coarse_.resize(c + 1);
+        coarse_[c].push_back(e);
+        ++in_coarse_;
+      }
     }
-    const std::size_t n = heap_.size() + far_;
+    const std::size_t n = size();
     if (n > peak_) peak_ = n;
   }
   void schedule_in(Time delay, std::uint32_t kind, std::uint32_t target) {
     schedule(now_ + delay, kind, target);
   }
 
-  bool empty() const { return heap_.empty() && far_ == 0; }
-  std::size_t size() const { return heap_.size() + far_; }
+  bool empty() const { return size() == 0; }
+  std::size_t size() const { return heap_.size() + in_fine_ + in_coarse_; }
   std::size_t peak_size() const { return peak_; }
   std::uint64_t num_processed() const { return processed_; }
   Time now() const { return now_; }
   // Time of the earliest event. Not const: it may move a bucket into the heap. Requires !empty().
   Time next_time() {
-    refill();
+    if (heap_.empty()) refill();
     return heap_.front().time;
   }
 
   // Remove and return the earliest event, advancing the clock to its time. Requires !empty().
   Event pop() {
-    refill();
+    if (heap_.empty()) refill();
     EXPOFLOW_CHECK(!heap_.empty(), "pop from an empty calendar");
-    Event top = heap_.front();
-    Event last = heap_.back();
+    const Slot top = heap_.front();
+    const Slot last = heap_.back();
     heap_.pop_back();
     const std::size_t n = heap_.size();
     if (n > 0) {
@@ -97,31 +115,91 @@ class Calendar {
     EXPOFLOW_CHECK(top.time >= now_, "clock went back");
     now_ = top.time;
     ++processed_;
-    return top;
+    return unpack(top);
   }
 
-  // The earliest event already in the near heap, or null: lets a model prefetch what the next
-  // event will touch while it handles the current one.
-  const Event* peek_near() const { return heap_.empty() ? nullptr : &heap_.front(); }
+  // The earliest event already in the near heap, if any (true): lets a model prefetch what the
+  // next event will touch while it handles the current one.
+  bool peek_near(Event* next) const {
+    if (heap_.empty()) return false;
+    *next = unpack(heap_.front());
+    return true;
+  }
 
   void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:
-  static bool before(const Event& a, const Event& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+  static constexpr std::size_t kFine = 1024;  // fine buckets per coarse bucket (a power of 2)
+  static constexpr std::size_t kKeep = 64;    // events of storage a fine bucket keeps when emptied
+  static constexpr std::size_t kMask = kFine - 1;
+
+  struct Slot {
+    Time time;
+    std::uint64_t word;  // seq << 28 | kind << 24 | target
+  };
+  static Event unpack(const Slot& s) {
+    return Event{s.time, s.word >> 28, static_cast<std::uint32_t>(s.word >> 24) & 0xf,
+                 static_cast<std::uint32_t>(s.word) & kMaxTarget};
   }
-  // Move buckets into the heap until the heap's earliest event precedes every far event.
+  [[noreturn]] static void too_large(std::uint32_t kind, std::uint32_t target) {
+    throw std::length_error(
+        kind >= kMaxKinds ? "event kind " + std::to_string(kind) + " beyond the calendar's 16 kinds"
+        : target > kMaxTarget
+            ? "event target " + std::to_string(target) + " beyond the calendar's limit of 16,777,215 (more entities at once than the calendar can address)"
+            : std::string("more than 2^36 events scheduled in one run"));
+  }
+  static bool before(const Slot& a, const Slot& b) {
+    return a.time < b.time || (a.time == b.time && a.word < b.word);
+  }
+  // Global index k of the fine bucket holding t: k w <= t < (k+1) w, with the same products as
+  // horizon_, so an event never lands in a later bucket than its time says.
+  std::size_t fine_index(Time t) const {
+    auto k = static_cast<std::size_t>(t / width_);
+    while (static_cast<Time>(k + 1) * width_ <= t) ++k;
+    while (k > cur_ + 1 && static_cast<Time>(k) * width_ > t) --k;
+    return k;
+  }
+  // Move buckets into the (empty) heap until it holds the earliest event, if any. Every event in
+  // the heap is before horizon_, every bucketed one at or after it, so only an empty heap needs it.
   void refill() {
-    while (far_ > 0 && (heap_.empty() || heap_.front().time >= horizon_)) {
-      std::vector<Event>& b = buckets_.front();  // covers [horizon_, horizon_ + w)
-      far_ -= b.size();
-      for (const Event& e : b) push(e);
-      buckets_.pop_front();
-      ++base_;
-      horizon_ = static_cast<Time>(base_ + 1) * width_;
+    while ((in_fine_ > 0 || in_coarse_ > 0) && heap_.empty()) {
+      if (in_fine_ == 0) {
+        // Nothing left in the ring: jump to the start of the next non-empty coarse bucket.
+        std::size_t c = 0;
+        while (coarse_[c].empty()) ++c;
+        cur_ = (coarse_base_ + 1 + c) * kFine - 1;
+      }
+      ++cur_;  // the fine bucket [cur_ w, (cur_+1) w) becomes the near future
+      if ((cur_ & kMask) == 0) spread_coarse();
+      std::vector<Slot>& b = fine_[cur_ & kMask];
+      in_fine_ -= b.size();
+      for (const Slot& e : b) push(e);
+      b.clear();
+      if (b.capacity() > kKeep) std::vector<Slot>().swap(b);  // a burst's storage is not kept
+      horizon_ = static_cast<Time>(cur_ + 1) * width_;
     }
   }
-  void push(const Event& e) {
+  // The ring now covers coarse bucket cur_ / kFine: spread its events (and those of any coarse
+  // bucket skipped over, which are empty) over the ring.
+  void spread_coarse() {
+    const std::size_t target = cur_ / kFine;
+    while (coarse_base_ < target) {
+      ++coarse_base_;
+      if (coarse_.empty()) continue;
+      std::vector<Slot> b = std::move(coarse_.front());
+      coarse_.pop_front();
+      in_coarse_ -= b.size();
+      in_fine_ += b.size();
+      for (const Slot& e : b) fine_[fine_index_in_ring(e.time) & kMask].push_back(e);
+    }
+  }
+  std::size_t fine_index_in_ring(Time t) const {
+    auto k = static_cast<std::size_t>(t / width_);
+    while (static_cast<Time>(k + 1) * width_ <= t) ++k;
+    while (k > cur_ && static_cast<Time>(k) * width_ > t) --k;
+    return k;
+  }
+  void push(const Slot& e) {
     std::size_t i = heap_.size();
     heap_.push_back(e);
     while (i > 0) {
@@ -133,12 +211,14 @@ class Calendar {
     heap_[i] = e;
   }
 
-  std::vector<Event> heap_;
-  std::deque<std::vector<Event>> buckets_;  // buckets_[i] covers [(base_+1+i) w, (base_+2+i) w)
+  std::vector<Slot> heap_;
+  std::vector<std::vector<Slot>> fine_;    // fine_[k & kMask]: events of fine bucket k, cur_ < k < (coarse_base_+1) kFine
+  std::deque<std::vector<Slot>> coarse_;   // coarse_[i]: events of fine buckets [(coarse_base_+1+i) kFine, ...+kFine)
   Time width_;
-  Time horizon_;            // events before it are in the heap
-  std::size_t base_ = 0;    // horizon_ == (base_ + 1) * width_
-  std::size_t far_ = 0;     // events in buckets
+  Time horizon_;                 // events before it are in the heap; == (cur_ + 1) * width_
+  std::size_t cur_ = 0;          // fine bucket of the near heap
+  std::size_t coarse_base_ = 0;  // coarse bucket of cur_ (== cur_ / kFine)
+  std::size_t in_fine_ = 0, in_coarse_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
   std::size_t peak_ = 0;

@@ -7,9 +7,7 @@
 
 namespace expoflow {
 
-std::size_t Histogram::bin_of(double x) {
-  if (!(x > 0)) return 0;
-  if (x < 1) return static_cast<std::size_t>(x * kSub);
+std::size_t Histogram::bin_of_large(double x) {
   int e = 0;
   const double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
   const auto sub = static_cast<std::size_t>((m - 0.5) * 2 * kSub);
@@ -22,13 +20,6 @@ double Histogram::bin_mid(std::size_t b) {
   const int e = static_cast<int>(k / kSub);
   const double sub = static_cast<double>(k % kSub);
   return std::ldexp(1.0 + (sub + 0.5) / kSub, e);
-}
-
-void Histogram::add(double x, std::uint64_t weight) {
-  const std::size_t b = bin_of(x);
-  if (b >= bins_.size()) bins_.resize(b + 1, 0);
-  bins_[b] += weight;
-  n_ += weight;
 }
 
 double Histogram::quantile(double q) const {

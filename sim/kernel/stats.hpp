@@ -71,7 +71,12 @@ class TimeWeighted {
 // within 1.6% (or 1/64 s) of the exact sample quantile. Memory is fixed; merging is addition.
 class Histogram {
  public:
-  void add(double x, std::uint64_t weight = 1);
+  void add(double x, std::uint64_t weight = 1) {
+    const std::size_t b = bin_of(x);
+    if (b >= bins_.size()) bins_.resize(b + 1, 0);
+    bins_[b] += weight;
+    n_ += weight;
+  }
   std::uint64_t count() const { return n_; }
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;
@@ -83,7 +88,8 @@ class Histogram {
 
  private:
   static constexpr int kSub = 64;
-  static std::size_t bin_of(double x);
+  static std::size_t bin_of(double x) { return x > 0 && x < 1 ? static_cast<std::size_t>(x * kSub) : x > 0 ? bin_of_large(x) : 0; }
+  static std::size_t bin_of_large(double x);
   static double bin_mid(std::size_t b);
   std::vector<std::uint64_t> bins_;
   std::uint64_t n_ = 0;

@@ -1,6 +1,7 @@
 #include "model/recorder.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace expoflow::model {
 
@@ -17,7 +18,18 @@ int counted_index(RecordKind k) {
   return -1;
 }
 
-void BinnedLevel::add(Time t, double delta) {
+void BinnedLevel::locate() {
+  cur_b_ = static_cast<std::size_t>(last_t_ / bin_s_);
+  cur_end_ = 0;
+  if (cur_b_ >= integral_.size()) return;
+  // The largest time whose bin, as add_across computes it (t / bin_s rounded), is still cur_b_:
+  // below it the fast path does exactly what add_across would.
+  Time e = static_cast<Time>(cur_b_ + 1) * bin_s_;
+  while (e > last_t_ && static_cast<std::size_t>(e / bin_s_) > cur_b_) e = std::nextafter(e, last_t_);
+  cur_end_ = e;
+}
+
+void BinnedLevel::add_across(Time t, double delta) {
   const std::size_t n = integral_.size();
   while (true) {
     const auto b = static_cast<std::size_t>(last_t_ / bin_s_);
@@ -32,18 +44,12 @@ void BinnedLevel::add(Time t, double delta) {
     last_t_ = end;
   }
   last_t_ = std::max(last_t_, t);
-  value_ += delta;
-  if (value_ > peak_) {
-    peak_ = value_;
-    peak_t_ = t;
-  }
-  min_ = std::min(min_, value_);
-  const auto b = static_cast<std::size_t>(t / bin_s_);
-  if (b < n) max_[b] = std::max(max_[b], value_);
+  locate();
+  apply(t, delta, static_cast<std::size_t>(t / bin_s_));
 }
 
 Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s)
-    : stats_(places.size()), num_bins_(num_bins), bin_s_(bin_s) {
+    : stats_(places.size()), probes_at_(places.size()), num_bins_(num_bins), bin_s_(bin_s) {
   for (std::size_t p = 0; p < places.size(); ++p)
     if (places[p].kind == "gate" || places[p].kind == "taxi_stand") stats_[p].wait_bin_hist.resize(num_bins);
   for (auto& s : stats_) {
@@ -57,49 +63,46 @@ Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time 
   }
 }
 
-void Recorder::on_record(const Record& r) {
-  PlaceStats& s = stats_[r.place];
-  const auto bin = std::min(static_cast<std::size_t>(r.time / bin_s_), num_bins_ - 1);
-  switch (r.kind) {
-    case RecordKind::enter:
-      s.occupancy.add(r.time, r.persons + r.vehicles);
-      break;
-    case RecordKind::leave:
-      s.occupancy.add(r.time, -static_cast<double>(r.persons + r.vehicles));
-      break;
-    case RecordKind::queue_join:
-      s.queue.add(r.time, r.persons + r.vehicles);
-      break;
-    case RecordKind::queue_leave:
-      s.queue.add(r.time, -static_cast<double>(r.persons + r.vehicles));
-      break;
-    case RecordKind::served:
-      s.wait.add(r.value);
-      // Weighted by what queued: persons, or vehicles at lots, bays and cab ranks.
-      s.wait_hist.add(r.value, r.persons + r.vehicles);
-      s.wait_sum[bin] += r.value * (r.persons + r.vehicles);
-      s.wait_n[bin] += r.persons + r.vehicles;
-      s.wait_max[bin] = std::max(s.wait_max[bin], r.value);
-      if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin].add(r.value, r.persons + r.vehicles);
-      break;
-    case RecordKind::depart:
-      if (r.value > 0) {
-        s.load_ratio.add(r.persons / r.value);
-        s.max_load = std::max<double>(s.max_load, r.persons);
-        s.max_capacity_excess = std::max(s.max_capacity_excess, r.persons - r.value);
-      }
-      break;
-    default: {
-      const int i = counted_index(r.kind);
-      s.persons[static_cast<std::size_t>(i)][bin] += r.persons;
-      s.vehicles[static_cast<std::size_t>(i)][bin] += r.vehicles;
-      s.total_persons[i] += r.persons;
-      s.total_vehicles[i] += r.vehicles;
-    }
+void Recorder::add_probe(Probe p) {
+  const auto k = static_cast<std::uint32_t>(probes_.size());
+  if (probes_at_.size() < stats_.size()) probes_at_.resize(stats_.size());
+  for (std::size_t i = 0; i < p.at_place.size() && i < probes_at_.size(); ++i)
+    if (p.at_place[i]) probes_at_[i].push_back(k);
+  probes_.push_back(std::move(p));
+}
+
+void Recorder::on_served(PlaceStats& s, const Record& r, double n) {
+  s.wait.add(r.value);
+  // Weighted by what queued: persons, or vehicles at lots, bays and cab ranks.
+  const auto w = r.persons + r.vehicles;
+  s.wait_hist.add(r.value, w);
+  s.wait_sum[bin_] += r.value * n;
+  s.wait_n[bin_] += n;
+  s.wait_max[bin_] = std::max(s.wait_max[bin_], r.value);
+  if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin_].add(r.value, w);
+}
+
+void Recorder::on_depart(PlaceStats& s, const Record& r) {
+  if (r.value > 0) {
+    s.load_ratio.add(r.persons / r.value);
+    s.max_load = std::max<double>(s.max_load, r.persons);
+    s.max_capacity_excess = std::max(s.max_capacity_excess, r.persons - r.value);
   }
-  for (auto& p : probes_)
-    if (p.kind == r.kind && p.at_place[r.place] && r.time >= p.from && r.time < p.to)
-      p.total += p.vehicles ? r.vehicles : r.persons;
+}
+
+void Recorder::on_counted(PlaceStats& s, const Record& r) {
+  const auto i = static_cast<std::size_t>(counted_index(r.kind));
+  s.persons[i][bin_] += r.persons;
+  s.vehicles[i][bin_] += r.vehicles;
+  s.total_persons[i] += r.persons;
+  s.total_vehicles[i] += r.vehicles;
+}
+
+void Recorder::on_probes(const Record& r) {
+  for (const std::uint32_t k : probes_at_[r.place]) {
+    Probe& p = probes_[k];
+    if (p.kind == r.kind && r.time >= p.from && r.time < p.to) p.total += p.vehicles ? r.vehicles : r.persons;
+  }
 }
 
 void Recorder::close(Time horizon) {

@@ -16,7 +16,16 @@ class BinnedLevel {
  public:
   BinnedLevel() = default;
   BinnedLevel(std::size_t num_bins, Time bin_s) : integral_(num_bins, 0.0), max_(num_bins, 0.0), bin_s_(bin_s) {}
-  void add(Time t, double delta);
+  void add(Time t, double delta) {
+    // The common case: the level changes again within the bin of its last change.
+    if (t <= cur_end_ && cur_end_ > 0) {
+      integral_[cur_b_] += value_ * (t - last_t_);
+      if (t > last_t_) last_t_ = t;
+      apply(t, delta, cur_b_);
+      return;
+    }
+    add_across(t, delta);
+  }
   void close(Time t) { add(t, 0); }
   double value() const { return value_; }
   double peak() const { return peak_; }
@@ -27,11 +36,27 @@ class BinnedLevel {
   template <class F>
   void visit_state(F&& f) {
     f(integral_), f(max_), f(bin_s_), f(last_t_), f(value_), f(peak_), f(min_), f(peak_t_);
+    locate();
   }
 
  private:
+  void add_across(Time t, double delta);
+  void apply(Time t, double delta, std::size_t b_of_t) {
+    value_ += delta;
+    if (value_ > peak_) {
+      peak_ = value_;
+      peak_t_ = t;
+    }
+    if (value_ < min_) min_ = value_;
+    if (b_of_t < max_.size() && value_ > max_[b_of_t]) max_[b_of_t] = value_;
+  }
+  // The bin of last_t_ and the last time in it (cur_end_ = 0 forces the general path).
+  void locate();
+
   std::vector<double> integral_, max_;
   Time bin_s_ = 900, last_t_ = 0;
+  std::size_t cur_b_ = 0;
+  Time cur_end_ = 0;
   double value_ = 0, peak_ = 0, min_ = 0;
   Time peak_t_ = 0;
 };
@@ -83,8 +108,26 @@ struct PlaceStats {
 class Recorder final : public RecordObserver {
  public:
   Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s);
-  void add_probe(Probe p) { probes_.push_back(std::move(p)); }
-  void on_record(const Record& r) override;
+  void add_probe(Probe p);
+  // Inline: the model emits several records per event, and this is their common path.
+  void on_record(const Record& r) override {
+    if (r.time != bin_t_) {
+      bin_t_ = r.time;
+      bin_ = std::min(static_cast<std::size_t>(r.time / bin_s_), num_bins_ - 1);
+    }
+    PlaceStats& s = stats_[r.place];
+    const double n = r.persons + r.vehicles;
+    switch (r.kind) {
+      case RecordKind::enter: s.occupancy.add(r.time, n); break;
+      case RecordKind::leave: s.occupancy.add(r.time, -n); break;
+      case RecordKind::queue_join: s.queue.add(r.time, n); break;
+      case RecordKind::queue_leave: s.queue.add(r.time, -n); break;
+      case RecordKind::served: on_served(s, r, n); break;
+      case RecordKind::depart: on_depart(s, r); break;
+      default: on_counted(s, r); break;
+    }
+    if (!probes_at_[r.place].empty()) on_probes(r);
+  }
   void close(Time horizon);  // integrate levels up to the horizon
 
   const std::vector<PlaceStats>& places() const { return stats_; }
@@ -99,8 +142,16 @@ class Recorder final : public RecordObserver {
   }
 
  private:
+  void on_served(PlaceStats& s, const Record& r, double n);
+  void on_depart(PlaceStats& s, const Record& r);
+  void on_counted(PlaceStats& s, const Record& r);
+  void on_probes(const Record& r);
+
   std::vector<PlaceStats> stats_;
   std::vector<Probe> probes_;
+  std::vector<std::vector<std::uint32_t>> probes_at_;  // by place: the probes that count there
+  Time bin_t_ = -1;                                    // time of the last record, and its bin
+  std::size_t bin_ = 0;
   std::size_t num_bins_;
   Time bin_s_;
 };

@@ -90,10 +90,9 @@ class Run {
       now_ = e.time;
       // The party of the next event is most likely not in cache (parties are touched in time
       // order, not memory order): start loading it now.
-      if (const Event* next = cal_.peek_near(); next && next->kind == kParty)
-        __builtin_prefetch(&parties_[next->target]);
+      if (Event next; cal_.peek_near(&next) && next.kind == kParty) __builtin_prefetch(&parties_[next.target]);
       switch (e.kind) {
-        case kArrival: on_arrival(e.target); break;
+        case kArrival: on_arrival(); break;
         case kParty: on_party(e.target); break;
         case kTripUp: on_trip_upstream(e.target); break;
         case kTripArrive: on_trip_arrive(e.target); break;
@@ -991,8 +990,10 @@ class Run {
   }
 
   // ---- parties ---------------------------------------------------------------------------
-  void on_arrival(std::uint32_t idx) {
-    if (idx + 1 < arrivals_.size()) cal_.schedule(arrivals_[idx + 1].time, kArrival, idx + 1);
+  // Arrivals run in list order, one pending at a time: the calendar carries no index.
+  void on_arrival() {
+    const std::size_t idx = next_arrival_++;
+    if (idx + 1 < arrivals_.size()) cal_.schedule(arrivals_[idx + 1].time, kArrival, 0);
     Time setoff = 0;
     const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, &setoff));
     Party& p = parties_[pid];
@@ -1609,6 +1610,7 @@ class Run {
     std::uint64_t key;
   };
   std::vector<Arrival> arrivals_;
+  std::size_t next_arrival_ = 0;
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::vector<double>> background_split_;
   std::vector<Resource> res_;
