@@ -12,12 +12,6 @@ const char* record_kind_name(RecordKind k) {
   return names[static_cast<std::size_t>(k)];
 }
 
-int counted_index(RecordKind k) {
-  for (std::size_t i = 0; i < kNumCounted; ++i)
-    if (kCountedKinds[i] == k) return static_cast<int>(i);
-  return -1;
-}
-
 void BinnedLevel::locate() {
   cur_b_ = static_cast<std::size_t>(last_t_ / bin_s_);
   cur_end_ = 0;
@@ -72,7 +66,6 @@ void Recorder::add_probe(Probe p) {
 }
 
 void Recorder::on_served(PlaceStats& s, const Record& r, double n) {
-  s.wait.add(r.value);
   // Weighted by what queued: persons, or vehicles at lots, bays and cab ranks.
   const auto w = r.persons + r.vehicles;
   s.wait_hist.add(r.value, w);
@@ -91,7 +84,12 @@ void Recorder::on_depart(PlaceStats& s, const Record& r) {
 }
 
 void Recorder::on_counted(PlaceStats& s, const Record& r) {
-  const auto i = static_cast<std::size_t>(counted_index(r.kind));
+  static constexpr auto kIndex = [] {
+    std::array<int, kNumRecordKinds> t{};
+    for (std::size_t k = 0; k < kNumRecordKinds; ++k) t[k] = counted_index(static_cast<RecordKind>(k));
+    return t;
+  }();
+  const auto i = static_cast<std::size_t>(kIndex[static_cast<std::size_t>(r.kind)]);
   s.persons[i][bin_] += r.persons;
   s.vehicles[i][bin_] += r.vehicles;
   s.total_persons[i] += r.persons;

@@ -80,7 +80,6 @@ inline constexpr std::size_t kNumCounted = 9;
 struct PlaceStats {
   std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin
   BinnedLevel queue, occupancy;
-  Tally wait;
   Histogram wait_hist;
   std::vector<double> wait_sum, wait_n, wait_max;  // per bin
   std::vector<Histogram> wait_bin_hist;  // per bin, at entrances and taxi stands only (for percentiles)
@@ -94,7 +93,6 @@ struct PlaceStats {
     for (auto& v : vehicles) f(v);
     queue.visit_state(f);
     occupancy.visit_state(f);
-    wait.visit_state(f);
     wait_hist.visit_state(f);
     f(wait_sum), f(wait_n), f(wait_max);
     for (auto& h : wait_bin_hist) h.visit_state(f);
@@ -156,6 +154,11 @@ class Recorder final : public RecordObserver {
   Time bin_s_;
 };
 
-int counted_index(RecordKind k);  // index into kCountedKinds, or -1
+// Index into kCountedKinds, or -1.
+constexpr int counted_index(RecordKind k) {
+  for (std::size_t i = 0; i < kNumCounted; ++i)
+    if (kCountedKinds[i] == k) return static_cast<int>(i);
+  return -1;
+}
 
 }  // namespace expoflow::model

@@ -306,7 +306,8 @@ class Run {
 
   // Party k of class c on day d, and the time it sets off (reaches its access point, or boards
   // upstream for a ride).
-  Party expo_party(std::uint64_t key, Time* setoff) const {
+  // `with_egress` false: only what the set-off time depends on (demand generation).
+  Party expo_party(std::uint64_t key, Time* setoff, bool with_egress = true) const {
     const std::size_t c = (key >> 48) - 1;
     const auto d = static_cast<int>((key >> 40) & 0xff);
     const ClassDef& cd = s_.classes[c];
@@ -317,10 +318,11 @@ class Run {
     const auto& ps = s_.party_size[static_cast<std::size_t>(p.access)];
     p.size = static_cast<std::uint16_t>(ps.sizes[dist::discrete(ps.weights, u(demand_, p, kDrawSize))]);
     const auto ai = static_cast<std::size_t>(p.access);
-    p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
-    const double ua = u(choice_, p, kDrawAccessChoice), ue = u(choice_, p, kDrawEgressChoice);
-    p.access_choice = static_cast<std::int16_t>(access_choice(p.access, ua));
-    p.egress_choice = static_cast<std::int16_t>(egress_choice(p, ue));
+    p.access_choice = static_cast<std::int16_t>(access_choice(p.access, u(choice_, p, kDrawAccessChoice)));
+    if (with_egress) {
+      p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
+      p.egress_choice = static_cast<std::int16_t>(egress_choice(p, u(choice_, p, kDrawEgressChoice)));
+    }
     Time t = d * kSecondsPerDay + cd.profile_start_s;
     t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
     if (p.access == Mode::metro || p.access == Mode::bus)
@@ -358,7 +360,7 @@ class Run {
         for (std::uint64_t k = 0; persons < volume; ++k) {
           const std::uint64_t key = ((c + 1) << 48) | (static_cast<std::uint64_t>(d) << 40) | k;
           Time t = 0;
-          const Party p = expo_party(key, &t);
+          const Party p = expo_party(key, &t, false);
           persons += p.size;
           arrivals_.push_back({t, key});
         }
