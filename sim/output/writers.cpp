@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <unistd.h>
@@ -65,6 +66,14 @@ double mean_over_reps(const Ensemble& e, std::size_t p, F&& f) {
 }
 
 double bin_start(std::size_t b, double bin_s) { return static_cast<double>(b) * bin_s; }
+
+// "start_s,clock," of every bin: the first two columns of the per-bin tables, formatted once.
+std::vector<std::string> bin_prefixes(std::size_t bins, double bin_s) {
+  std::vector<std::string> out(bins);
+  for (std::size_t b = 0; b < bins; ++b)
+    out[b] = fmt::format("{},{},", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)));
+  return out;
+}
 
 std::string fmt_num(double x) {
   // Thousands separators for readability in the terminal table.
@@ -133,15 +142,17 @@ std::string counts_csv(const Ensemble& e) {
   const auto& places = e.sim->places();
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
+  const auto prefix = bin_prefixes(bins, bin_s);
   std::string out = "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n";
+  auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t k = 0; k < model::kNumCounted; ++k)
       for (std::size_t b = 0; b < bins; ++b) {
         const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
         const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
         if (persons == 0 && vehicles == 0) continue;
-        out += fmt::format("{},{},{},{},{},{:.6g},{:.6g}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)), places[p].id,
-                           places[p].kind, model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
+        fmt::format_to(to, "{}{},{},{},{:.6g},{:.6g}\n", prefix[b], places[p].id, places[p].kind,
+                       model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
       }
   return out;
 }
@@ -150,8 +161,10 @@ std::string queues_csv(const Ensemble& e) {
   const auto& places = e.sim->places();
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
+  const auto prefix = bin_prefixes(bins, bin_s);
   std::string out =
       "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n";
+  auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
       const double qmean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_mean(b); });
@@ -170,9 +183,8 @@ std::string queues_csv(const Ensemble& e) {
           p95 = fmt::format("{:.6g}", pooled.quantile(0.95));
         }
       }
-      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n", bin_start(b, bin_s),
-                         clock_label(bin_start(b, bin_s)), places[p].id, places[p].kind, qmean, qmax, n,
-                         n > 0 ? wsum / n : 0.0, wmax, p50, p95);
+      fmt::format_to(to, "{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n", prefix[b], places[p].id,
+                     places[p].kind, qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
     }
   return out;
 }
@@ -181,7 +193,9 @@ std::string occupancy_csv(const Ensemble& e) {
   const auto& places = e.sim->places();
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
+  const auto prefix = bin_prefixes(bins, bin_s);
   std::string out = "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n";
+  auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
       const double omean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_mean(b); });
@@ -190,8 +204,8 @@ std::string occupancy_csv(const Ensemble& e) {
       const Place& pl = places[p];
       const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != "hall"
                                   ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
-      out += fmt::format("{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", bin_start(b, bin_s), clock_label(bin_start(b, bin_s)), pl.id,
-                         pl.kind, omean, omax, pl.capacity, pl.area_m2, los);
+      fmt::format_to(to, "{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", prefix[b], pl.id, pl.kind, omean, omax,
+                     pl.capacity, pl.area_m2, los);
     }
   return out;
 }
