@@ -17,65 +17,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "support.hpp"
+
+using namespace expoflow::test;
 
 namespace {
 
-const fs::path kSource = EXPOFLOW_SOURCE_DIR;
-const fs::path kCorpus = kSource / "tests" / "bad_scenarios";
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-// Run expoflow from the repository root (so the file names in messages are relative to it).
-Outcome expoflow(const std::string& args, const fs::path& tmp) {
-  const fs::path out = tmp / "stdout.txt", err = tmp / "stderr.txt";
-  const std::string cmd = "cd '" + kSource.string() + "' && '" + EXPOFLOW_BINARY + "' " + args +
-                          " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = read_text(out);
-  o.err = read_text(err);
-  return o;
-}
+const fs::path kCorpus = kSourceDir / "tests" / "bad_scenarios";
 
 // `line` matches `pattern`, where `{...}` in the pattern stands for any text.
 bool matches(const std::string& pattern, const std::string& line) {
@@ -111,17 +63,6 @@ void check_lines(const std::string& expected, const std::string& actual) {
   }
 }
 
-// The folder's file names and contents, to see that nothing was created or changed in it.
-std::string snapshot(const fs::path& dir) {
-  std::vector<std::string> entries;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    entries.push_back(e.path().string() + "\n" + (e.is_regular_file() ? read_text(e.path()) : ""));
-  std::sort(entries.begin(), entries.end());
-  std::string out;
-  for (auto& e : entries) out += e + "\n";
-  return out;
-}
-
 std::vector<fs::path> corpus() {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(kCorpus))
@@ -151,14 +92,14 @@ TEST_CASE("every bad scenario: exit code 2, exactly its expected problems, nothi
   {
     std::ofstream(kept / "summary.json") << "{\"scenario\": \"earlier\"}\n";
   }
-  const std::string before = snapshot(kept);
+  const auto before = snapshot(kept);
 
   for (const auto& file : corpus()) {
-    const std::string rel = fs::relative(file, kSource).string();
+    const std::string rel = fs::relative(file, kSourceDir).string();
     const fs::path expected_file = fs::path(file).replace_extension(".expected");
     INFO("bad scenario: " << rel);
 
-    const Outcome v = expoflow("validate '" + rel + "'", tmp.path);
+    const Outcome v = run_expoflow("validate '" + rel + "'", tmp);
     if (write) std::ofstream(expected_file, std::ios::binary) << v.err;
     const std::string expected = read_text(expected_file);
     CHECK(v.code == 2);
@@ -171,15 +112,15 @@ TEST_CASE("every bad scenario: exit code 2, exactly its expected problems, nothi
                               "; nothing was run or written");
 
     const fs::path fresh = tmp.path / "out";
-    const Outcome r = expoflow("run '" + rel + "' --quiet --replications 1 --out '" + fresh.string() + "'",
-                               tmp.path);
+    const Outcome r = run_expoflow("run '" + rel + "' --quiet --replications 1 --out '" + fresh.string() + "'",
+                                   tmp);
     CHECK(r.code == 2);
     CHECK(r.out.empty());
     check_lines(expected, r.err);
     CHECK_FALSE(fs::exists(fresh));
 
-    const Outcome k = expoflow("run '" + rel + "' --quiet --replications 1 --out '" + kept.string() + "'",
-                               tmp.path);
+    const Outcome k = run_expoflow("run '" + rel + "' --quiet --replications 1 --out '" + kept.string() + "'",
+                                   tmp);
     CHECK(k.code == 2);
     CHECK(snapshot(kept) == before);
   }
@@ -199,7 +140,7 @@ TEST_CASE("a 1 GB line is refused by its size, at once, without being read", "[b
   REQUIRE(fs::file_size(huge) > (1ull << 30));
 
   const auto t0 = std::chrono::steady_clock::now();
-  const Outcome v = expoflow("validate '" + huge.string() + "'", tmp.path);
+  const Outcome v = run_expoflow("validate '" + huge.string() + "'", tmp);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(v.code == 2);
   check_lines(huge.string() + ": file is too large (1.0 GB; the limit is 64 MB)\n" +
@@ -212,7 +153,7 @@ TEST_CASE("a 1 GB line is refused by its size, at once, without being read", "[b
   CHECK(usage.ru_maxrss < 256 * 1024);  // kB
 
   const fs::path out = tmp.path / "out";
-  const Outcome r = expoflow("run '" + huge.string() + "' --quiet --out '" + out.string() + "'", tmp.path);
+  const Outcome r = run_expoflow("run '" + huge.string() + "' --quiet --out '" + out.string() + "'", tmp);
   CHECK(r.code == 2);
   CHECK_FALSE(fs::exists(out));
   fs::remove(huge);

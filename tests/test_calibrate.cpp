@@ -3,20 +3,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "calibrate/calibrate.hpp"
 #include "kernel/stats.hpp"
 #include "model/scenario.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
-namespace fs = std::filesystem;
+using namespace expoflow::test;
 
 namespace {
 
@@ -65,25 +62,6 @@ const Recovery& recovery() {
     return out;
   }();
   return r;
-}
-
-struct Exit {
-  int code = -1;
-  std::string err;
-};
-
-Exit run_cli(const std::string& args) {
-  const fs::path err = fs::temp_directory_path() / fmt::format("expoflow_calibrate_err_{}.txt", ::getpid());
-  const std::string cmd = fmt::format("{} {} 2> {}", EXPOFLOW_BINARY, args, err.string());
-  const int status = std::system(cmd.c_str());
-  Exit e;
-  e.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  e.err = ss.str();
-  fs::remove(err);
-  return e;
 }
 
 }  // namespace
@@ -147,7 +125,8 @@ TEST_CASE("directions are named in parameter paths", "[calibrate]") {
 }
 
 TEST_CASE("bad calibration input fails with exit code 2 and names file, line and path", "[calibrate][cli]") {
-  const fs::path out = fs::temp_directory_path() / "expoflow_calibrate_bad.toml";
+  const TempDir tmp("calibrate-bad");
+  const fs::path out = tmp.path / "calibrated.toml";
   struct Case {
     const char* file;
     const char* where;  // file:line
@@ -156,7 +135,7 @@ TEST_CASE("bad calibration input fails with exit code 2 and names file, line and
   for (const Case& c : {Case{"bad_path.toml", "bad_path.toml:12:", "class[visitor].no_such_value"},
                         Case{"bad_prior.toml", "bad_prior.toml:9:", "calibrate.param[0].prior"},
                         Case{"bad_probe.toml", "bad_probe.toml:5:", "observed[taxi_departures]"}}) {
-    const Exit e = run_cli(fmt::format("calibrate {}{} --out {}", kData, c.file, out.string()));
+    const Outcome e = run_expoflow(fmt::format("calibrate {}{} --out {}", kData, c.file, out.string()), tmp);
     INFO(c.file << ": " << e.err);
     CHECK(e.code == 2);
     CHECK(e.err.find(std::string(kData) + c.where) != std::string::npos);
@@ -171,8 +150,8 @@ TEST_CASE("bad calibration input fails with exit code 2 and names file, line and
 
 TEST_CASE("the calibrated scenario extends the original and reproduces the fitted values", "[calibrate]") {
   const Recovery& r = recovery();
-  const fs::path dir = fs::temp_directory_path() / fmt::format("expoflow_calibrate_{}", ::getpid());
-  fs::create_directories(dir);
+  const TempDir tmp("calibrate");
+  const fs::path& dir = tmp.path;
   const fs::path out = dir / "recovery-calibrated.toml";
   const std::string extends =
       fs::absolute(kData + "recovery.toml").lexically_normal().lexically_relative(dir).generic_string();
@@ -207,5 +186,4 @@ TEST_CASE("the calibrated scenario extends the original and reproduces the fitte
     INFO(fitted[j].path);
     CHECK(again->params[j].start == fitted[j].fitted);
   }
-  fs::remove_all(dir);
 }

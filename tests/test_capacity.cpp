@@ -23,44 +23,17 @@
 #include "kernel/stats.hpp"
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
 constexpr std::uint64_t kSeed = 7;
 
-Scenario load(const std::string& name) {
-  scenario::Problems problems;
-  auto s = load_scenario(std::string(EXPOFLOW_SOURCE_DIR) + "/tests/data/model/" + name, {}, problems);
-  INFO(problems.report());
-  REQUIRE(s);
-  return std::move(*s);
-}
-
-std::uint32_t place_index(const Simulation& sim, const std::string& id) {
-  const auto& places = sim.places();
-  for (std::size_t i = 0; i < places.size(); ++i)
-    if (places[i].id == id) return static_cast<std::uint32_t>(i);
-  FAIL("no place " << id);
-  return 0;
-}
-
-// Every record of a replication, in the order emitted (non-decreasing time).
-class Log final : public RecordObserver {
- public:
-  void on_record(const Record& r) override { records.push_back(r); }
-  std::vector<Record> records;
-};
-
-double sum_of(const std::vector<Record>& log, std::uint32_t place, RecordKind kind, Time from, Time to,
-              bool vehicles = false) {
-  double n = 0;
-  for (const Record& r : log)
-    if (r.place == place && r.kind == kind && r.time >= from && r.time < to) n += vehicles ? r.vehicles : r.persons;
-  return n;
-}
+Scenario load(const std::string& name) { return load_or_fail("tests/data/model/" + name); }
 
 // A level at a place (queue from queue_join/queue_leave, occupancy from enter/leave), stepped
 // through the log: its value after time t, and its least and greatest value over [from, to].
@@ -166,7 +139,7 @@ TEST_CASE("security gate at 1.2x capacity: lanes x 1/service_mean served, queue 
 
   Tally passed, growth;
   for (std::uint32_t rep = 0; rep < 30; ++rep) {
-    Log log;
+    RecordLog log;
     const ReplicationResult r = sim.run(kSeed, rep, &log);
     const auto& L = log.records;
     const Level queue = level_of(L, gate, RecordKind::queue_join, RecordKind::queue_leave, from, to);
@@ -212,7 +185,7 @@ TEST_CASE("walkway at 1.2x its outflow: width x max_specific_flow out, storage f
   REQUIRE(s.classes[0].volume[0] / arrivals_end == Approx(1.2 * outflow));
 
   for (std::uint32_t rep = 0; rep < 3; ++rep) {
-    Log log;
+    RecordLog log;
     const ReplicationResult r = sim.run(kSeed, rep, &log);
     const auto& L = log.records;
     // Storage: never more inside than it holds, and full from 45 min to the end of the arrivals.
@@ -259,7 +232,7 @@ TEST_CASE("metro at 1.2x: trains board what fits beside the background load, the
   REQUIRE(demand == Approx(1.2 * space_in / headway));
 
   for (std::uint32_t rep = 0; rep < 3; ++rep) {
-    Log log;
+    RecordLog log;
     const ReplicationResult r = sim.run(kSeed, rep, &log);
     const auto& L = log.records;
     check_no_vehicle_above_capacity(L, sim);
@@ -323,7 +296,7 @@ TEST_CASE("bus line at 1.2x: a departure carries its capacity and the fleet boun
   REQUIRE(min_headway == 900);
   REQUIRE(s.classes[0].volume[0] / (2 * 3600.0) == Approx(1.2 * l.vehicle_capacity / min_headway));
 
-  Log log;
+  RecordLog log;
   const ReplicationResult r = sim.run(kSeed, 0, &log);
   const auto& L = log.records;
   check_no_vehicle_above_capacity(L, sim);
@@ -364,7 +337,7 @@ TEST_CASE("taxi bays at 1.2x: bays x 1/loading_mean cabs leave, the queue grows 
 
   Tally left, growth;
   for (std::uint32_t rep = 0; rep < 30; ++rep) {
-    Log log;
+    RecordLog log;
     sim.run(kSeed, rep, &log);
     const auto& L = log.records;
     CHECK(peak_of(L, bays, RecordKind::enter, RecordKind::leave, true) == t.bays);
@@ -400,7 +373,7 @@ TEST_CASE("car park fed 1.2x its spaces: full, never above, the rest queue and g
   const Time arrivals_end = 2 * 3600, close = s.halls.close_s;
 
   for (std::uint32_t rep = 0; rep < 3; ++rep) {
-    Log log;
+    RecordLog log;
     const ReplicationResult r = sim.run(kSeed, rep, &log);
     const auto& L = log.records;
     const double cars = sum_of(L, lot, RecordKind::vehicle_in, 0, arrivals_end, true);

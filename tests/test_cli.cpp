@@ -6,72 +6,24 @@
 // (several.toml changes three), so the expected positions are in short files of their own.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "support.hpp"
+
+using namespace expoflow::test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-// Run expoflow with `args` from the repository root (so scenario paths, and the file names in
-// messages, are relative to it), capturing its exit code, stdout and stderr.
-Outcome expoflow(const std::string& args, const TempDir& tmp) {
-  const fs::path out = tmp.path / "stdout.txt", err = tmp.path / "stderr.txt";
-  const std::string cmd = std::string("cd '") + EXPOFLOW_SOURCE_DIR + "' && '" + EXPOFLOW_BINARY + "' " +
-                          args + " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = read_text(out);
-  o.err = read_text(err);
-  return o;
-}
-
 std::string project_version() {
-  const std::string cmake = read_text(fs::path(EXPOFLOW_SOURCE_DIR) / "CMakeLists.txt");
+  const std::string cmake = read_text(kSourceDir / "CMakeLists.txt");
   std::smatch m;
   REQUIRE(std::regex_search(cmake, m, std::regex(R"(project\(expoflow VERSION ([0-9][0-9.]*))")));
   return m[1];
-}
-
-std::string lines(const std::vector<std::string>& ls) {
-  std::string out;
-  for (auto& l : ls) out += l + "\n";
-  return out;
 }
 
 std::string nothing_written(std::size_t n, const std::string& file) {
@@ -82,7 +34,7 @@ std::string nothing_written(std::size_t n, const std::string& file) {
 
 TEST_CASE("Help exits 0 and lists the subcommands", "[cli]") {
   const TempDir tmp("cli-help");
-  const Outcome o = expoflow("--help", tmp);
+  const Outcome o = run_expoflow("--help", tmp);
   CHECK(o.code == 0);
   CHECK_THAT(o.out, Contains("run"));
   CHECK_THAT(o.out, Contains("validate"));
@@ -91,28 +43,28 @@ TEST_CASE("Help exits 0 and lists the subcommands", "[cli]") {
 
 TEST_CASE("Version prints expoflow and the project version", "[cli]") {
   const TempDir tmp("cli-version");
-  const Outcome o = expoflow("--version", tmp);
+  const Outcome o = run_expoflow("--version", tmp);
   CHECK(o.code == 0);
   CHECK(o.out == "expoflow " + project_version() + "\n");
 }
 
 TEST_CASE("A command line that does not parse fails with exit code 2", "[cli]") {
   const TempDir tmp("cli-usage");
-  CHECK(expoflow("", tmp).code == 2);                                   // no subcommand
-  CHECK(expoflow("run", tmp).code == 2);                                // no scenario
-  CHECK(expoflow("run tests/data/small/tiny.toml -r 0", tmp).code == 2);  // out of range
-  CHECK(expoflow("frobnicate", tmp).code == 2);
+  CHECK(run_expoflow("", tmp).code == 2);                                     // no subcommand
+  CHECK(run_expoflow("run", tmp).code == 2);                                  // no scenario
+  CHECK(run_expoflow("run tests/data/small/tiny.toml -r 0", tmp).code == 2);  // out of range
+  CHECK(run_expoflow("frobnicate", tmp).code == 2);
 }
 
 TEST_CASE("validate accepts the shipped scenario and the tiny test scenario", "[cli]") {
   const TempDir tmp("cli-validate");
-  Outcome o = expoflow("validate scenarios/ciie2024.toml", tmp);
+  Outcome o = run_expoflow("validate scenarios/ciie2024.toml", tmp);
   INFO(o.err);
   CHECK(o.code == 0);
   CHECK_THAT(o.out, StartsWith("scenarios/ciie2024.toml: valid"));
   CHECK(o.err.empty());
 
-  o = expoflow("validate tests/data/small/tiny.toml", tmp);
+  o = run_expoflow("validate tests/data/small/tiny.toml", tmp);
   INFO(o.err);
   CHECK(o.code == 0);
   CHECK_THAT(o.out, StartsWith("tests/data/small/tiny.toml: valid"));
@@ -121,7 +73,7 @@ TEST_CASE("validate accepts the shipped scenario and the tiny test scenario", "[
 TEST_CASE("run on a good scenario writes the summary and the three tables", "[cli]") {
   const TempDir tmp("cli-run");
   const fs::path out = tmp.path / "results" / "tiny";
-  const Outcome o = expoflow("run tests/data/small/tiny.toml -r 2 --seed 3 --quiet --out '" + out.string() + "'", tmp);
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 2 --seed 3 --quiet --out '" + out.string() + "'", tmp);
   INFO(o.err);
   CHECK(o.code == 0);
   CHECK(o.out.empty());  // --quiet
@@ -153,14 +105,14 @@ TEST_CASE("A bad scenario gives one compiler-style line per problem and exit cod
   const TempDir tmp("cli-bad");
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.file) {
-      const std::string expected = lines(c.expected) + nothing_written(c.expected.size(), c.file) + "\n";
-      const Outcome v = expoflow("validate " + c.file, tmp);
+      const std::string expected = join_lines(c.expected) + nothing_written(c.expected.size(), c.file) + "\n";
+      const Outcome v = run_expoflow("validate " + c.file, tmp);
       CHECK(v.code == 2);
       CHECK(v.err == expected);
       CHECK(v.out.empty());
 
       const fs::path out = tmp.path / "out";
-      const Outcome r = expoflow("run " + c.file + " -r 1 --out '" + out.string() + "'", tmp);
+      const Outcome r = run_expoflow("run " + c.file + " -r 1 --out '" + out.string() + "'", tmp);
       CHECK(r.code == 2);
       CHECK(r.err == expected);
       CHECK(r.out.empty());
@@ -173,7 +125,7 @@ TEST_CASE("A TOML syntax error is reported at its line and column", "[cli]") {
   const TempDir tmp("cli-syntax");
   const std::string file = "tests/data/cli/syntax_error.toml";
   const fs::path out = tmp.path / "out";
-  const Outcome r = expoflow("run " + file + " --out '" + out.string() + "'", tmp);
+  const Outcome r = run_expoflow("run " + file + " --out '" + out.string() + "'", tmp);
   CHECK(r.code == 2);
   // The wording after "invalid TOML: " is the TOML parser's own.
   CHECK_THAT(r.err, StartsWith(file + ":4:8: invalid TOML: "));
@@ -184,7 +136,7 @@ TEST_CASE("A TOML syntax error is reported at its line and column", "[cli]") {
 TEST_CASE("Every problem of a file is reported before stopping", "[cli]") {
   const TempDir tmp("cli-several");
   const std::string file = "tests/data/cli/several.toml";
-  const Outcome v = expoflow("validate " + file, tmp);
+  const Outcome v = run_expoflow("validate " + file, tmp);
   CHECK(v.code == 2);
   CHECK_THAT(v.err, Contains(file + ":6:1: gate[main].service_mean_s: must be > 0, got 0\n"));
   // The lanes table is merged key by key with the base's; the message is exact, its position is
@@ -199,20 +151,20 @@ TEST_CASE("A bad set override fails with exit code 2 and writes nothing", "[cli]
   const fs::path out = tmp.path / "out";
   const std::string run = "run scenarios/ciie2024.toml -r 1 --out '" + out.string() + "' --set ";
 
-  Outcome o = expoflow(run + "'gate[nowhere].lanes_scale=2'", tmp);
+  Outcome o = run_expoflow(run + "'gate[nowhere].lanes_scale=2'", tmp);
   CHECK(o.code == 2);
-  CHECK(o.err == lines({"--set: gate[nowhere].lanes_scale: unknown id 'nowhere' in 'gate'",
+  CHECK(o.err == join_lines({"--set: gate[nowhere].lanes_scale: unknown id 'nowhere' in 'gate'",
                         nothing_written(1, "scenarios/ciie2024.toml")}));
 
-  o = expoflow(run + "'gate[west].lane_scale=2'", tmp);
+  o = run_expoflow(run + "'gate[west].lane_scale=2'", tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, StartsWith("--set: gate[west]: unknown key 'lane_scale'; did you mean 'lanes_scale'?\n"));
 
-  o = expoflow(run + "gate_west", tmp);
+  o = run_expoflow(run + "gate_west", tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, StartsWith("--set: expected path=value, got 'gate_west'\n"));
 
-  o = expoflow(run + "'gate[west].lanes_scale=-1'", tmp);
+  o = run_expoflow(run + "'gate[west].lanes_scale=-1'", tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Contains("gate[west].lanes_scale"));
 

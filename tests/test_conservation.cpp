@@ -7,22 +7,21 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "support.hpp"
 
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
 Scenario load_ciie(const std::vector<std::string>& overrides) {
-  expoflow::scenario::Problems problems;
-  auto s = load_scenario(std::string(EXPOFLOW_SOURCE_DIR) + "/scenarios/ciie2024.toml", overrides, problems);
-  INFO(problems.report());
-  REQUIRE(s);
-  return *s;
+  return load_or_fail("scenarios/ciie2024.toml", overrides);
 }
 
 // Per place: persons and vehicles present (enter - leave) and persons queueing (queue_join -
@@ -124,12 +123,6 @@ double max_cab_party(const Scenario& s) {
   return most;
 }
 
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (auto& l : lines) out += l + "\n";
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("CIIE: occupancies and queues never go negative and vehicles and lots stay within capacity",
@@ -191,16 +184,33 @@ Leftover leftover(const std::vector<Place>& places, const FlowLedger& ledger) {
   return out;
 }
 
+// Replication 0 (seed 7) of a scenario under a FlowLedger, and what it left at the horizon.
+struct AtHorizon {
+  explicit AtHorizon(const Scenario& s)
+      : sim(s), ledger(sim.places(), max_cab_party(s)), res(sim.run(7, 0, &ledger)),
+        left(leftover(sim.places(), ledger)) {}
+  AtHorizon(const AtHorizon&) = delete;  // the ledger refers to the places of `sim`
+
+  // For a failure's message: the persons generated and left inside, and every place not empty.
+  std::string account() const {
+    std::ostringstream out;
+    out << "persons_generated " << res.persons_generated << ", persons_left_inside " << res.persons_left_inside
+        << "\n" << join_lines(left.lines);
+    return out.str();
+  }
+
+  const Simulation sim;
+  FlowLedger ledger;
+  const ReplicationResult res;
+  const Leftover left;
+};
+
 TEST_CASE("CIIE: at the horizon no visitor is left anywhere and only station users who came after "
           "the last train still wait on a platform", "[model][conservation]") {
   const Scenario s = load_ciie({"demand_scale=0.1"});
-  const Simulation sim(s);
-  const auto& places = sim.places();
-  FlowLedger ledger(places, max_cab_party(s));
-  const ReplicationResult res = sim.run(7, 0, &ledger);
-  const Leftover left = leftover(places, ledger);
-  INFO("persons_generated " << res.persons_generated << ", persons_left_inside "
-                            << res.persons_left_inside << "\n" << join_lines(left.lines));
+  const AtHorizon h(s);
+  const Leftover& left = h.left;
+  INFO(h.account());
 
   // Walkways, halls, entrances, fare gates, lots, taxi and bus queues: empty.
   CHECK(left.other_persons == 0);
@@ -209,7 +219,7 @@ TEST_CASE("CIIE: at the horizon no visitor is left anywhere and only station use
   CHECK(left.platform_persons == left.stop_queued);
   // persons_left_inside counts them, and also background users whose entry falls after the
   // horizon and who never arrived (see the next test for the exact account).
-  CHECK(res.persons_left_inside >= static_cast<double>(left.platform_persons));
+  CHECK(h.res.persons_left_inside >= static_cast<double>(left.platform_persons));
 }
 
 // The same run with no background station entries in the hours a user could not catch the last
@@ -224,13 +234,10 @@ TEST_CASE("CIIE without station entries after the last train: everything is empt
     for (std::size_t h = 0; h < l.background_entries.size(); ++h)
       if (static_cast<double>(h + 1) * 3600 > l.last_s - 600) l.background_entries[h] = 0;  // 10 min to reach the train
   }
-  const Simulation sim(s);
-  const auto& places = sim.places();
-  FlowLedger ledger(places, max_cab_party(s));
-  const ReplicationResult res = sim.run(7, 0, &ledger);
-  const Leftover left = leftover(places, ledger);
-  INFO("persons_generated " << res.persons_generated << ", persons_left_inside "
-                            << res.persons_left_inside << "\n" << join_lines(left.lines));
+  const AtHorizon h(s);
+  const auto& places = h.sim.places();
+  const FlowLedger& ledger = h.ledger;
+  INFO(h.account());
 
   CHECK(ledger.num_breaches() == 0);
   for (std::size_t i = 0; i < places.size(); ++i) {
@@ -242,7 +249,7 @@ TEST_CASE("CIIE without station entries after the last train: everything is empt
     // not persons. Every other vehicle place is empty.
     if (places[i].kind != "cab_rank") CHECK(l.vehicles == 0);
   }
-  CHECK(res.persons_left_inside == 0);
+  CHECK(h.res.persons_left_inside == 0);
 }
 
 // A party that came by coach to a lot served by a shuttle rides the shuttle back to its coach,

@@ -28,17 +28,15 @@
 
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "support.hpp"
 
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
 Scenario load_ciie(const std::vector<std::string>& overrides) {
-  expoflow::scenario::Problems problems;
-  auto s = load_scenario(std::string(EXPOFLOW_SOURCE_DIR) + "/scenarios/ciie2024.toml", overrides, problems);
-  INFO(problems.report());
-  REQUIRE(s);
-  return *s;
+  return load_or_fail("scenarios/ciie2024.toml", overrides);
 }
 
 using Arrival = std::tuple<double, std::uint32_t, std::uint32_t>;  // time, place, persons

@@ -22,9 +22,11 @@
 #include "kernel/stats.hpp"
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
@@ -32,32 +34,8 @@ constexpr std::uint64_t kSeed = 2024;
 constexpr int kReplications = 40;
 constexpr double kWarmup_s = 1800;
 
-std::string fixture(const std::string& name) {
-  return std::string(EXPOFLOW_SOURCE_DIR) + "/tests/data/model/" + name;
-}
-
 Scenario load(const std::vector<std::string>& overrides = {}) {
-  scenario::Problems problems;
-  auto s = load_scenario(fixture("gate_mmc.toml"), overrides, problems);
-  INFO(problems.report());
-  REQUIRE(s);
-  return std::move(*s);
-}
-
-std::uint32_t place_index(const Simulation& sim, const std::string& id) {
-  const auto& places = sim.places();
-  for (std::size_t i = 0; i < places.size(); ++i)
-    if (places[i].id == id) return static_cast<std::uint32_t>(i);
-  FAIL("no place " << id);
-  return 0;
-}
-
-// Erlang C by the stable Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)), then
-// C = c B / (c - a (1 - B)); a^c / c! would overflow for large c.
-double erlang_c(int c, double a) {
-  double b = 1;
-  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
-  return c * b / (c - a * (1 - b));
+  return load_or_fail("tests/data/model/gate_mmc.toml", overrides);
 }
 
 // The M/M/c parameters the scenario describes.

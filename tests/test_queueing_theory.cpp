@@ -14,19 +14,12 @@
 #include "kernel/random.hpp"
 #include "kernel/resource.hpp"
 #include "kernel/stats.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
+using namespace expoflow::test;
 
 namespace {
-
-// Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = lambda
-// / mu. Erlang B by the stable recursion B(k) = a B(k-1) / (k + a B(k-1)), then
-// C = c B / (c - a (1 - B)).
-double erlang_c(int c, double a) {
-  double b = 1;
-  for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
-  return c * b / (c - a * (1 - b));
-}
 
 // Mean wait in queue of an M/M/c queue: Wq = C(c, a) / (c mu - lambda).
 double erlang_c_wait(int c, double lambda, double mu) {

@@ -16,17 +16,15 @@
 // never run (commands that run this test suite itself).
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "support.hpp"
+
+using namespace expoflow::test;
 
 namespace {
 
@@ -38,22 +36,15 @@ struct Command {
   std::vector<std::string> expected;  // output lines shown under it ("..." dropped)
 };
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string rstrip(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
   return s;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);) out.push_back(rstrip(l));
+// The lines of a text, each without its trailing blanks.
+std::vector<std::string> trimmed_lines(const std::string& text) {
+  std::vector<std::string> out = split_lines(text);
+  for (auto& l : out) l = rstrip(std::move(l));
   return out;
 }
 
@@ -77,7 +68,7 @@ std::string trailing_comment(const std::string& cmd) {
 
 std::vector<Command> console_commands(const std::string& markdown) {
   std::vector<Command> out;
-  const auto lines = split_lines(markdown);
+  const auto lines = trimmed_lines(markdown);
   bool in_console = false, in_other = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string& l = lines[i];
@@ -109,7 +100,7 @@ std::vector<Command> console_commands(const std::string& markdown) {
 
 // build/expoflow (as a word) -> the binary under test.
 std::string with_binary(const std::string& cmd) {
-  return std::regex_replace(cmd, std::regex(R"((^|[\s;&|(])build/expoflow\b)"), std::string("$1") + EXPOFLOW_BINARY);
+  return std::regex_replace(cmd, std::regex(R"((^|[\s;&|(])build/expoflow\b)"), std::string("$1") + kBinary);
 }
 
 // The first expected line not found in `output` in order, or "" when all are.
@@ -123,31 +114,24 @@ std::string first_missing(const std::vector<std::string>& expected, const std::v
   return "";
 }
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
+// Runs `cmd` with bash from the repository root; its exit code, and in `out` its stdout and
+// stderr together (`err` stays empty).
 Outcome run_in_repo(const std::string& cmd) {
-  const fs::path dir = fs::temp_directory_path() / ("expoflow-readme-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const TempDir dir("readme");
   {
-    std::ofstream script(dir / "cmd.sh");
-    script << "cd '" << EXPOFLOW_SOURCE_DIR << "' || exit 99\nexport EXPOFLOW_BINARY='" << EXPOFLOW_BINARY << "'\n"
-           << cmd << "\n";
+    std::ofstream script(dir.path / "cmd.sh");
+    script << "cd '" << kSourceDir.string() << "' || exit 99\nexport EXPOFLOW_BINARY='" << kBinary << "'\n" << cmd
+           << "\n";
   }
-  const std::string shell = "timeout 1800 bash '" + (dir / "cmd.sh").string() + "' >'" + (dir / "out.txt").string() +
-                            "' 2>&1 </dev/null";
-  const int status = std::system(shell.c_str());
   Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.output = read_text(dir / "out.txt");
-  fs::remove_all(dir);
+  o.code = shell("timeout 1800 bash '" + (dir.path / "cmd.sh").string() + "' >'" + (dir.path / "out.txt").string() +
+                 "' 2>&1 </dev/null");
+  o.out = read_text(dir.path / "out.txt");
   return o;
 }
 
 std::vector<Command> readme_commands() {
-  const std::string readme = read_text(fs::path(EXPOFLOW_SOURCE_DIR) / "README.md");
+  const std::string readme = read_text(kSourceDir / "README.md");
   REQUIRE(!readme.empty());
   return console_commands(readme);
 }
@@ -155,9 +139,9 @@ std::vector<Command> readme_commands() {
 void check_command(const Command& c) {
   const std::string cmd = with_binary(c.text);
   const Outcome o = run_in_repo(cmd);
-  INFO("README.md:" << c.line << ": $ " << c.text << "\nran: " << cmd << "\noutput:\n" << o.output);
+  INFO("README.md:" << c.line << ": $ " << c.text << "\nran: " << cmd << "\noutput:\n" << o.out);
   CHECK(o.code == c.exit_code);
-  const std::string missing = first_missing(c.expected, split_lines(o.output));
+  const std::string missing = first_missing(c.expected, trimmed_lines(o.out));
   INFO("README shows this line, the command did not print it (in that order): " << missing);
   CHECK(missing.empty());
 }

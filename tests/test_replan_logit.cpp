@@ -10,18 +10,16 @@
 
 #include "model/scenario.hpp"
 #include "model/simulation.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
-Scenario load(std::vector<std::string> overrides) {
-  scenario::Problems problems;
-  auto s = load_scenario(std::string(EXPOFLOW_SOURCE_DIR) + "/tests/data/whatif/ciie_metro_down.toml", overrides, problems);
-  INFO(problems.report());
-  REQUIRE(s);
-  return *s;
+Scenario load(const std::vector<std::string>& overrides) {
+  return load_or_fail("tests/data/whatif/ciie_metro_down.toml", overrides);
 }
 
 // Persons arriving by each mode other than metro while the metro is down.

@@ -12,30 +12,21 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdlib>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
-namespace fs = std::filesystem;
+#include "support.hpp"
+
+using namespace expoflow::test;
 using nlohmann::json;
 
 namespace {
 
-const fs::path kPage = fs::path(EXPOFLOW_SOURCE_DIR) / "results" / "ciie2024";
+const fs::path kPage = kSourceDir / "results" / "ciie2024";
 const char* const kRegenerate = "results/ciie2024/ is stale: run scripts/report and commit results/ciie2024/";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 json read_json(const fs::path& p) {
   INFO("reading " << p.string());
@@ -43,30 +34,15 @@ json read_json(const fs::path& p) {
   return json::parse(read_text(p));
 }
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("expoflow-test-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // Runs `expoflow run SCENARIO --seed S --replications R` into a fresh folder, from the repository
 // root, and returns its summary.json.
 json run_summary(const std::string& scenario, std::uint64_t seed, std::uint64_t reps, const TempDir& tmp) {
   const fs::path out = tmp.path / "out";
-  const std::string cmd = std::string("cd '") + EXPOFLOW_SOURCE_DIR + "' && '" + EXPOFLOW_BINARY + "' run '" + scenario +
-                          "' --seed " + std::to_string(seed) + " --replications " + std::to_string(reps) +
-                          " --out '" + out.string() + "' --quiet >'" + (tmp.path / "log.txt").string() + "' 2>&1";
-  const int status = std::system(cmd.c_str());
-  INFO(cmd << "\n" << read_text(tmp.path / "log.txt"));
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  const std::string args = "run '" + scenario + "' --seed " + std::to_string(seed) + " --replications " +
+                           std::to_string(reps) + " --out '" + out.string() + "' --quiet";
+  const Outcome o = run_expoflow(args, tmp);
+  INFO(args << "\n" << o.out << o.err);
+  REQUIRE(o.code == 0);
   return read_json(out / "summary.json");
 }
 

@@ -24,47 +24,15 @@
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"
+#include "support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;
+using namespace expoflow::test;
 
 namespace {
 
 constexpr std::uint64_t kSeed = 20241105;
-
-Scenario load(const std::string& rel, const std::vector<std::string>& overrides = {}) {
-  scenario::Problems problems;
-  auto s = load_scenario(std::string(EXPOFLOW_SOURCE_DIR) + "/" + rel, overrides, problems);
-  INFO(rel << "\n" << problems.report());
-  REQUIRE(s);
-  return std::move(*s);
-}
-
-std::uint32_t place_index(const Simulation& sim, const std::string& id) {
-  const auto& places = sim.places();
-  for (std::size_t i = 0; i < places.size(); ++i)
-    if (places[i].id == id) return static_cast<std::uint32_t>(i);
-  FAIL("no place " << id);
-  return 0;
-}
-
-// Every record of a replication, in the order emitted (non-decreasing time).
-class Log final : public RecordObserver {
- public:
-  void on_record(const Record& r) override { records.push_back(r); }
-  std::vector<Record> records;
-};
-
-double sum_of(const std::vector<Record>& log, std::uint32_t place, RecordKind kind, Time from, Time to) {
-  double n = 0;
-  for (const Record& r : log)
-    if (r.place == place && r.kind == kind && r.time >= from && r.time < to) n += r.persons;
-  return n;
-}
-std::size_t count_of(const std::vector<Record>& log, std::uint32_t place, RecordKind kind) {
-  return static_cast<std::size_t>(
-      std::count_if(log.begin(), log.end(), [&](const Record& r) { return r.place == place && r.kind == kind; }));
-}
 
 // A policy's state from its records: `activate` when it comes into force, `leave` when it lifts.
 // Watches that every activation happens at an instant at which the level is at or above the
@@ -119,12 +87,8 @@ struct ThresholdWatch {
   }
 };
 
-std::string join(const std::vector<std::string>& lines, std::size_t most = 10) {
-  std::string out;
-  for (std::size_t i = 0; i < lines.size() && i < most; ++i) out += lines[i] + "\n";
-  if (lines.size() > most) out += fmt::format("... and {} more\n", lines.size() - most);
-  return out;
-}
+// At most `most` lines of problems, for a message.
+std::string join(const std::vector<std::string>& lines, std::size_t most = 10) { return join_lines(lines, most); }
 
 double kpi(const ReplicationResult& r, const std::string& name) {
   for (auto& [n, v] : r.kpis)
@@ -149,8 +113,8 @@ constexpr double at(int day, int hour, int minute = 0) { return (day - 1) * kDay
 
 TEST_CASE("A variant identical to its base differs from it by exactly zero, pair by pair",
           "[whatif][compare]") {
-  const Scenario base = load("tests/data/whatif/metro.toml");
-  const Scenario same = load("tests/data/whatif/same.toml");  // extends metro.toml, renamed
+  const Scenario base = load_or_fail("tests/data/whatif/metro.toml");
+  const Scenario same = load_or_fail("tests/data/whatif/same.toml");  // extends metro.toml, renamed
   const Simulation base_sim(base), same_sim(same);
   output::RunSettings rs;
   rs.seed = kSeed;
@@ -190,8 +154,8 @@ TEST_CASE("The calibrated CIIE baseline against a file that only extends it: exa
           "[whatif][compare]") {
   // The full model with its policies on; reduced demand for speed.
   const std::vector<std::string> reduced{"demand_scale=0.05"};
-  const Scenario base = load("scenarios/ciie2024-calibrated.toml", reduced);
-  const Scenario same = load("tests/data/whatif/ciie_same.toml", reduced);
+  const Scenario base = load_or_fail("scenarios/ciie2024-calibrated.toml", reduced);
+  const Scenario same = load_or_fail("tests/data/whatif/ciie_same.toml", reduced);
   REQUIRE(same.name == "ciie_same");
   const Simulation base_sim(base), same_sim(same);
   output::RunSettings rs;
@@ -220,8 +184,8 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
   // measured by `expoflow compare` for this value was only about 2: near saturation the base's
   // wait follows the arrival surplus, which the variant's shorter queues hardly feel.)
   const std::vector<std::string> reduced{"demand_scale=0.3"};
-  const Scenario base = load("scenarios/ciie2024-calibrated.toml", reduced);
-  const Scenario lanes = load("scenarios/more-lanes.toml", reduced);
+  const Scenario base = load_or_fail("scenarios/ciie2024-calibrated.toml", reduced);
+  const Scenario lanes = load_or_fail("scenarios/more-lanes.toml", reduced);
   const Simulation base_sim(base), lanes_sim(lanes);
   output::RunSettings rs;
   rs.seed = kSeed;
@@ -312,15 +276,15 @@ SuspensionAudit audit_suspension(const Simulation& sim, const std::vector<Record
 
 TEST_CASE("A suspended metro line carries no one while suspended and its riders take the other line",
           "[whatif][suspend]") {
-  const Scenario base = load("tests/data/whatif/metro.toml");
-  const Scenario variant = load("tests/data/whatif/suspend_a.toml");
+  const Scenario base = load_or_fail("tests/data/whatif/metro.toml");
+  const Scenario variant = load_or_fail("tests/data/whatif/suspend_a.toml");
   const Simulation base_sim(base), sim(variant);
   const Time from = at(1, 11), to = at(1, 13);
   const double travel_a = 15 * 60;
 
   for (std::uint32_t rep : {0u, 1u}) {
     DYNAMIC_SECTION("replication " << rep) {
-      Log blog, vlog;
+      RecordLog blog, vlog;
       const ReplicationResult bres = base_sim.run(kSeed, rep, &blog);
       const ReplicationResult res = sim.run(kSeed, rep, &vlog);
       const SuspensionAudit a = audit_suspension(sim, vlog.records, {"linea"}, from, to, travel_a);
@@ -363,11 +327,11 @@ TEST_CASE("A suspended metro line carries no one while suspended and its riders 
 
 TEST_CASE("Every metro line suspended: riders come and go on foot instead, and all still leave",
           "[whatif][suspend]") {
-  const Scenario base = load("tests/data/whatif/metro.toml");
-  const Scenario variant = load("tests/data/whatif/suspend_all.toml");
+  const Scenario base = load_or_fail("tests/data/whatif/metro.toml");
+  const Scenario variant = load_or_fail("tests/data/whatif/suspend_all.toml");
   const Simulation base_sim(base), sim(variant);
   const Time from = at(1, 11), to = at(1, 13);
-  Log blog, vlog;
+  RecordLog blog, vlog;
   const ReplicationResult bres = base_sim.run(kSeed, 0, &blog);
   const ReplicationResult res = sim.run(kSeed, 0, &vlog);
   const SuspensionAudit a = audit_suspension(sim, vlog.records, {"linea", "lineb"}, from, to, 15 * 60);
@@ -378,7 +342,7 @@ TEST_CASE("Every metro line suspended: riders come and go on foot instead, and a
 
   // Visitors who set off by metro in the window walk in instead; those leaving then walk home.
   // (Place indices differ between the two: the variant has places for its events.)
-  auto total = [&](const Simulation& x, const Log& log, const std::string& place, RecordKind kind, Time t0, Time t1) {
+  auto total = [&](const Simulation& x, const RecordLog& log, const std::string& place, RecordKind kind, Time t0, Time t1) {
     return sum_of(log.records, place_index(x, place), kind, t0, t1);
   };
   const double walked_in_base = total(base_sim, blog, "arrivals[walk]", RecordKind::arrive, from, to);
@@ -405,10 +369,10 @@ TEST_CASE("Every metro line suspended: riders come and go on foot instead, and a
 // "parties waiting for a suspended line re-route"), not wait on the platform for the line to come
 // back. Parties that were already walking to the station when the line stopped do.
 TEST_CASE("Nobody starts waiting for a line while it is suspended", "[whatif][suspend]") {
-  const Scenario variant = load("tests/data/whatif/suspend_a.toml");
+  const Scenario variant = load_or_fail("tests/data/whatif/suspend_a.toml");
   const Simulation sim(variant);
   const Time from = at(1, 11), to = at(1, 13);
-  Log log;
+  RecordLog log;
   sim.run(kSeed, 0, &log);
   const std::uint32_t stop = place_index(sim, "line[linea].direction[both].stop");
   const double joined = sum_of(log.records, stop, RecordKind::queue_join, from, to);
@@ -433,8 +397,8 @@ TEST_CASE("line17-outage: no Line 17 trip in the window, its riders take Line 2,
         for (std::size_t h = 0; h < l.background_entries.size(); ++h)
           if (static_cast<double>(h + 1) * 3600 > l.last_s - 600) l.background_entries[h] = 0;
   };
-  Scenario base = load("scenarios/ciie2024-calibrated.toml", reduced);
-  Scenario variant = load("scenarios/line17-outage.toml", reduced);
+  Scenario base = load_or_fail("scenarios/ciie2024-calibrated.toml", reduced);
+  Scenario variant = load_or_fail("scenarios/line17-outage.toml", reduced);
   trim(base);
   trim(variant);
   const Simulation base_sim(base), sim(variant);
@@ -539,12 +503,12 @@ PlatformAudit audit_platform(const Simulation& sim, const std::vector<Record>& l
 TEST_CASE("Platform exits: the station's entries close when the platform reaches close_above x "
           "capacity and admit no one until it falls to reopen_below",
           "[whatif][policy]") {
-  const Scenario s = load("tests/data/whatif/platform.toml");
+  const Scenario s = load_or_fail("tests/data/whatif/platform.toml");
   const Simulation sim(s);
   REQUIRE(sim.places()[place_index(sim, "line[out].platform")].capacity == 256);
   for (std::uint32_t rep : {0u, 1u}) {
     DYNAMIC_SECTION("replication " << rep) {
-      Log log;
+      RecordLog log;
       const ReplicationResult res = sim.run(kSeed, rep, &log);
       const PlatformAudit a = audit_platform(sim, log.records, 0.6, 0.4);
       INFO(join(a.watch.problems()) << join(a.problems));
@@ -558,9 +522,9 @@ TEST_CASE("Platform exits: the station's entries close when the platform reaches
     }
   }
   // Without the policy the same load does pass the gates while the platform is that crowded.
-  const Scenario off = load("tests/data/whatif/platform.toml", {"policy.platform_exits.enabled=false"});
+  const Scenario off = load_or_fail("tests/data/whatif/platform.toml", {"policy.platform_exits.enabled=false"});
   const Simulation off_sim(off);
-  Log log;
+  RecordLog log;
   off_sim.run(kSeed, 0, &log);
   const PlatformAudit a = audit_platform(off_sim, log.records, 0.6, 0.4);
   CHECK(a.watch.activations == 0);
@@ -573,11 +537,11 @@ TEST_CASE("Platform exits come into force exactly at the threshold, not one pers
   const std::vector<std::string> light{"demand_scale=0.15"};
   auto with = [&](std::vector<std::string> extra) {
     extra.insert(extra.begin(), light.begin(), light.end());
-    return load("tests/data/whatif/platform.toml", extra);
+    return load_or_fail("tests/data/whatif/platform.toml", extra);
   };
   const Scenario off = with({"policy.platform_exits.enabled=false"});
   const Simulation off_sim(off);
-  Log off_log;
+  RecordLog off_log;
   off_sim.run(kSeed, 0, &off_log);
   const double cap = 256;  // a power of two: P / cap x cap is exactly P
   const PlatformAudit free_run = audit_platform(off_sim, off_log.records, 1.0, 0.0);
@@ -591,7 +555,7 @@ TEST_CASE("Platform exits come into force exactly at the threshold, not one pers
   const Scenario at_peak = with({fmt::format("policy.platform_exits.close_above={}", peak / cap),
                                  fmt::format("policy.platform_exits.reopen_below={}", (peak - 10) / cap)});
   const Simulation at_sim(at_peak);
-  Log at_log;
+  RecordLog at_log;
   at_sim.run(kSeed, 0, &at_log);
   const std::uint32_t policy = place_index(at_sim, "policy.platform_exits.line[out]");
   Time first_activation = -1;
@@ -611,7 +575,7 @@ TEST_CASE("Platform exits come into force exactly at the threshold, not one pers
   const Scenario above = with({fmt::format("policy.platform_exits.close_above={}", (peak + 1) / cap),
                                fmt::format("policy.platform_exits.reopen_below={}", (peak - 10) / cap)});
   const Simulation above_sim(above);
-  Log above_log;
+  RecordLog above_log;
   const ReplicationResult res = above_sim.run(kSeed, 0, &above_log);
   CHECK(count_of(above_log.records, place_index(above_sim, "policy.platform_exits.line[out]"), RecordKind::activate) == 0);
   CHECK(kpi(res, "line[out].platform_peak") == peak);  // the same run as without the policy
@@ -726,12 +690,12 @@ HallAudit audit_halls(const Simulation& sim, const std::vector<Record>& log, con
 TEST_CASE("Hall occupancy: staggered entry, queueing inside and exit only come into force at their "
           "thresholds and cap admissions while in force",
           "[whatif][policy]") {
-  const Scenario s = load("tests/data/whatif/halls.toml");
+  const Scenario s = load_or_fail("tests/data/whatif/halls.toml");
   const Simulation sim(s);
   const HallLimits lim{1000, 1500, 1600, 6, 3};
   for (std::uint32_t rep : {0u, 1u}) {
     DYNAMIC_SECTION("replication " << rep) {
-      Log log;
+      RecordLog log;
       const ReplicationResult res = sim.run(kSeed, rep, &log);
       const HallAudit a = audit_halls(sim, log.records, lim);
       INFO("staggered entry:\n" << join(a.stagger.problems()) << "queue inside:\n" << join(a.inside.problems())
@@ -758,9 +722,9 @@ TEST_CASE("Hall occupancy: staggered entry, queueing inside and exit only come i
     }
   }
   // Without the policy the halls fill beyond every threshold and all 12 lanes screen at once.
-  const Scenario off = load("tests/data/whatif/halls.toml", {"policy.hall_occupancy.enabled=false"});
+  const Scenario off = load_or_fail("tests/data/whatif/halls.toml", {"policy.hall_occupancy.enabled=false"});
   const Simulation off_sim(off);
-  Log log;
+  RecordLog log;
   off_sim.run(kSeed, 0, &log);
   const HallAudit a = audit_halls(off_sim, log.records, lim);
   CHECK(a.stagger.activations + a.inside.activations + a.exit_only.activations == 0);
@@ -772,9 +736,9 @@ TEST_CASE("Hall occupancy: staggered entry, queueing inside and exit only come i
 // full, so the threshold is usually reached by someone joining the holding queue.
 TEST_CASE("Exit only comes into force at the instant halls plus holding area reach its threshold",
           "[whatif][policy]") {
-  const Scenario s = load("tests/data/whatif/halls.toml");
+  const Scenario s = load_or_fail("tests/data/whatif/halls.toml");
   const Simulation sim(s);
-  Log log;
+  RecordLog log;
   sim.run(kSeed, 0, &log);
   const HallAudit a = audit_halls(sim, log.records, HallLimits{1000, 1500, 1600, 6, 3});
   INFO(a.exit_only.late.size() << " times the threshold was reached without exit only coming into force then; "
@@ -785,9 +749,9 @@ TEST_CASE("Exit only comes into force at the instant halls plus holding area rea
 
 TEST_CASE("Staggered entry comes into force exactly at its threshold, not one person below",
           "[whatif][policy]") {
-  const Scenario off = load("tests/data/whatif/halls.toml", {"policy.hall_occupancy.enabled=false"});
+  const Scenario off = load_or_fail("tests/data/whatif/halls.toml", {"policy.hall_occupancy.enabled=false"});
   const Simulation off_sim(off);
-  Log off_log;
+  RecordLog off_log;
   off_sim.run(kSeed, 0, &off_log);
   HallLimits lim{1e6, 2e6, 3e6, 6, 3};
   const double peak = audit_halls(off_sim, off_log.records, lim).peak;
@@ -796,10 +760,11 @@ TEST_CASE("Staggered entry comes into force exactly at its threshold, not one pe
   INFO("peak hall occupancy without the policy " << peak << ", first reached at " << first_reach);
   REQUIRE(first_reach > 0);
 
-  auto run_with = [&](double threshold, Log& log) {
-    const Scenario s = load("tests/data/whatif/halls.toml",
-                            {fmt::format("policy.hall_occupancy.staggered_entry={}", threshold),
-                             "policy.hall_occupancy.queue_inside=1000000", "policy.hall_occupancy.exit_only=2000000"});
+  auto run_with = [&](double threshold, RecordLog& log) {
+    const Scenario s = load_or_fail("tests/data/whatif/halls.toml",
+                                    {fmt::format("policy.hall_occupancy.staggered_entry={}", threshold),
+                                     "policy.hall_occupancy.queue_inside=1000000",
+                                     "policy.hall_occupancy.exit_only=2000000"});
     const Simulation sim(s);
     sim.run(kSeed, 0, &log);
     Time first = -1;
@@ -811,7 +776,7 @@ TEST_CASE("Staggered entry comes into force exactly at its threshold, not one pe
       }
     return first;
   };
-  Log at_log, above_log;
+  RecordLog at_log, above_log;
   CHECK(run_with(peak, at_log) == first_reach);
   CHECK(run_with(peak + 1, above_log) < 0);
 }
@@ -819,7 +784,7 @@ TEST_CASE("Staggered entry comes into force exactly at its threshold, not one pe
 // ---- 4c. exit direction control --------------------------------------------------------------
 
 TEST_CASE("Exit direction control: nobody walks the closed direction of the walkway", "[whatif][policy]") {
-  const Scenario s = load("tests/data/whatif/exit_direction.toml");
+  const Scenario s = load_or_fail("tests/data/whatif/exit_direction.toml");
   const Simulation sim(s);
   const Time from = at(1, 7), switch_at = at(1, 11), to = at(1, 12);
   const std::uint32_t fwd = place_index(sim, "walkway[short].forward");
@@ -829,7 +794,7 @@ TEST_CASE("Exit direction control: nobody walks the closed direction of the walk
   const std::uint32_t policy = place_index(sim, "policy.exit_direction");
   for (std::uint32_t rep : {0u, 1u}) {
     DYNAMIC_SECTION("replication " << rep) {
-      Log log;
+      RecordLog log;
       const ReplicationResult res = sim.run(kSeed, rep, &log);
       // Morning: inbound only.
       CHECK(sum_of(log.records, bwd, RecordKind::enter, from, switch_at) == 0);

@@ -403,6 +403,29 @@ int cmd_graph(const std::string& file, const std::vector<std::string>& sets, con
   return 0;
 }
 
+// What the help of an ensemble command (run, compare, sweep) says of its shared options, and the
+// least number of replications it accepts.
+struct EnsembleHelp {
+  const char* replications;
+  unsigned min_replications;
+  const char* out;
+  const char* threads;
+  const char* set;
+};
+
+// The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
+// --threads/-j, --set and --quiet/-q.
+void add_ensemble_options(CLI::App* cmd, output::RunSettings& settings, std::string& out_dir,
+                          std::vector<std::string>& sets, bool& quiet, const EnsembleHelp& help) {
+  cmd->add_option("--seed", settings.seed, "Master random seed")->capture_default_str();
+  cmd->add_option("--replications,-r", settings.replications, help.replications)
+      ->capture_default_str()->check(CLI::Range(help.min_replications, 100000u));
+  cmd->add_option("--out,-o", out_dir, help.out);
+  cmd->add_option("--threads,-j", settings.threads, help.threads);
+  cmd->add_option("--set", sets, help.set);
+  cmd->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+}
+
 }  // namespace
 
 int expoflow_main(int argc, char** argv) {
@@ -417,13 +440,12 @@ int expoflow_main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "Run a scenario's replications and compare with the observed totals");
   run->add_option("scenario", file, "Scenario file (TOML)")->required();
-  run->add_option("--seed", settings.seed, "Master random seed")->capture_default_str();
-  run->add_option("--replications,-r", settings.replications, "Number of replications")
-      ->capture_default_str()->check(CLI::Range(1u, 100000u));
-  run->add_option("--out,-o", out_dir, "Output folder (default results/<scenario name>)");
-  run->add_option("--threads,-j", settings.threads, "Threads (default: all cores); results do not depend on it");
-  run->add_option("--set", sets, "Override a value: PATH=VALUE, e.g. gate[west].lanes_scale=1.25");
-  run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+  add_ensemble_options(run, settings, out_dir, sets, quiet,
+                       {.replications = "Number of replications",
+                        .min_replications = 1,
+                        .out = "Output folder (default results/<scenario name>)",
+                        .threads = "Threads (default: all cores); results do not depend on it",
+                        .set = "Override a value: PATH=VALUE, e.g. gate[west].lanes_scale=1.25"});
   run->add_flag("--stats", stats, "Print events processed, events/s, peak pending events and peak memory");
   bool force = false;
   run->add_flag("--resume", settings.resume, "Reuse the replications an interrupted run of the same scenario and seed saved");
@@ -433,13 +455,12 @@ int expoflow_main(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Run two scenarios with common random numbers and compare them pair by pair");
   compare->add_option("base", file, "Base scenario")->required();
   compare->add_option("variant", variant_file, "Variant scenario")->required();
-  compare->add_option("--seed", settings.seed, "Master random seed")->capture_default_str();
-  compare->add_option("--replications,-r", settings.replications, "Replications (pairs)")
-      ->capture_default_str()->check(CLI::Range(2u, 100000u));
-  compare->add_option("--out,-o", out_dir, "Output folder (default results/compare-<base>-<variant>)");
-  compare->add_option("--threads,-j", settings.threads, "Threads (default: all cores)");
-  compare->add_option("--set", sets, "Override a value of the variant: PATH=VALUE");
-  compare->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+  add_ensemble_options(compare, settings, out_dir, sets, quiet,
+                       {.replications = "Replications (pairs)",
+                        .min_replications = 2,
+                        .out = "Output folder (default results/compare-<base>-<variant>)",
+                        .threads = "Threads (default: all cores)",
+                        .set = "Override a value of the variant: PATH=VALUE"});
 
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem");
   validate->add_option("scenario", file, "Scenario file (TOML)")->required();
@@ -451,13 +472,12 @@ int expoflow_main(int argc, char** argv) {
   auto* sweep = app.add_subcommand("sweep", "Run a grid of variants (common random numbers) and write one tidy table");
   sweep->add_option("scenario", file, "Scenario file (TOML)")->required();
   sweep->add_option("--param", sweep_params, "PATH=v1,v2,... (repeat for a grid)")->required();
-  sweep->add_option("--seed", settings.seed, "Master random seed")->capture_default_str();
-  sweep->add_option("--replications,-r", settings.replications, "Replications per variant")
-      ->capture_default_str()->check(CLI::Range(1u, 100000u));
-  sweep->add_option("--out,-o", out_dir, "Output folder (default results/<scenario name>-sweep)");
-  sweep->add_option("--threads,-j", settings.threads, "Threads per process (default: all cores)");
-  sweep->add_option("--set", sets, "Override a value of every variant: PATH=VALUE");
-  sweep->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+  add_ensemble_options(sweep, settings, out_dir, sets, quiet,
+                       {.replications = "Replications per variant",
+                        .min_replications = 1,
+                        .out = "Output folder (default results/<scenario name>-sweep)",
+                        .threads = "Threads per process (default: all cores)",
+                        .set = "Override a value of every variant: PATH=VALUE"});
 
   auto* graph = app.add_subcommand("graph", "Write the site and transport graph as Graphviz DOT");
   graph->add_option("scenario", file, "Scenario file (TOML)")->required();
