@@ -1,6 +1,9 @@
 // expoflow: the command line.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unistd.h>
@@ -509,6 +512,12 @@ int expoflow_main(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Blocks of 1 MB and more (event buckets, party tables, the demand list, sort buffers) are
+  // mapped and returned to the system when freed. glibc's default raises this threshold after
+  // the first large free, after which such blocks stay resident as fragments of the heap.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   g_cluster = cli::cluster_start(&argc, &argv);
   const int rc = expoflow_main(argc, argv);
   cli::cluster_stop();

@@ -125,7 +125,6 @@ class Calendar {
     *next = unpack(heap_.front());
     return true;
   }
-
   void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:

@@ -6,7 +6,10 @@
 // with a capacity is a kernel Resource; what differs between components is only how long a
 // party holds what it got. Events carry ids: kParty events resume a party at its stage.
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <atomic>
 #include <map>
@@ -22,7 +25,8 @@ namespace expoflow::model {
 namespace {
 
 enum EventKind : std::uint32_t {
-  kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose, kEventStart, kEventEnd, kExitDirection
+  kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose, kEventStart, kEventEnd, kExitDirection,
+  kOutletFree
 };
 
 enum class Stage : std::uint8_t {
@@ -102,6 +106,7 @@ class Run {
         case kEventStart: on_event(e.target, true); break;
         case kEventEnd: on_event(e.target, false); break;
         case kExitDirection: on_exit_direction(e.target); break;
+        case kOutletFree: on_outlet_free(e.target); break;
         default: EXPOFLOW_CHECK(false, "unknown event kind");
       }
     }
@@ -161,6 +166,8 @@ class Run {
     for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
+    outlet_free_at_.assign(L_.walkways.size(), 0.0);
+    outlet_release_pending_.assign(L_.walkways.size(), 0);
     res_vehicles_.assign(res_.size(), 0);
     for (auto r : lot_res_) res_vehicles_[r] = 1;
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
@@ -397,11 +404,45 @@ class Run {
         }
     }
     // Keys grow with generation order (class, day, index; then background by line, day, hour),
-    // so same-time arrivals keep that order.
-    std::sort(arrivals_.begin(), arrivals_.end(), [](const Arrival& a, const Arrival& b) {
-      return a.time < b.time || (a.time == b.time && a.key < b.key);
-    });
+    // so a stable sort by time gives the (time, key) order.
+    sort_by_time(arrivals_);
     if (!arrivals_.empty()) cal_.schedule(arrivals_[0].time, kArrival, 0);
+  }
+
+  // Sort by (time, key) in linear expected time: a counting sort into about n/4 buckets of equal
+  // time span (stable, so each bucket keeps the list's key order), then insertion sort within each
+  // bucket. Identical to a comparison sort on (time, key), keys being unique.
+  template <class T>
+  static void sort_by_time(std::vector<T>& v) {
+    const std::size_t n = v.size();
+    if (n < 2) return;
+    Time lo = v[0].time, hi = v[0].time;
+    for (const T& a : v) {
+      lo = std::min(lo, a.time);
+      hi = std::max(hi, a.time);
+    }
+    const std::size_t nb = std::max<std::size_t>(1, n / 4);
+    const double scale = hi > lo ? static_cast<double>(nb) / (hi - lo) : 0.0;
+    auto bucket = [&](const T& a) {
+      return std::min(nb - 1, static_cast<std::size_t>((a.time - lo) * scale));
+    };
+    std::vector<std::uint32_t> start(nb + 1, 0);
+    for (const T& a : v) ++start[bucket(a) + 1];
+    for (std::size_t b = 1; b <= nb; ++b) start[b] += start[b - 1];
+    std::vector<T> out(n);
+    {
+      std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+      for (const T& a : v) out[next[bucket(a)]++] = a;
+    }
+    auto less = [](const T& a, const T& b) { return a.time < b.time || (a.time == b.time && a.key < b.key); };
+    for (std::size_t b = 0; b < nb; ++b)
+      for (std::size_t i = start[b] + 1; i < start[b + 1]; ++i) {
+        const T x = out[i];
+        std::size_t j = i;
+        for (; j > start[b] && less(x, out[j - 1]); --j) out[j] = out[j - 1];
+        out[j] = x;
+      }
+    v.swap(out);
   }
 
   std::int32_t access_choice(Mode m, double uu) const {
@@ -1439,37 +1480,60 @@ class Run {
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
   }
 
+  // A walkway's outlet passes one party at a time: a party that finds it free passes at once and
+  // then occupies it for size / outlet_rate (the headway that limits the flow to width x maximum
+  // flow); one that finds it occupied queues, keeping its storage, and passes when granted. The
+  // outlet is a Resource of one unit, released when the headway has elapsed: by the next party to
+  // reach it, or by a kOutletFree event when parties are queueing. A walk thus costs one event per
+  // walkway when the outlet is free, and two when the party has to queue.
   void walk_step(std::uint32_t pid) {
     Party& p = parties_[pid];
     const EdgeId e = (*p.path)[p.edge_i];
     switch (p.phase) {
       case 0: start_walk_body(pid); break;  // storage granted after a wait (spill-back queue)
-      case 1:                               // reached the end: the outlet limits the flow
+      case 1: {                             // reached the end: the outlet limits the flow
         walkers_[e] -= p.size;
-        if (acquire(pid, walk_outlet(e), 1)) start_outlet(pid);
-        else p.phase = 2;
-        break;
-      case 2: start_outlet(pid); break;
-      case 3: {
-        const WalkwayLayout& w = L_.walkways[e];
-        release(walk_outlet(e), 1);
-        emit(RecordKind::leave, w.place, p.size);
-        emit(RecordKind::pass, w.place, p.size);
-        release(walk_storage(e), p.size);
-        p.node = narrow<std::uint16_t>(g_.edge(e).to);
-        ++p.edge_i;
-        next_edge(pid);
+        const std::uint32_t o = walk_outlet(e);
+        if (res_[o].in_use() > 0 && !outlet_release_pending_[e] && now_ >= outlet_free_at_[e]) release(o, 1);
+        if (acquire(pid, o, 1)) {
+          pass_outlet(pid);
+        } else {
+          p.phase = 2;
+          schedule_outlet_free(e);
+        }
         break;
       }
+      case 2: pass_outlet(pid); break;  // granted after queueing at the outlet
       default: EXPOFLOW_CHECK(false, "bad walk phase");
     }
   }
 
-  void start_outlet(std::uint32_t pid) {
+  void pass_outlet(std::uint32_t pid) {
     Party& p = parties_[pid];
-    const WalkwayLayout& w = L_.walkways[(*p.path)[p.edge_i]];
-    p.phase = 3;
-    cal_.schedule(now_ + p.size / w.outlet_rate, kParty, pid);
+    const EdgeId e = (*p.path)[p.edge_i];
+    const WalkwayLayout& w = L_.walkways[e];
+    outlet_free_at_[e] = now_ + p.size / w.outlet_rate;
+    if (res_[walk_outlet(e)].num_waiting() > 0) schedule_outlet_free(e);
+    emit(RecordKind::leave, w.place, p.size);
+    emit(RecordKind::pass, w.place, p.size);
+    release(walk_storage(e), p.size);
+    p.node = narrow<std::uint16_t>(g_.edge(e).to);
+    ++p.edge_i;
+    next_edge(pid);
+  }
+
+  // Parties queue at the outlet of walkway e: free it when its headway has elapsed. While the
+  // party granted last has not passed yet, its pass schedules this instead.
+  void schedule_outlet_free(EdgeId e) {
+    if (outlet_release_pending_[e] || outlet_free_at_[e] == kNever) return;
+    outlet_release_pending_[e] = 1;
+    cal_.schedule(std::max(now_, outlet_free_at_[e]), kOutletFree, e);
+  }
+
+  void on_outlet_free(EdgeId e) {
+    outlet_release_pending_[e] = 0;
+    outlet_free_at_[e] = kNever;  // until the party granted now passes
+    release(walk_outlet(e), 1);
   }
 
   // The party has left the model: its slot is free for a later party.
@@ -1620,6 +1684,9 @@ class Run {
   std::vector<std::uint64_t> queued_persons_;
   std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
   std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
+  std::vector<Time> outlet_free_at_;    // per walkway edge: when its outlet's headway ends
+  std::vector<std::uint8_t> outlet_release_pending_;  // per walkway edge: a kOutletFree is scheduled
+  static constexpr Time kNever = std::numeric_limits<Time>::infinity();
   std::vector<std::array<double, kNumModes>> mode_minutes_;  // [access, egress][mode], for logit re-plans
   std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
   std::vector<char> event_active_;
