@@ -32,12 +32,14 @@ double normal_quantile(double p) {
          (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
-double lognormal_mean_sd(double mean, double sd, double u) {
+Lognormal::Lognormal(double mean, double sd) {
   const double cv = sd / mean;
   const double s2 = std::log1p(cv * cv);
-  const double mu = std::log(mean) - 0.5 * s2;
-  return std::exp(mu + std::sqrt(s2) * normal_quantile(u));
+  mu_ = std::log(mean) - 0.5 * s2;
+  sigma_ = std::sqrt(s2);
 }
+
+double lognormal_mean_sd(double mean, double sd, double u) { return Lognormal(mean, sd)(u); }
 
 std::size_t discrete(std::span<const double> weights, double u) {
   double total = 0;
@@ -51,6 +53,16 @@ std::size_t discrete(std::span<const double> weights, double u) {
   for (std::size_t i = weights.size(); i-- > 0;)
     if (weights[i] > 0) return i;
   return 0;
+}
+
+Cumulative::Cumulative(std::span<const double> weights) : cum_(weights.size()) {
+  double acc = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    acc += weights[i];
+    cum_[i] = acc;
+    if (weights[i] > 0) last_positive_ = i;
+  }
+  total_ = acc;
 }
 
 double piecewise_uniform(std::span<const double> weights, double start, double width, double u) {

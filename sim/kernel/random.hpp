@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace expoflow {
 
@@ -73,10 +74,39 @@ inline double normal(double mean, double sd, double u) { return mean + sd * norm
 
 // Lognormal given the mean and standard deviation of the variate itself (not of its log).
 double lognormal_mean_sd(double mean, double sd, double u);
+// The same lognormal with its parameters worked out once: lognormal_mean_sd(mean, sd, u) ==
+// Lognormal(mean, sd)(u), bit for bit.
+class Lognormal {
+ public:
+  Lognormal() = default;
+  Lognormal(double mean, double sd);
+  double operator()(double u) const { return std::exp(mu_ + sigma_ * normal_quantile(u)); }
+
+ private:
+  double mu_ = 0, sigma_ = 0;
+};
 
 // Index i with probability weights[i] / sum(weights). Weights must be non-negative with a
 // positive sum.
 std::size_t discrete(std::span<const double> weights, double u);
+// discrete() over fixed weights with the sums worked out once: Cumulative(w)(u) == discrete(w, u),
+// bit for bit (the partial sums are the same additions in the same order).
+class Cumulative {
+ public:
+  Cumulative() = default;
+  explicit Cumulative(std::span<const double> weights);
+  std::size_t operator()(double u) const {
+    const double target = u * total_;
+    for (std::size_t i = 0; i < cum_.size(); ++i)
+      if (target < cum_[i]) return i;
+    return last_positive_;
+  }
+
+ private:
+  std::vector<double> cum_;
+  double total_ = 0;
+  std::size_t last_positive_ = 0;
+};
 
 // A piecewise-constant density over [start, start + width * n): bin i has weight weights[i].
 double piecewise_uniform(std::span<const double> weights, double start, double width, double u);

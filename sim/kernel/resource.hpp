@@ -9,6 +9,11 @@
 // Strict FIFO: a request that does not fit blocks those behind it (a party stays together and
 // does not let later arrivals overtake it). The resource emits nothing: the model turns grants
 // into records, and statistics observe those.
+//
+// A one-unit resource whose hold times are known when requested (a walkway outlet passing a
+// party in size / flow seconds) can instead be booked: the same FIFO single server, whose grant
+// times follow from the bookings before (Lindley's recursion), so a grant needs no queue entry and
+// no event of its own. A resource is either booked or requested, never both.
 #include <cstdint>
 #include <limits>
 
@@ -81,6 +86,15 @@ class Resource {
     return used;
   }
 
+  // Book the unit for `hold` from the first moment it is free at or after `now`; returns that
+  // moment, when the booking is granted. Bookings are granted in the order they are made.
+  Time book(Time now, Time hold) {
+    EXPOFLOW_CHECK(capacity_ == 1 && queue_.empty() && in_use_ == 0, "book() is for one-unit resources only booked");
+    const Time start = booked_until_ > now ? booked_until_ : now;
+    booked_until_ = start + hold;
+    return start;
+  }
+
   // Remove every waiting request (an entrance closing, a line suspended), oldest first; each is
   // passed to drop(const Request&). Units in use are untouched.
   template <class Drop>
@@ -112,6 +126,7 @@ class Resource {
   std::int64_t capacity_ = 0;
   std::int64_t in_use_ = 0;
   std::uint64_t units_waiting_ = 0;
+  Time booked_until_ = 0;
   Fifo<Request> queue_;
 };
 

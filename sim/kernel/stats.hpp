@@ -77,6 +77,11 @@ class Histogram {
     bins_[b] += weight;
     n_ += weight;
   }
+  void add_zero(std::uint64_t weight) {  // add(0, weight)
+    if (bins_.empty()) bins_.resize(1, 0);
+    bins_[0] += weight;
+    n_ += weight;
+  }
   std::uint64_t count() const { return n_; }
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;

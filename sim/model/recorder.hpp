@@ -107,8 +107,9 @@ class Recorder final : public RecordObserver {
  public:
   Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s);
   void add_probe(Probe p);
+  void on_record(const Record& r) override { record(r); }
   // Inline: the model emits several records per event, and this is their common path.
-  void on_record(const Record& r) override {
+  [[gnu::always_inline]] void record(const Record& r) {
     if (r.time != bin_t_) {
       bin_t_ = r.time;
       bin_ = std::min(static_cast<std::size_t>(r.time / bin_s_), num_bins_ - 1);
@@ -120,7 +121,16 @@ class Recorder final : public RecordObserver {
       case RecordKind::leave: s.occupancy.add(r.time, -n); break;
       case RecordKind::queue_join: s.queue.add(r.time, n); break;
       case RecordKind::queue_leave: s.queue.add(r.time, -n); break;
-      case RecordKind::served: on_served(s, r, n); break;
+      case RecordKind::served:
+        // Served at once (most services): the sums and maxima are unchanged by a zero wait.
+        if (r.value == 0) {
+          s.wait_hist.add_zero(r.persons + r.vehicles);
+          s.wait_n[bin_] += n;
+          if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin_].add_zero(r.persons + r.vehicles);
+        } else {
+          on_served(s, r, n);
+        }
+        break;
       case RecordKind::depart: on_depart(s, r); break;
       default: on_counted(s, r); break;
     }

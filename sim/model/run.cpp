@@ -25,8 +25,7 @@ namespace expoflow::model {
 namespace {
 
 enum EventKind : std::uint32_t {
-  kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose, kEventStart, kEventEnd, kExitDirection,
-  kOutletFree
+  kArrival, kParty, kTripUp, kTripArrive, kCab, kLanes, kStandClose, kEventStart, kEventEnd, kExitDirection
 };
 
 enum class Stage : std::uint8_t {
@@ -106,7 +105,6 @@ class Run {
         case kEventStart: on_event(e.target, true); break;
         case kEventEnd: on_event(e.target, false); break;
         case kExitDirection: on_exit_direction(e.target); break;
-        case kOutletFree: on_outlet_free(e.target); break;
         default: EXPOFLOW_CHECK(false, "unknown event kind");
       }
     }
@@ -166,8 +164,6 @@ class Run {
     for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
-    outlet_free_at_.assign(L_.walkways.size(), 0.0);
-    outlet_release_pending_.assign(L_.walkways.size(), 0);
     res_vehicles_.assign(res_.size(), 0);
     for (auto r : lot_res_) res_vehicles_[r] = 1;
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
@@ -176,7 +172,7 @@ class Run {
   void emit(RecordKind kind, std::uint32_t place, std::uint32_t persons, std::uint32_t vehicles = 0,
             double value = 0) {
     const Record r{now_, place, persons, vehicles, kind, value};
-    rec_->on_record(r);
+    rec_->record(r);
     if (extra_) extra_->on_record(r);
 #if defined(EXPOFLOW_CHECKS)
     check_invariants(r);
@@ -290,10 +286,12 @@ class Run {
   std::int32_t pick(const std::vector<double>& w, double uu) const {
     return static_cast<std::int32_t>(dist::discrete(w, uu));
   }
+  static std::int32_t pick(const dist::Cumulative& table, double uu) { return static_cast<std::int32_t>(table(uu)); }
 
   // Access shares are shares of persons; a party of mode m carries E[size_m] persons on average,
   // so the probability that a party uses mode m is proportional to share_m / E[size_m].
   void party_access_weights() {
+    for (const ClassDef& cd : s_.classes) dwell_.emplace_back(cd.dwell_mean_s, cd.dwell_sd_s);
     for (const ClassDef& cd : s_.classes) {
       std::array<double, kNumModes> w{};
       for (std::size_t m = 0; m < kNumModes; ++m) {
@@ -306,7 +304,19 @@ class Run {
         w[m] = cd.access[m] / (mean / total);
       }
       party_access_.push_back(w);
+      party_mode_.emplace_back(w);
+      auto& eg = party_egress_.emplace_back();
+      for (std::size_t m = 0; m < kNumModes; ++m) eg[m] = dist::Cumulative(cd.egress[m]);
     }
+    for (std::size_t m = 0; m < kNumModes; ++m) party_size_[m] = dist::Cumulative(s_.party_size[m].weights);
+    metro_access_t_ = dist::Cumulative(L_.metro_access_w);
+    bus_access_t_ = dist::Cumulative(L_.bus_access_w);
+    car_park_t_ = dist::Cumulative(L_.car_park_weights);
+    coach_park_t_ = dist::Cumulative(L_.coach_park_weights);
+    dropoff_t_ = dist::Cumulative(L_.dropoff_weights);
+    walk_origin_t_ = dist::Cumulative(L_.walk_origin_weights);
+    metro_egress_t_ = dist::Cumulative(L_.metro_egress_w);
+    bus_egress_t_ = dist::Cumulative(L_.bus_egress_w);
   }
 
   static constexpr std::uint64_t kIndexMask = (1ULL << 40) - 1;
@@ -321,20 +331,22 @@ class Run {
     Party p;
     p.key = key;
     p.cls = narrow<std::uint8_t>(c);
-    p.access = static_cast<Mode>(dist::discrete(party_access_[c], u(demand_, p, kDrawMode)));
+    p.access = static_cast<Mode>(party_mode_[c](u(demand_, p, kDrawMode)));
     const auto& ps = s_.party_size[static_cast<std::size_t>(p.access)];
-    p.size = static_cast<std::uint16_t>(ps.sizes[dist::discrete(ps.weights, u(demand_, p, kDrawSize))]);
+    p.size = static_cast<std::uint16_t>(ps.sizes[party_size_[static_cast<std::size_t>(p.access)](u(demand_, p, kDrawSize))]);
     const auto ai = static_cast<std::size_t>(p.access);
     p.access_choice = static_cast<std::int16_t>(access_choice(p.access, u(choice_, p, kDrawAccessChoice)));
     if (with_egress) {
-      p.egress = static_cast<Mode>(dist::discrete(cd.egress[ai], u(demand_, p, kDrawEgress)));
+      p.egress = static_cast<Mode>(party_egress_[c][ai](u(demand_, p, kDrawEgress)));
       p.egress_choice = static_cast<std::int16_t>(egress_choice(p, u(choice_, p, kDrawEgressChoice)));
     }
-    Time t = d * kSecondsPerDay + cd.profile_start_s;
-    t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
-    if (p.access == Mode::metro || p.access == Mode::bus)
-      t -= L_.directions[static_cast<std::size_t>(p.access_choice)].travel_s;
-    *setoff = std::max(0.0, t);
+    if (setoff) {
+      Time t = d * kSecondsPerDay + cd.profile_start_s;
+      t = dist::piecewise_uniform(cd.profile, t, cd.profile_bin_s, u(demand_, p, kDrawTime));
+      if (p.access == Mode::metro || p.access == Mode::bus)
+        t -= L_.directions[static_cast<std::size_t>(p.access_choice)].travel_s;
+      *setoff = std::max(0.0, t);
+    }
     return p;
   }
 
@@ -349,10 +361,11 @@ class Run {
     p.egress = Mode::metro;
     p.access_choice = narrow<std::int16_t>(li);
     p.egress_choice = narrow<std::int16_t>(pick(background_split_[li], background_.uniform(p.key, 1)));
-    *setoff = (static_cast<double>(slot_index) + background_.uniform(p.key, 2)) * 3600;
+    if (setoff) *setoff = (static_cast<double>(slot_index) + background_.uniform(p.key, 2)) * 3600;
     return p;
   }
 
+  // The party of a demand key; its set-off time too unless `setoff` is null.
   Party party_of(std::uint64_t key, Time* setoff) const {
     return (key >> 56) == (kBackgroundEntryTag >> 56) ? background_entry(key, setoff) : expo_party(key, setoff);
   }
@@ -447,23 +460,23 @@ class Run {
 
   std::int32_t access_choice(Mode m, double uu) const {
     switch (m) {
-      case Mode::metro: return pick(L_.metro_access_w, uu);
-      case Mode::bus: return pick(L_.bus_access_w, uu);
-      case Mode::car: return pick(L_.car_park_weights, uu);
-      case Mode::coach: return pick(L_.coach_park_weights, uu);
-      case Mode::dropoff: return pick(L_.dropoff_weights, uu);
-      case Mode::walk: return pick(L_.walk_origin_weights, uu);
+      case Mode::metro: return pick(metro_access_t_, uu);
+      case Mode::bus: return pick(bus_access_t_, uu);
+      case Mode::car: return pick(car_park_t_, uu);
+      case Mode::coach: return pick(coach_park_t_, uu);
+      case Mode::dropoff: return pick(dropoff_t_, uu);
+      case Mode::walk: return pick(walk_origin_t_, uu);
       default: return 0;
     }
   }
   std::int32_t egress_choice(const Party& p, double uu) const {
     switch (p.egress) {
-      case Mode::metro: return pick(L_.metro_egress_w, uu);
-      case Mode::bus: return pick(L_.bus_egress_w, uu);
+      case Mode::metro: return pick(metro_egress_t_, uu);
+      case Mode::bus: return pick(bus_egress_t_, uu);
       case Mode::car:
       case Mode::coach: return p.access_choice;
-      case Mode::pickup: return pick(L_.dropoff_weights, uu);
-      case Mode::walk: return pick(L_.walk_origin_weights, uu);
+      case Mode::pickup: return pick(dropoff_t_, uu);
+      case Mode::walk: return pick(walk_origin_t_, uu);
       case Mode::taxi: return static_cast<std::int32_t>(std::min<double>(uu * static_cast<double>(L_.taxis.size()), static_cast<double>(L_.taxis.size() - 1)));
       default: return 0;
     }
@@ -1037,8 +1050,7 @@ class Run {
   void on_arrival() {
     const std::size_t idx = next_arrival_++;
     if (idx + 1 < arrivals_.size()) cal_.schedule(arrivals_[idx + 1].time, kArrival, 0);
-    Time setoff = 0;
-    const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, &setoff));
+    const std::uint32_t pid = new_party(party_of(arrivals_[idx].key, nullptr));  // set off now
     Party& p = parties_[pid];
     if (p.background) {
       if (suspended(static_cast<std::size_t>(p.egress_choice))) {  // no train: not here today
@@ -1319,10 +1331,9 @@ class Run {
     emit(RecordKind::enter, L_.place_hall, p.size);
     p.phase = 1;
     hall_change(p.size);
-    const ClassDef& c = s_.classes[p.cls];
     const Time day_start = std::floor(now_ / kSecondsPerDay) * kSecondsPerDay;
     const Time close = day_start + s_.halls.close_s;
-    const Time leave = std::min(now_ + dist::lognormal_mean_sd(c.dwell_mean_s, c.dwell_sd_s, u(demand_, p, kDrawDwell)), close);
+    const Time leave = std::min(now_ + dwell_[p.cls](u(demand_, p, kDrawDwell)), close);
     cal_.schedule(std::max(leave, now_), kParty, pid);
   }
 
@@ -1482,10 +1493,9 @@ class Run {
 
   // A walkway's outlet passes one party at a time: a party that finds it free passes at once and
   // then occupies it for size / outlet_rate (the headway that limits the flow to width x maximum
-  // flow); one that finds it occupied queues, keeping its storage, and passes when granted. The
-  // outlet is a Resource of one unit, released when the headway has elapsed: by the next party to
-  // reach it, or by a kOutletFree event when parties are queueing. A walk thus costs one event per
-  // walkway when the outlet is free, and two when the party has to queue.
+  // flow); one that finds it occupied queues, keeping its storage, and passes when its turn comes.
+  // The outlet is a one-unit Resource booked on arrival, since each hold is known then: a walk
+  // costs one event per walkway when the outlet is free, and two when the party has to queue.
   void walk_step(std::uint32_t pid) {
     Party& p = parties_[pid];
     const EdgeId e = (*p.path)[p.edge_i];
@@ -1494,16 +1504,27 @@ class Run {
       case 1: {                             // reached the end: the outlet limits the flow
         walkers_[e] -= p.size;
         const std::uint32_t o = walk_outlet(e);
-        if (res_[o].in_use() > 0 && !outlet_release_pending_[e] && now_ >= outlet_free_at_[e]) release(o, 1);
-        if (acquire(pid, o, 1)) {
+        const Time pass = res_[o].book(now_, p.size / L_.walkways[e].outlet_rate);
+        if (pass == now_) {
+          emit_for(RecordKind::served, o, p, 0.0);
           pass_outlet(pid);
         } else {
           p.phase = 2;
-          schedule_outlet_free(e);
+          p.mark = now_;
+          queued_persons_[o] += p.size;
+          emit_for(RecordKind::queue_join, o, p);
+          cal_.schedule(pass, kParty, pid);
         }
         break;
       }
-      case 2: pass_outlet(pid); break;  // granted after queueing at the outlet
+      case 2: {  // its turn at the outlet
+        const std::uint32_t o = walk_outlet(e);
+        queued_persons_[o] -= p.size;
+        emit_for(RecordKind::queue_leave, o, p);
+        emit_for(RecordKind::served, o, p, now_ - p.mark);
+        pass_outlet(pid);
+        break;
+      }
       default: EXPOFLOW_CHECK(false, "bad walk phase");
     }
   }
@@ -1512,28 +1533,12 @@ class Run {
     Party& p = parties_[pid];
     const EdgeId e = (*p.path)[p.edge_i];
     const WalkwayLayout& w = L_.walkways[e];
-    outlet_free_at_[e] = now_ + p.size / w.outlet_rate;
-    if (res_[walk_outlet(e)].num_waiting() > 0) schedule_outlet_free(e);
     emit(RecordKind::leave, w.place, p.size);
     emit(RecordKind::pass, w.place, p.size);
     release(walk_storage(e), p.size);
     p.node = narrow<std::uint16_t>(g_.edge(e).to);
     ++p.edge_i;
     next_edge(pid);
-  }
-
-  // Parties queue at the outlet of walkway e: free it when its headway has elapsed. While the
-  // party granted last has not passed yet, its pass schedules this instead.
-  void schedule_outlet_free(EdgeId e) {
-    if (outlet_release_pending_[e] || outlet_free_at_[e] == kNever) return;
-    outlet_release_pending_[e] = 1;
-    cal_.schedule(std::max(now_, outlet_free_at_[e]), kOutletFree, e);
-  }
-
-  void on_outlet_free(EdgeId e) {
-    outlet_release_pending_[e] = 0;
-    outlet_free_at_[e] = kNever;  // until the party granted now passes
-    release(walk_outlet(e), 1);
   }
 
   // The party has left the model: its slot is free for a later party.
@@ -1671,6 +1676,13 @@ class Run {
   const bool uniform_gates_ = s_.gate_choice == "uniform";
   std::vector<Party> parties_;
   std::vector<std::array<double, kNumModes>> party_access_;
+  std::vector<dist::Lognormal> dwell_;  // by class
+  std::vector<dist::Cumulative> party_mode_;  // by class: a party's access mode
+  std::vector<std::array<dist::Cumulative, kNumModes>> party_egress_;  // by class and access mode
+  std::array<dist::Cumulative, kNumModes> party_size_;                // by access mode
+  // The layout's fixed choice weights, as tables.
+  dist::Cumulative metro_access_t_, bus_access_t_, car_park_t_, coach_park_t_, dropoff_t_, walk_origin_t_,
+      metro_egress_t_, bus_egress_t_;
   struct Arrival {
     Time time;
     std::uint64_t key;
@@ -1684,9 +1696,7 @@ class Run {
   std::vector<std::uint64_t> queued_persons_;
   std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
   std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
-  std::vector<Time> outlet_free_at_;    // per walkway edge: when its outlet's headway ends
-  std::vector<std::uint8_t> outlet_release_pending_;  // per walkway edge: a kOutletFree is scheduled
-  static constexpr Time kNever = std::numeric_limits<Time>::infinity();
+
   std::vector<std::array<double, kNumModes>> mode_minutes_;  // [access, egress][mode], for logit re-plans
   std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
   std::vector<char> event_active_;
