@@ -101,3 +101,14 @@ TEST_CASE("calendar: an event it cannot address is refused with a clear error", 
   CHECK_THROWS_WITH(cal.schedule(1, 16, 0), Catch::Contains("16 kinds"));
   CHECK(cal.size() == 1);  // nothing half-scheduled
 }
+
+TEST_CASE("calendar: the bucket width is chosen before the first event only", "[kernel][calendar]") {
+  Calendar cal;
+  CHECK_THROWS_AS(cal.set_bucket_width(0), std::logic_error);
+  cal.set_bucket_width(0.05);
+  cal.schedule(100, 1, 1);
+  cal.schedule(0.01, 2, 2);
+  CHECK_THROWS_AS(cal.set_bucket_width(1), std::logic_error);
+  CHECK(cal.pop().target == 2);
+  CHECK(cal.pop().target == 1);
+}

@@ -26,6 +26,8 @@ namespace expoflow {
 struct Request {
   std::uint32_t id = 0;     // the requesting entity (a party, a vehicle)
   std::uint32_t units = 1;  // how many units it needs at once
+  std::uint32_t weight = 1; // what it counts for where it is granted (persons), so that a grant
+                            // needs nothing from the requester's own record
   Time since = 0;           // when it joined the queue
 };
 
@@ -44,12 +46,12 @@ class Resource {
 
   // Ask for `units`. True: granted now. False: queued, to be granted later by release(),
   // set_capacity() or offer() through their grant callback.
-  bool request(std::uint32_t id, std::uint32_t units, Time now) {
+  bool request(std::uint32_t id, std::uint32_t units, Time now, std::uint32_t weight = 1) {
     if (queue_.empty() && fits(units)) {
       in_use_ += units;
       return true;
     }
-    queue_.push_back(Request{id, units, now});
+    queue_.push_back(Request{id, units, weight, now});
     units_waiting_ += units;
     return false;
   }

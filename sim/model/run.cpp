@@ -219,8 +219,11 @@ class Run {
   // A record about party p at resource r: in persons, or as one vehicle where vehicles queue
   // (car-park spaces, drop-off and taxi bays).
   void emit_for(RecordKind kind, std::uint32_t r, const Party& p, double value = 0) {
+    emit_for(kind, r, p.size, value);
+  }
+  void emit_for(RecordKind kind, std::uint32_t r, std::uint32_t persons, double value = 0) {
     if (res_vehicles_[r]) emit(kind, res_place_[r], 0, 1, value);
-    else emit(kind, res_place_[r], p.size, 0, value);
+    else emit(kind, res_place_[r], persons, 0, value);
   }
 
   // Ask resource r for `units` on behalf of a party. True: granted now (the caller starts the
@@ -229,7 +232,7 @@ class Run {
     Party& p = parties_[pid];
     p.phase = 0;
     p.mark = now_;
-    if (res_[r].request(pid, units, now_)) {
+    if (res_[r].request(pid, units, now_, p.size)) {
       emit_for(RecordKind::served, r, p, 0.0);
       return true;
     }
@@ -238,11 +241,13 @@ class Run {
     return false;
   }
 
+  // The party itself is not read here (it has waited, so it is out of cache): its event, due
+  // now, resumes it, and the prefetch has it loaded by then.
   void on_granted(std::uint32_t r, const Request& q) {
-    Party& p = parties_[q.id];
-    queued_persons_[r] -= p.size;
-    emit_for(RecordKind::queue_leave, r, p);
-    emit_for(RecordKind::served, r, p, now_ - q.since);
+    __builtin_prefetch(&parties_[q.id]);
+    queued_persons_[r] -= q.weight;
+    emit_for(RecordKind::queue_leave, r, q.weight);
+    emit_for(RecordKind::served, r, q.weight, now_ - q.since);
     cal_.schedule(now_, kParty, q.id);
   }
 
@@ -255,7 +260,7 @@ class Run {
   void wait_for_vehicle(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
     Party& p = parties_[pid];
     p.mark = now_;
-    res_[r].request(pid, units, now_);
+    res_[r].request(pid, units, now_, p.size);
     queued_persons_[r] += p.size;
     emit(RecordKind::queue_join, res_place_[r], p.size);
   }
@@ -419,7 +424,21 @@ class Run {
     // Keys grow with generation order (class, day, index; then background by line, day, hour),
     // so a stable sort by time gives the (time, key) order.
     sort_by_time(arrivals_);
+    tune_calendar();
     if (!arrivals_.empty()) cal_.schedule(arrivals_[0].time, kArrival, 0);
+  }
+
+  // Calendar buckets sized from the busiest hour of set-offs: a party causes some eight events
+  // spread over its visit, and about ten events per bucket at that rate is the sweet spot
+  // measured on the CIIE baseline, its x10 variant and gates-1m.
+  void tune_calendar() {
+    std::size_t peak = 0;
+    for (std::size_t i = 0, j = 0; i < arrivals_.size(); ++i) {
+      while (arrivals_[i].time - arrivals_[j].time >= 3600) ++j;
+      peak = std::max(peak, i - j + 1);
+    }
+    const double rate = static_cast<double>(peak) / 3600;  // set-offs per second
+    cal_.set_bucket_width(rate > 0 ? std::clamp(1.2 / rate, 0.01, 60.0) : 2.0);
   }
 
   // Sort by (time, key) in linear expected time: a counting sort into about n/4 buckets of equal
