@@ -50,12 +50,12 @@ T narrow(U v) {
 }
 
 // 48 bytes: a run holds every party present at once (hundreds of thousands in a busy hour).
-// What can be recomputed from the key (walking speed) or from the stage (the resource held) is
-// not stored.
+// What can be recomputed cheaply from the key or from the stage (the resource held) is not
+// stored; when a wait started is kept by the queue it is in (Request::since, an outlet's FIFO).
 struct Party {
   std::uint64_t key = 0;
-  Time mark = 0;  // when the current wait started
   const std::vector<EdgeId>* path = nullptr;
+  float speed = 0;  // free walking speed, m/s (a keyed draw, kept once drawn; 0 = not yet)
   std::uint16_t node = 0, dest = 0;
   std::int16_t access_choice = 0, egress_choice = 0;
   std::int16_t ride = -1;  // direction ridden to the site
@@ -164,6 +164,7 @@ class Run {
     for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
+    outlet_since_.resize(L_.walkways.size());
     res_vehicles_.assign(res_.size(), 0);
     for (auto r : lot_res_) res_vehicles_[r] = 1;
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
@@ -231,7 +232,6 @@ class Run {
   bool acquire(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
     Party& p = parties_[pid];
     p.phase = 0;
-    p.mark = now_;
     if (res_[r].request(pid, units, now_, p.size)) {
       emit_for(RecordKind::served, r, p, 0.0);
       return true;
@@ -259,15 +259,14 @@ class Run {
   // `units`: places the party needs (its size on a vehicle, one cab at a taxi stand).
   void wait_for_vehicle(std::uint32_t pid, std::uint32_t r, std::uint32_t units) {
     Party& p = parties_[pid];
-    p.mark = now_;
     res_[r].request(pid, units, now_, p.size);
     queued_persons_[r] += p.size;
     emit(RecordKind::queue_join, res_place_[r], p.size);
   }
-  void left_waiting_line(std::uint32_t r, Party& p) {
-    queued_persons_[r] -= p.size;
-    emit(RecordKind::queue_leave, res_place_[r], p.size);
-    emit(RecordKind::served, res_place_[r], p.size, 0, now_ - p.mark);
+  void left_waiting_line(std::uint32_t r, const Request& q) {
+    queued_persons_[r] -= q.weight;
+    emit(RecordKind::queue_leave, res_place_[r], q.weight);
+    emit(RecordKind::served, res_place_[r], q.weight, 0, now_ - q.since);
   }
 
   // ---- demand ----------------------------------------------------------------------------
@@ -592,7 +591,7 @@ class Run {
       std::uint32_t boarded = 0;
       res_[r].offer(space, [&](const Request& q) {
         Party& p = parties_[q.id];
-        left_waiting_line(r, p);
+        left_waiting_line(r, q);
         boarded += p.size;
         p.stage = Stage::ride;
         cal_.schedule(arrive, kParty, q.id);
@@ -639,7 +638,7 @@ class Run {
     if (d.egress) {
       res_[r].offer(cap - onboard, [&](const Request& q) {
         Party& p = parties_[q.id];
-        left_waiting_line(r, p);
+        left_waiting_line(r, q);
         boarded += p.size;
         if (l.metro) {
           emit(RecordKind::leave, l.place_platform, p.size);
@@ -695,8 +694,7 @@ class Run {
     const TaxiLayout& t = L_.taxis[ti];
     const std::uint32_t r = taxi_line_res_[ti];
     const std::uint32_t matched = res_[r].offer(1, [&](const Request& q) {
-      Party& p = parties_[q.id];
-      left_waiting_line(r, p);
+      left_waiting_line(r, q);
       emit(RecordKind::served, t.place_cabs, 0, 1, 0.0);
       go_to_taxi_bay(q.id);
     });
@@ -1481,7 +1479,7 @@ class Run {
   }
 
   // A party's free walking speed (m/s), from its key.
-  double speed_of(const Party& p) const {
+  float speed_of(const Party& p) const {
     if (p.background) return static_cast<float>(s_.walk_speed_mean);
     return static_cast<float>(std::clamp(
         dist::normal(s_.walk_speed_mean, s_.walk_speed_sd, u(demand_, p, kDrawSpeed)), 0.5, 2.2));
@@ -1490,7 +1488,10 @@ class Run {
   // Weidmann's fundamental diagram: speed falls with density k (persons/m²) to zero at jam.
   double speed_factor(double k) const {
     if (k <= 0) return 1.0;
-    const double f = 1.0 - std::exp(-1.913 * (1.0 / k - 1.0 / s_.jam_density));
+    const double x = 1.913 * (1.0 / k - 1.0 / s_.jam_density);
+    // exp(-x) < 2^-54 beyond x = 38: 1 - exp(-x) rounds to 1 exactly (most walkways, most of the time).
+    if (x > 38) return 1.0;
+    const double f = 1.0 - std::exp(-x);
     return std::max(f, 0.05);
   }
 
@@ -1504,7 +1505,8 @@ class Run {
     // at the far end and do not slow the walkers (they still take storage space).
     walkers_[e] += p.size;
     const double k = static_cast<double>(walkers_[e]) / w.area_m2;
-    double v = speed_of(p) * w.speed_scale * speed_factor(k);
+    if (p.speed == 0) p.speed = speed_of(p);  // drawn on the party's first walkway
+    double v = static_cast<double>(p.speed) * w.speed_scale * speed_factor(k);
     if (has_walk_speed_events_) v *= walk_speed_scale(e);
     p.phase = 1;
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
@@ -1529,7 +1531,7 @@ class Run {
           pass_outlet(pid);
         } else {
           p.phase = 2;
-          p.mark = now_;
+          outlet_since_[e].push_back(now_);
           queued_persons_[o] += p.size;
           emit_for(RecordKind::queue_join, o, p);
           cal_.schedule(pass, kParty, pid);
@@ -1540,7 +1542,7 @@ class Run {
         const std::uint32_t o = walk_outlet(e);
         queued_persons_[o] -= p.size;
         emit_for(RecordKind::queue_leave, o, p);
-        emit_for(RecordKind::served, o, p, now_ - p.mark);
+        emit_for(RecordKind::served, o, p, now_ - outlet_since_[e].pop_front());
         pass_outlet(pid);
         break;
       }
@@ -1715,6 +1717,9 @@ class Run {
   std::vector<std::uint64_t> queued_persons_;
   std::vector<char> res_vehicles_;  // resources whose queue is of vehicles
   std::vector<std::uint32_t> walkers_;  // per walkway edge: persons walking its length
+  // Per walkway edge: when each party queueing at its outlet arrived there, in booking order
+  // (which is the order they pass).
+  std::vector<Fifo<Time>> outlet_since_;
 
   std::vector<std::array<double, kNumModes>> mode_minutes_;  // [access, egress][mode], for logit re-plans
   std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
