@@ -69,7 +69,7 @@ class Calendar {
     if (t < horizon_) {
       push(e);
     } else {
-      const std::size_t k = fine_index(t);  // > cur_ since t >= horizon_
+      const std::size_t k = fine_index(t, cur_ + 1);  // t >= horizon_: after the near bucket
       if (k < (coarse_base_ + 1) * kFine) {
         fine_[k & kMask].push_back(e);
         ++in_fine_;
@@ -134,7 +134,6 @@ class Calendar {
     *next = unpack(heap_.front());
     return true;
   }
-  void reserve(std::size_t n) { heap_.reserve(n); }
 
  private:
   static constexpr std::size_t kFine = 1024;  // fine buckets per coarse bucket (a power of 2)
@@ -159,12 +158,12 @@ class Calendar {
   static bool before(const Slot& a, const Slot& b) {
     return a.time < b.time || (a.time == b.time && a.word < b.word);
   }
-  // Global index k of the fine bucket holding t: k w <= t < (k+1) w, with the same products as
-  // horizon_, so an event never lands in a later bucket than its time says.
-  std::size_t fine_index(Time t) const {
+  // Global index k >= lowest of the fine bucket holding t: k w <= t < (k+1) w, with the same
+  // products as horizon_, so an event never lands in a later bucket than its time says.
+  std::size_t fine_index(Time t, std::size_t lowest) const {
     auto k = static_cast<std::size_t>(t / width_);
     while (static_cast<Time>(k + 1) * width_ <= t) ++k;
-    while (k > cur_ + 1 && static_cast<Time>(k) * width_ > t) --k;
+    while (k > lowest && static_cast<Time>(k) * width_ > t) --k;
     return k;
   }
   // Move buckets into the (empty) heap until it holds the earliest event, if any. Every event in
@@ -198,14 +197,8 @@ class Calendar {
       coarse_.pop_front();
       in_coarse_ -= b.size();
       in_fine_ += b.size();
-      for (const Slot& e : b) fine_[fine_index_in_ring(e.time) & kMask].push_back(e);
+      for (const Slot& e : b) fine_[fine_index(e.time, cur_) & kMask].push_back(e);
     }
-  }
-  std::size_t fine_index_in_ring(Time t) const {
-    auto k = static_cast<std::size_t>(t / width_);
-    while (static_cast<Time>(k + 1) * width_ <= t) ++k;
-    while (k > cur_ && static_cast<Time>(k) * width_ > t) --k;
-    return k;
   }
   void push(const Slot& e) {
     std::size_t i = heap_.size();
