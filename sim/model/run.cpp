@@ -156,6 +156,7 @@ class Run {
     for (auto& l : L_.lots) lot_res_.push_back(add_resource(static_cast<std::int64_t>(l.spaces), l.place));
     hall_res_ = add_resource(Resource::kUnlimited, L_.place_hall_hold);
     event_active_.assign(s_.events.size(), 0);
+    suspended_.assign(L_.directions.size(), 0);
     // Every resource exists from here on: size the per-resource tables.
     closed_.assign(g_.num_edges(), 0);
     paths_ = &g_.open_paths();
@@ -743,21 +744,27 @@ class Run {
   // ---- disruptions, interventions and policies --------------------------------------------
   bool applies(const EventDef& ev, const std::string& id) const { return ev.target == "*" || ev.target == id; }
 
-  // Is the direction's line suspended now?
-  bool suspended(std::size_t dir) const {
-    const DirectionLayout& d = L_.directions[dir];
-    const std::string& line = s_.lines[d.line].id;
-    const std::string full = line + "." + s_.lines[d.line].directions[dir_index_[dir]].id;
-    for (std::size_t i = 0; i < s_.events.size(); ++i)
-      if (event_active_[i] && s_.events[i].kind == "suspend_line" &&
-          (s_.events[i].target == line || s_.events[i].target == full))
-        return true;
-    return false;
+  // Is the direction's line suspended now? (Read on every set-off and every trip: kept per
+  // direction, updated when a suspension starts or ends.)
+  bool suspended(std::size_t dir) const { return suspended_[dir] != 0; }
+
+  void update_suspended() {
+    for (std::size_t dir = 0; dir < L_.directions.size(); ++dir) {
+      const DirectionLayout& d = L_.directions[dir];
+      const std::string& line = s_.lines[d.line].id;
+      const std::string full = line + "." + s_.lines[d.line].directions[dir_index_[dir]].id;
+      suspended_[dir] = 0;
+      for (std::size_t i = 0; i < s_.events.size(); ++i)
+        if (event_active_[i] && s_.events[i].kind == "suspend_line" &&
+            (s_.events[i].target == line || s_.events[i].target == full))
+          suspended_[dir] = 1;
+    }
   }
 
   void on_event(std::uint32_t i, bool start) {
     const EventDef& ev = s_.events[i];
     event_active_[i] = start;
+    if (ev.kind == "suspend_line") update_suspended();
     emit(start ? RecordKind::activate : RecordKind::leave, event_place_[i], 1);
     if (start) emit(RecordKind::enter, event_place_[i], 1);
     if (ev.kind == "suspend_line" && start) {
@@ -1724,6 +1731,7 @@ class Run {
   std::vector<std::array<double, kNumModes>> mode_minutes_;  // [access, egress][mode], for logit re-plans
   std::uint32_t hall_res_ = 0;          // admission to the halls (limited while queueing inside)
   std::vector<char> event_active_;
+  std::vector<char> suspended_;  // per direction: its line is suspended now
   std::vector<int> closed_;             // per edge: closures in force
   const network::PathTable* paths_ = nullptr;
   std::map<std::vector<char>, std::unique_ptr<network::PathTable>> path_cache_;
