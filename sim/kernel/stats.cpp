@@ -25,7 +25,8 @@ double Histogram::bin_mid(std::size_t b) {
 double Histogram::quantile(double q) const {
   if (n_ == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(n_)));
-  std::uint64_t acc = 0;
+  std::uint64_t acc = zeros_;  // in bin 0
+  if (bins_.empty()) return bin_mid(0);
   for (std::size_t b = 0; b < bins_.size(); ++b) {
     acc += bins_[b];
     if (acc >= std::max<std::uint64_t>(rank, 1)) return bin_mid(b);
@@ -36,6 +37,7 @@ double Histogram::quantile(double q) const {
 void Histogram::merge(const Histogram& o) {
   if (o.bins_.size() > bins_.size()) bins_.resize(o.bins_.size(), 0);
   for (std::size_t b = 0; b < o.bins_.size(); ++b) bins_[b] += o.bins_[b];
+  zeros_ += o.zeros_;
   n_ += o.n_;
 }
 

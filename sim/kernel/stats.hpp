@@ -77,9 +77,9 @@ class Histogram {
     bins_[b] += weight;
     n_ += weight;
   }
-  void add_zero(std::uint64_t weight) {  // add(0, weight)
-    if (bins_.empty()) bins_.resize(1, 0);
-    bins_[0] += weight;
+  // add(0, weight), counted in the object itself: most waits are zero, and this touches no bins.
+  void add_zero(std::uint64_t weight) {
+    zeros_ += weight;
     n_ += weight;
   }
   std::uint64_t count() const { return n_; }
@@ -88,16 +88,24 @@ class Histogram {
   void merge(const Histogram& o);
   template <class F>
   void visit_state(F&& f) {
+    fold_zeros();
     f(bins_), f(n_);
   }
 
  private:
+  void fold_zeros() {
+    if (zeros_ == 0) return;
+    if (bins_.empty()) bins_.resize(1, 0);
+    bins_[0] += zeros_;
+    zeros_ = 0;
+  }
   static constexpr int kSub = 64;
   static std::size_t bin_of(double x) { return x > 0 && x < 1 ? static_cast<std::size_t>(x * kSub) : x > 0 ? bin_of_large(x) : 0; }
   static std::size_t bin_of_large(double x);
   static double bin_mid(std::size_t b);
   std::vector<std::uint64_t> bins_;
   std::uint64_t n_ = 0;
+  std::uint64_t zeros_ = 0;  // zeros added by add_zero and not yet in bins_[0]
 };
 
 // Student's t quantile t_{p, df} for a two-sided interval (p = 0.975 for 95%).

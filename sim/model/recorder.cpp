@@ -24,6 +24,7 @@ void BinnedLevel::locate() {
 }
 
 void BinnedLevel::add_across(Time t, double delta) {
+  store();
   const std::size_t n = integral_.size();
   while (true) {
     const auto b = static_cast<std::size_t>(last_t_ / bin_s_);
@@ -40,6 +41,7 @@ void BinnedLevel::add_across(Time t, double delta) {
   last_t_ = std::max(last_t_, t);
   locate();
   apply(t, delta, static_cast<std::size_t>(t / bin_s_));
+  load();
 }
 
 Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s)
@@ -69,9 +71,9 @@ void Recorder::on_served(PlaceStats& s, const Record& r, double n) {
   // Weighted by what queued: persons, or vehicles at lots, bays and cab ranks.
   const auto w = r.persons + r.vehicles;
   s.wait_hist.add(r.value, w);
-  s.wait_sum[bin_] += r.value * n;
-  s.wait_n[bin_] += n;
-  s.wait_max[bin_] = std::max(s.wait_max[bin_], r.value);
+  s.cur.wait_sum += r.value * n;
+  s.cur.wait_n += n;
+  s.cur.wait_max = std::max(s.cur.wait_max, r.value);
   if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin_].add(r.value, w);
 }
 
@@ -90,8 +92,9 @@ void Recorder::on_counted(PlaceStats& s, const Record& r) {
     return t;
   }();
   const auto i = static_cast<std::size_t>(kIndex[static_cast<std::size_t>(r.kind)]);
-  s.persons[i][bin_] += r.persons;
-  s.vehicles[i][bin_] += r.vehicles;
+  if (s.cur.bin != bin_) s.switch_bin(bin_);
+  s.cur.counted[i][0] += r.persons;
+  s.cur.counted[i][1] += r.vehicles;
   s.total_persons[i] += r.persons;
   s.total_vehicles[i] += r.vehicles;
 }
@@ -107,6 +110,7 @@ void Recorder::close(Time horizon) {
   for (auto& s : stats_) {
     s.queue.close(horizon);
     s.occupancy.close(horizon);
+    s.flush();
   }
 }
 

@@ -12,16 +12,26 @@
 namespace expoflow::model {
 
 // A level (persons queueing, persons present) over time: per-bin time integral and maximum.
+// Records arrive in time order, so the bin of the last change is kept in the object itself (its
+// integral and maximum, next to the level) and written to the per-bin vectors only when a change
+// falls in a later bin: a change touches one object, not two vectors. The additions are the same
+// as on the vectors, in the same order, so the results are too.
 class BinnedLevel {
  public:
   BinnedLevel() = default;
-  BinnedLevel(std::size_t num_bins, Time bin_s) : integral_(num_bins, 0.0), max_(num_bins, 0.0), bin_s_(bin_s) {}
+  BinnedLevel(std::size_t num_bins, Time bin_s) : bin_s_(bin_s), integral_(num_bins, 0.0), max_(num_bins, 0.0) {}
   void add(Time t, double delta) {
     // The common case: the level changes again within the bin of its last change.
     if (t <= cur_end_ && cur_end_ > 0) {
-      integral_[cur_b_] += value_ * (t - last_t_);
+      cur_integral_ += value_ * (t - last_t_);
       if (t > last_t_) last_t_ = t;
-      apply(t, delta, cur_b_);
+      value_ += delta;
+      if (value_ > peak_) {
+        peak_ = value_;
+        peak_t_ = t;
+      }
+      if (value_ < min_) min_ = value_;
+      if (value_ > cur_max_) cur_max_ = value_;
       return;
     }
     add_across(t, delta);
@@ -30,17 +40,33 @@ class BinnedLevel {
   double value() const { return value_; }
   double peak() const { return peak_; }
   Time peak_time() const { return peak_t_; }
-  double bin_mean(std::size_t b) const { return integral_[b] / bin_s_; }
-  double bin_max(std::size_t b) const { return max_[b]; }
+  double bin_mean(std::size_t b) const { return (cached(b) ? cur_integral_ : integral_[b]) / bin_s_; }
+  double bin_max(std::size_t b) const { return cached(b) ? cur_max_ : max_[b]; }
   double min_seen() const { return min_; }
   template <class F>
   void visit_state(F&& f) {
+    store();
     f(integral_), f(max_), f(bin_s_), f(last_t_), f(value_), f(peak_), f(min_), f(peak_t_);
     locate();
+    load();
   }
 
  private:
   void add_across(Time t, double delta);
+  bool cached(std::size_t b) const { return cur_end_ > 0 && b == cur_b_; }
+  // Between the bin's vectors and the copy kept here (cur_end_ > 0: the copy is the live value).
+  void store() {
+    if (cur_end_ > 0) {
+      integral_[cur_b_] = cur_integral_;
+      max_[cur_b_] = cur_max_;
+    }
+  }
+  void load() {
+    if (cur_end_ > 0) {
+      cur_integral_ = integral_[cur_b_];
+      cur_max_ = max_[cur_b_];
+    }
+  }
   void apply(Time t, double delta, std::size_t b_of_t) {
     value_ += delta;
     if (value_ > peak_) {
@@ -53,12 +79,11 @@ class BinnedLevel {
   // The bin of last_t_ and the last time in it (cur_end_ = 0 forces the general path).
   void locate();
 
-  std::vector<double> integral_, max_;
-  Time bin_s_ = 900, last_t_ = 0;
+  Time cur_end_ = 0, last_t_ = 0;
+  double value_ = 0, cur_integral_ = 0, cur_max_ = 0, peak_ = 0, min_ = 0;
+  Time peak_t_ = 0, bin_s_ = 900;
   std::size_t cur_b_ = 0;
-  Time cur_end_ = 0;
-  double value_ = 0, peak_ = 0, min_ = 0;
-  Time peak_t_ = 0;
+  std::vector<double> integral_, max_;
 };
 
 // What the probes of the scenario's observed totals measure.
@@ -78,17 +103,53 @@ inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind:
 inline constexpr std::size_t kNumCounted = 9;
 
 struct PlaceStats {
-  std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin
+  // The bin being recorded at this place: its counts and waits, kept together here and written to
+  // the per-bin vectors below when a record of a later bin arrives (Recorder::record) or at the end
+  // (flush). Each vector element receives the same additions in the same order either way.
+  struct Current {
+    static constexpr std::size_t kNone = ~std::size_t{0};
+    std::size_t bin = kNone;
+    double wait_sum = 0, wait_n = 0, wait_max = 0;
+    double counted[kNumCounted][2] = {};  // persons, vehicles
+  } cur;
   BinnedLevel queue, occupancy;
   Histogram wait_hist;
+  double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
+  std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin
   std::vector<double> wait_sum, wait_n, wait_max;  // per bin
   std::vector<Histogram> wait_bin_hist;  // per bin, at entrances and taxi stands only (for percentiles)
   Tally load_ratio;  // vehicle departures: load / capacity
   double max_load = 0, max_capacity_excess = 0;
-  double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
+
+  // Make `b` the current bin (the one before it written out).
+  void switch_bin(std::size_t b) {
+    flush();
+    cur.bin = b;
+    cur.wait_sum = wait_sum[b];
+    cur.wait_n = wait_n[b];
+    cur.wait_max = wait_max[b];
+    for (std::size_t i = 0; i < kNumCounted; ++i) {
+      cur.counted[i][0] = persons[i][b];
+      cur.counted[i][1] = vehicles[i][b];
+    }
+  }
+  // Write the current bin out: every per-bin vector is complete afterwards.
+  void flush() {
+    if (cur.bin == Current::kNone) return;
+    const std::size_t b = cur.bin;
+    wait_sum[b] = cur.wait_sum;
+    wait_n[b] = cur.wait_n;
+    wait_max[b] = cur.wait_max;
+    for (std::size_t i = 0; i < kNumCounted; ++i) {
+      persons[i][b] = cur.counted[i][0];
+      vehicles[i][b] = cur.counted[i][1];
+    }
+    cur.bin = Current::kNone;
+  }
 
   template <class F>
   void visit_state(F&& f) {
+    flush();
     for (auto& v : persons) f(v);
     for (auto& v : vehicles) f(v);
     queue.visit_state(f);
@@ -123,9 +184,10 @@ class Recorder final : public RecordObserver {
       case RecordKind::queue_leave: s.queue.add(r.time, -n); break;
       case RecordKind::served:
         // Served at once (most services): the sums and maxima are unchanged by a zero wait.
+        if (s.cur.bin != bin_) s.switch_bin(bin_);
         if (r.value == 0) {
           s.wait_hist.add_zero(r.persons + r.vehicles);
-          s.wait_n[bin_] += n;
+          s.cur.wait_n += n;
           if (!s.wait_bin_hist.empty()) s.wait_bin_hist[bin_].add_zero(r.persons + r.vehicles);
         } else {
           on_served(s, r, n);
@@ -136,7 +198,8 @@ class Recorder final : public RecordObserver {
     }
     if (!probes_at_[r.place].empty()) on_probes(r);
   }
-  void close(Time horizon);  // integrate levels up to the horizon
+  // Integrate levels up to the horizon and write every current bin out; read the statistics after.
+  void close(Time horizon);
 
   const std::vector<PlaceStats>& places() const { return stats_; }
   const std::vector<Probe>& probes() const { return probes_; }
