@@ -47,7 +47,8 @@ class Calendar {
 
   // `bucket_width`: seconds of simulated time per fine bucket (about the span over which a few
   // hundred events fall due). A coarse bucket spans kFine fine buckets.
-  explicit Calendar(Time bucket_width = 2.0) : width_(bucket_width), horizon_(bucket_width) {
+  explicit Calendar(Time bucket_width = 2.0)
+      : width_(bucket_width), inv_width_(1 / bucket_width), horizon_(bucket_width) {
     fine_.resize(kFine);
   }
 
@@ -57,6 +58,7 @@ class Calendar {
   void set_bucket_width(Time width) {
     if (next_seq_ != 0 || !(width > 0)) throw std::logic_error("calendar: bucket width is set once, positive, before any event");
     width_ = width;
+    inv_width_ = 1 / width;
     horizon_ = width;
   }
 
@@ -160,8 +162,9 @@ class Calendar {
   }
   // Global index k >= lowest of the fine bucket holding t: k w <= t < (k+1) w, with the same
   // products as horizon_, so an event never lands in a later bucket than its time says.
+  // (A multiplication by the reciprocal first, since the loops make the index exact anyway.)
   std::size_t fine_index(Time t, std::size_t lowest) const {
-    auto k = static_cast<std::size_t>(t / width_);
+    auto k = static_cast<std::size_t>(t * inv_width_);
     while (static_cast<Time>(k + 1) * width_ <= t) ++k;
     while (k > lowest && static_cast<Time>(k) * width_ > t) --k;
     return k;
@@ -215,7 +218,7 @@ class Calendar {
   std::vector<Slot> heap_;
   std::vector<std::vector<Slot>> fine_;    // fine_[k & kMask]: events of fine bucket k, cur_ < k < (coarse_base_+1) kFine
   std::deque<std::vector<Slot>> coarse_;   // coarse_[i]: events of fine buckets [(coarse_base_+1+i) kFine, ...+kFine)
-  Time width_;
+  Time width_, inv_width_;
   Time horizon_;                 // events before it are in the heap; == (cur_ + 1) * width_
   std::size_t cur_ = 0;          // fine bucket of the near heap
   std::size_t coarse_base_ = 0;  // coarse bucket of cur_ (== cur_ / kFine)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace expoflow::model {
 
@@ -56,6 +57,18 @@ Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time 
     s.wait_sum.assign(num_bins, 0.0);
     s.wait_n.assign(num_bins, 0.0);
     s.wait_max.assign(num_bins, 0.0);
+  }
+}
+
+void Recorder::locate_bin(Time t) {
+  bin_ = std::min(static_cast<std::size_t>(t / bin_s_), num_bins_ - 1);
+  bin_lo_ = t;
+  bin_hi_ = std::numeric_limits<Time>::infinity();
+  if (bin_ + 1 < num_bins_) {
+    // The largest time whose quotient still rounds down to bin_.
+    Time e = static_cast<Time>(bin_ + 1) * bin_s_;
+    while (e > t && static_cast<std::size_t>(e / bin_s_) > bin_) e = std::nextafter(e, t);
+    bin_hi_ = e;
   }
 }
 

@@ -171,10 +171,7 @@ class Recorder final : public RecordObserver {
   void on_record(const Record& r) override { record(r); }
   // Inline: the model emits several records per event, and this is their common path.
   [[gnu::always_inline]] void record(const Record& r) {
-    if (r.time != bin_t_) {
-      bin_t_ = r.time;
-      bin_ = std::min(static_cast<std::size_t>(r.time / bin_s_), num_bins_ - 1);
-    }
+    if (r.time < bin_lo_ || r.time > bin_hi_) [[unlikely]] locate_bin(r.time);
     PlaceStats& s = stats_[r.place];
     const double n = r.persons + r.vehicles;
     switch (r.kind) {
@@ -221,8 +218,11 @@ class Recorder final : public RecordObserver {
   std::vector<PlaceStats> stats_;
   std::vector<Probe> probes_;
   std::vector<std::vector<std::uint32_t>> probes_at_;  // by place: the probes that count there
-  Time bin_t_ = -1;                                    // time of the last record, and its bin
+  // The bin of the last record, min(time / bin_s, num_bins - 1), and times known to share it: from
+  // the time that located it to the last time in it.
+  void locate_bin(Time t);
   std::size_t bin_ = 0;
+  Time bin_lo_ = 1, bin_hi_ = 0;
   std::size_t num_bins_;
   Time bin_s_;
 };
