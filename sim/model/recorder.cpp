@@ -60,6 +60,18 @@ Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time 
   }
 }
 
+void PlaceStats::switch_bin(std::size_t b) {
+  flush();
+  cur.bin = b;
+  cur.wait_sum = wait_sum[b];
+  cur.wait_n = wait_n[b];
+  cur.wait_max = wait_max[b];
+  for (std::size_t i = 0; i < kNumCounted; ++i) {
+    cur.counted[i][0] = persons[i][b];
+    cur.counted[i][1] = vehicles[i][b];
+  }
+}
+
 void Recorder::locate_bin(Time t) {
   bin_ = std::min(static_cast<std::size_t>(t / bin_s_), num_bins_ - 1);
   bin_lo_ = t;

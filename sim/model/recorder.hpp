@@ -121,18 +121,8 @@ struct PlaceStats {
   Tally load_ratio;  // vehicle departures: load / capacity
   double max_load = 0, max_capacity_excess = 0;
 
-  // Make `b` the current bin (the one before it written out).
-  void switch_bin(std::size_t b) {
-    flush();
-    cur.bin = b;
-    cur.wait_sum = wait_sum[b];
-    cur.wait_n = wait_n[b];
-    cur.wait_max = wait_max[b];
-    for (std::size_t i = 0; i < kNumCounted; ++i) {
-      cur.counted[i][0] = persons[i][b];
-      cur.counted[i][1] = vehicles[i][b];
-    }
-  }
+  // Make `b` the current bin (the one before it written out). Out of line: once per bin.
+  void switch_bin(std::size_t b);
   // Write the current bin out: every per-bin vector is complete afterwards.
   void flush() {
     if (cur.bin == Current::kNone) return;

@@ -172,8 +172,8 @@ class Run {
     for (auto r : taxi_bay_res_) res_vehicles_[r] = 1;
   }
 
-  void emit(RecordKind kind, std::uint32_t place, std::uint32_t persons, std::uint32_t vehicles = 0,
-            double value = 0) {
+  [[gnu::always_inline]] void emit(RecordKind kind, std::uint32_t place, std::uint32_t persons,
+                                   std::uint32_t vehicles = 0, double value = 0) {
     const Record r{now_, place, persons, vehicles, kind, value};
     rec_->record(r);
     if (extra_) extra_->on_record(r);
