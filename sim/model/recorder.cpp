@@ -110,20 +110,6 @@ void Recorder::on_depart(PlaceStats& s, const Record& r) {
   }
 }
 
-void Recorder::on_counted(PlaceStats& s, const Record& r) {
-  static constexpr auto kIndex = [] {
-    std::array<int, kNumRecordKinds> t{};
-    for (std::size_t k = 0; k < kNumRecordKinds; ++k) t[k] = counted_index(static_cast<RecordKind>(k));
-    return t;
-  }();
-  const auto i = static_cast<std::size_t>(kIndex[static_cast<std::size_t>(r.kind)]);
-  if (s.cur.bin != bin_) s.switch_bin(bin_);
-  s.cur.counted[i][0] += r.persons;
-  s.cur.counted[i][1] += r.vehicles;
-  s.total_persons[i] += r.persons;
-  s.total_vehicles[i] += r.vehicles;
-}
-
 void Recorder::on_probes(const Record& r) {
   for (const std::uint32_t k : probes_at_[r.place]) {
     Probe& p = probes_[k];

@@ -20,7 +20,7 @@ class BinnedLevel {
  public:
   BinnedLevel() = default;
   BinnedLevel(std::size_t num_bins, Time bin_s) : bin_s_(bin_s), integral_(num_bins, 0.0), max_(num_bins, 0.0) {}
-  void add(Time t, double delta) {
+  [[gnu::always_inline]] void add(Time t, double delta) {
     // The common case: the level changes again within the bin of its last change.
     if (t <= cur_end_ && cur_end_ > 0) {
       cur_integral_ += value_ * (t - last_t_);
@@ -101,6 +101,19 @@ inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind:
                                                RecordKind::arrive,     RecordKind::activate,
                                                RecordKind::replan};
 inline constexpr std::size_t kNumCounted = 9;
+
+// Index into kCountedKinds, or -1.
+constexpr int counted_index(RecordKind k) {
+  for (std::size_t i = 0; i < kNumCounted; ++i)
+    if (kCountedKinds[i] == k) return static_cast<int>(i);
+  return -1;
+}
+// counted_index by record kind.
+inline constexpr auto kCountedIndex = [] {
+  std::array<int, kNumRecordKinds> t{};
+  for (std::size_t k = 0; k < kNumRecordKinds; ++k) t[k] = counted_index(static_cast<RecordKind>(k));
+  return t;
+}();
 
 struct PlaceStats {
   // The bin being recorded at this place: its counts and waits, kept together here and written to
@@ -202,7 +215,14 @@ class Recorder final : public RecordObserver {
  private:
   void on_served(PlaceStats& s, const Record& r, double n);
   void on_depart(PlaceStats& s, const Record& r);
-  void on_counted(PlaceStats& s, const Record& r);
+  [[gnu::always_inline]] void on_counted(PlaceStats& s, const Record& r) {
+    const auto i = static_cast<std::size_t>(kCountedIndex[static_cast<std::size_t>(r.kind)]);
+    if (s.cur.bin != bin_) s.switch_bin(bin_);
+    s.cur.counted[i][0] += r.persons;
+    s.cur.counted[i][1] += r.vehicles;
+    s.total_persons[i] += r.persons;
+    s.total_vehicles[i] += r.vehicles;
+  }
   void on_probes(const Record& r);
 
   std::vector<PlaceStats> stats_;
@@ -217,11 +237,5 @@ class Recorder final : public RecordObserver {
   Time bin_s_;
 };
 
-// Index into kCountedKinds, or -1.
-constexpr int counted_index(RecordKind k) {
-  for (std::size_t i = 0; i < kNumCounted; ++i)
-    if (kCountedKinds[i] == k) return static_cast<int>(i);
-  return -1;
-}
 
 }  // namespace expoflow::model
