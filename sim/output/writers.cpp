@@ -1,6 +1,7 @@
 #include "output/writers.hpp"
 
 #include <cstdio>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
@@ -75,6 +76,8 @@ std::vector<std::string> bin_prefixes(std::size_t bins, double bin_s) {
   return out;
 }
 
+void append(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
 std::string fmt_num(double x) {
   // Thousands separators for readability in the terminal table.
   const auto v = static_cast<long long>(std::llround(x));
@@ -143,7 +146,8 @@ std::string counts_csv(const Ensemble& e) {
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
   const auto prefix = bin_prefixes(bins, bin_s);
-  std::string out = "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n";
+  fmt::memory_buffer out;
+  append(out, "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n");
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t k = 0; k < model::kNumCounted; ++k)
@@ -151,10 +155,10 @@ std::string counts_csv(const Ensemble& e) {
         const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
         const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
         if (persons == 0 && vehicles == 0) continue;
-        fmt::format_to(to, "{}{},{},{},{:.6g},{:.6g}\n", prefix[b], places[p].id, places[p].kind,
+        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, places[p].kind,
                        model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
       }
-  return out;
+  return fmt::to_string(out);
 }
 
 std::string queues_csv(const Ensemble& e) {
@@ -162,8 +166,8 @@ std::string queues_csv(const Ensemble& e) {
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
   const auto prefix = bin_prefixes(bins, bin_s);
-  std::string out =
-      "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n";
+  fmt::memory_buffer out;
+  append(out, "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n");
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
@@ -179,14 +183,14 @@ std::string queues_csv(const Ensemble& e) {
         Histogram pooled;
         for (auto& r : e.reps) pooled.merge(r.recorder->places()[p].wait_bin_hist[b]);
         if (pooled.count() > 0) {
-          p50 = fmt::format("{:.6g}", pooled.quantile(0.5));
-          p95 = fmt::format("{:.6g}", pooled.quantile(0.95));
+          p50 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.5));
+          p95 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.95));
         }
       }
-      fmt::format_to(to, "{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n", prefix[b], places[p].id,
+      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), prefix[b], places[p].id,
                      places[p].kind, qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
     }
-  return out;
+  return fmt::to_string(out);
 }
 
 std::string occupancy_csv(const Ensemble& e) {
@@ -194,7 +198,8 @@ std::string occupancy_csv(const Ensemble& e) {
   const std::size_t bins = e.sim->num_bins();
   const double bin_s = e.sim->scenario().bin_s;
   const auto prefix = bin_prefixes(bins, bin_s);
-  std::string out = "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n";
+  fmt::memory_buffer out;
+  append(out, "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n");
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
@@ -204,10 +209,10 @@ std::string occupancy_csv(const Ensemble& e) {
       const Place& pl = places[p];
       const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != "hall"
                                   ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
-      fmt::format_to(to, "{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", prefix[b], pl.id, pl.kind, omean, omax,
+      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, pl.kind, omean, omax,
                      pl.capacity, pl.area_m2, los);
     }
-  return out;
+  return fmt::to_string(out);
 }
 
 std::string comparison_table(const Ensemble& e) {
