@@ -73,13 +73,10 @@ class Calendar {
     } else {
       const std::size_t k = fine_index(t, cur_ + 1);  // t >= horizon_: after the near bucket
       if (k < (coarse_base_ + 1) * kFine) {
-        fine_[k & kMask].push_back(e);
+        append(fine_[k & kMask], e);
         ++in_fine_;
       } else {
-        const std::size_t c = k / kFine - (coarse_base_ + 1);
-        if (c >= coarse_.size()) coarse_.resize(c + 1);
-        coarse_[c].push_back(e);
-        ++in_coarse_;
+        schedule_coarse(k, e);
       }
     }
     const std::size_t n = size();
@@ -157,17 +154,34 @@ class Calendar {
             ? "event target " + std::to_string(target) + " beyond the calendar's limit of 16,777,215 (more entities at once than the calendar can address)"
             : std::string("more than 2^36 events scheduled in one run"));
   }
+  // Out of the common path: events beyond the ring (hours ahead), and appends that allocate.
+  [[gnu::noinline]] void schedule_coarse(std::size_t k, const Slot& e) {
+    const std::size_t c = k / kFine - (coarse_base_ + 1);
+    if (c >= coarse_.size()) coarse_.resize(c + 1);
+    coarse_[c].push_back(e);
+    ++in_coarse_;
+  }
+  static void append(std::vector<Slot>& b, const Slot& e) {
+    if (b.size() < b.capacity()) [[likely]]
+      b.push_back(e);
+    else
+      grow_append(b, e);
+  }
+  [[gnu::noinline]] static void grow_append(std::vector<Slot>& b, const Slot& e) { b.push_back(e); }
   static bool before(const Slot& a, const Slot& b) {
     return a.time < b.time || (a.time == b.time && a.word < b.word);
   }
   // Global index k >= lowest of the fine bucket holding t: k w <= t < (k+1) w, with the same
   // products as horizon_, so an event never lands in a later bucket than its time says.
   // (A multiplication by the reciprocal first, since the loops make the index exact anyway.)
+  // Signed arithmetic: converting a signed integer to double is one instruction, an unsigned one
+  // is several (indices stay far below 2^63).
   std::size_t fine_index(Time t, std::size_t lowest) const {
-    auto k = static_cast<std::size_t>(t * inv_width_);
+    auto k = static_cast<std::int64_t>(t * inv_width_);
     while (static_cast<Time>(k + 1) * width_ <= t) ++k;
-    while (k > lowest && static_cast<Time>(k) * width_ > t) --k;
-    return k;
+    const auto lo = static_cast<std::int64_t>(lowest);
+    while (k > lo && static_cast<Time>(k) * width_ > t) --k;
+    return static_cast<std::size_t>(k);
   }
   // Move buckets into the (empty) heap until it holds the earliest event, if any. Every event in
   // the heap is before horizon_, every bucketed one at or after it, so only an empty heap needs it.
@@ -186,7 +200,7 @@ class Calendar {
       for (const Slot& e : b) push(e);
       b.clear();
       if (b.capacity() > kKeep) std::vector<Slot>().swap(b);  // a burst's storage is not kept
-      horizon_ = static_cast<Time>(cur_ + 1) * width_;
+      horizon_ = static_cast<Time>(static_cast<std::int64_t>(cur_ + 1)) * width_;
     }
   }
   // The ring now covers coarse bucket cur_ / kFine: spread its events (and those of any coarse
@@ -200,7 +214,7 @@ class Calendar {
       coarse_.pop_front();
       in_coarse_ -= b.size();
       in_fine_ += b.size();
-      for (const Slot& e : b) fine_[fine_index(e.time, cur_) & kMask].push_back(e);
+      for (const Slot& e : b) append(fine_[fine_index(e.time, cur_) & kMask], e);
     }
   }
   void push(const Slot& e) {
