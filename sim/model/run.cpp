@@ -1508,6 +1508,21 @@ class Run {
     const double f = 1.0 - std::exp(-x);
     return std::max(f, 0.05);
   }
+  // The factor on walkway e with `walkers` on it (density walkers / area): the same counts recur
+  // on busy walkways, so recent values are kept in a small direct-mapped table.
+  double walkway_speed_factor(EdgeId e, std::uint32_t walkers, double area_m2) {
+    const double k = static_cast<double>(walkers) / area_m2;
+    if (k <= 0 || 1.913 * (1.0 / k - 1.0 / s_.jam_density) > 38) return 1.0;
+    FactorMemo& m = factor_memo_[(static_cast<std::size_t>(walkers) * 64 + e) & (kFactorMemo - 1)];
+    if (m.edge != e || m.walkers != walkers) m = {e, walkers, speed_factor(k)};
+    return m.factor;
+  }
+  struct FactorMemo {
+    std::uint32_t edge = ~0u, walkers = 0;
+    double factor = 1;
+  };
+  static constexpr std::size_t kFactorMemo = 4096;
+  std::vector<FactorMemo> factor_memo_ = std::vector<FactorMemo>(kFactorMemo);
 
   void start_walk_body(std::uint32_t pid) {
     Party& p = parties_[pid];
@@ -1518,9 +1533,8 @@ class Run {
     // Speed follows the density of those walking; people already queueing at the outlet stand
     // at the far end and do not slow the walkers (they still take storage space).
     walkers_[e] += p.size;
-    const double k = static_cast<double>(walkers_[e]) / w.area_m2;
     if (p.speed == 0) p.speed = speed_of(p);  // drawn on the party's first walkway
-    double v = static_cast<double>(p.speed) * w.speed_scale * speed_factor(k);
+    double v = static_cast<double>(p.speed) * w.speed_scale * walkway_speed_factor(e, walkers_[e], w.area_m2);
     if (has_walk_speed_events_) v *= walk_speed_scale(e);
     p.phase = 1;
     cal_.schedule(now_ + w.length_m / v, kParty, pid);
