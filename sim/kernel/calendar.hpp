@@ -9,18 +9,22 @@
 // children of a heap node share a cache line and comparing the word compares the sequence.
 //
 // Layout: three levels, so that the structure that orders events stays small and in cache.
-//  - near: an implicit 4-ary min-heap holding only the events of the current fine bucket (and any
-//    event scheduled before its end);
+//  - near: the events of the current fine bucket, sorted once when the bucket becomes current and
+//    taken from the front, plus a small implicit 4-ary min-heap of the events scheduled into the
+//    bucket after that (zero delays, short services); a pop takes the earlier of the two fronts;
 //  - fine: a ring of kFine buckets of `width` seconds, events appended unsorted;
 //  - coarse: buckets of kFine * width seconds beyond the ring, events appended unsorted.
-// A coarse bucket is spread over the ring when the clock reaches it, a fine bucket moves into the
-// heap when the clock reaches it. In an expo most pending events are long timers (hours of hall
-// dwell): each costs an append or two, and the heap sifts only through the next few seconds'
-// events. Buckets keep their storage when emptied, so steady state allocates nothing.
+// A coarse bucket is spread over the ring when the clock reaches it, a fine bucket becomes the
+// sorted run when the clock reaches it. In an expo most pending events are long timers (hours of
+// hall dwell): each costs an append or two, a place in a sort of a dozen, and a pop from the front
+// of an array; only the few scheduled into the current bucket are sifted through a heap. Buckets
+// keep their storage when emptied, so steady state allocates nothing.
 // The pop order is exactly the (time, sequence) order of a single heap: an event waits in a
 // bucket only while every event before the bucket's start is still to come. Rejected: a ladder
-// queue (more bookkeeping, no gain at these sizes) and a single binary heap (its depth and cache
-// misses dominate with 10^5 pending events).
+// queue (more bookkeeping, no gain at these sizes), a single binary heap (its depth and cache
+// misses dominate with 10^5 pending events) and a heap for the whole near bucket (a pop sifting
+// through it cost as much as the rest of the calendar).
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <stdexcept>
@@ -87,21 +91,61 @@ class Calendar {
   }
 
   bool empty() const { return size() == 0; }
-  std::size_t size() const { return heap_.size() + in_fine_ + in_coarse_; }
+  std::size_t size() const { return (run_.size() - run_pos_) + heap_.size() + in_fine_ + in_coarse_; }
   std::size_t peak_size() const { return peak_; }
   std::uint64_t num_processed() const { return processed_; }
   Time now() const { return now_; }
   // Time of the earliest event. Not const: it may move a bucket into the heap. Requires !empty().
   Time next_time() {
-    if (heap_.empty()) refill();
-    return heap_.front().time;
+    if (near_empty()) refill();
+    return front().time;
   }
 
   // Remove and return the earliest event, advancing the clock to its time. Requires !empty().
   Event pop() {
-    if (heap_.empty()) refill();
-    EXPOFLOW_CHECK(!heap_.empty(), "pop from an empty calendar");
-    const Slot top = heap_.front();
+    if (near_empty()) refill();
+    EXPOFLOW_CHECK(!near_empty(), "pop from an empty calendar");
+    Slot top;
+    if (run_pos_ < run_.size() && (heap_.empty() || before(run_[run_pos_], heap_.front()))) {
+      top = run_[run_pos_++];
+    } else {
+      top = heap_.front();
+      pop_heap();
+    }
+    EXPOFLOW_CHECK(top.time >= now_, "clock went back");
+    now_ = top.time;
+    ++processed_;
+    return unpack(top);
+  }
+
+  // The earliest event of the current bucket, if any (true): lets a model prefetch what the next
+  // event will touch while it handles the current one.
+  bool peek_near(Event* next) const {
+    if (near_empty()) return false;
+    *next = unpack(front());
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kFine = 1024;  // fine buckets per coarse bucket (a power of 2)
+  static constexpr std::size_t kKeep = 64;    // events of storage a fine bucket keeps when emptied
+  static constexpr std::size_t kMask = kFine - 1;
+
+  struct Slot {
+    Time time;
+    std::uint64_t word;  // seq << 28 | kind << 24 | target
+  };
+  static Event unpack(const Slot& s) {
+    return Event{s.time, s.word >> 28, static_cast<std::uint32_t>(s.word >> 24) & 0xf,
+                 static_cast<std::uint32_t>(s.word) & kMaxTarget};
+  }
+  bool near_empty() const { return run_pos_ == run_.size() && heap_.empty(); }
+  // The earliest of the run's and the heap's fronts. Requires !near_empty().
+  const Slot& front() const {
+    if (run_pos_ < run_.size() && (heap_.empty() || before(run_[run_pos_], heap_.front()))) return run_[run_pos_];
+    return heap_.front();
+  }
+  void pop_heap() {
     const Slot last = heap_.back();
     heap_.pop_back();
     const std::size_t n = heap_.size();
@@ -120,33 +164,8 @@ class Calendar {
       }
       heap_[i] = last;
     }
-    EXPOFLOW_CHECK(top.time >= now_, "clock went back");
-    now_ = top.time;
-    ++processed_;
-    return unpack(top);
   }
 
-  // The earliest event already in the near heap, if any (true): lets a model prefetch what the
-  // next event will touch while it handles the current one.
-  bool peek_near(Event* next) const {
-    if (heap_.empty()) return false;
-    *next = unpack(heap_.front());
-    return true;
-  }
-
- private:
-  static constexpr std::size_t kFine = 1024;  // fine buckets per coarse bucket (a power of 2)
-  static constexpr std::size_t kKeep = 64;    // events of storage a fine bucket keeps when emptied
-  static constexpr std::size_t kMask = kFine - 1;
-
-  struct Slot {
-    Time time;
-    std::uint64_t word;  // seq << 28 | kind << 24 | target
-  };
-  static Event unpack(const Slot& s) {
-    return Event{s.time, s.word >> 28, static_cast<std::uint32_t>(s.word >> 24) & 0xf,
-                 static_cast<std::uint32_t>(s.word) & kMaxTarget};
-  }
   [[noreturn]] static void too_large(std::uint32_t kind, std::uint32_t target) {
     throw std::length_error(
         kind >= kMaxKinds ? "event kind " + std::to_string(kind) + " beyond the calendar's 16 kinds"
@@ -183,10 +202,10 @@ class Calendar {
     while (k > lo && static_cast<Time>(k) * width_ > t) --k;
     return static_cast<std::size_t>(k);
   }
-  // Move buckets into the (empty) heap until it holds the earliest event, if any. Every event in
-  // the heap is before horizon_, every bucketed one at or after it, so only an empty heap needs it.
+  // Make the next non-empty bucket the near one, if any. Every event of the near level is before
+  // horizon_, every bucketed one at or after it, so only an empty near level needs it.
   void refill() {
-    while ((in_fine_ > 0 || in_coarse_ > 0) && heap_.empty()) {
+    while ((in_fine_ > 0 || in_coarse_ > 0) && near_empty()) {
       if (in_fine_ == 0) {
         // Nothing left in the ring: jump to the start of the next non-empty coarse bucket.
         std::size_t c = 0;
@@ -197,9 +216,12 @@ class Calendar {
       if ((cur_ & kMask) == 0) spread_coarse();
       std::vector<Slot>& b = fine_[cur_ & kMask];
       in_fine_ -= b.size();
-      for (const Slot& e : b) push(e);
+      // The bucket becomes the run, and the run's old storage the (empty) bucket.
+      run_.swap(b);
+      run_pos_ = 0;
       b.clear();
       if (b.capacity() > kKeep) std::vector<Slot>().swap(b);  // a burst's storage is not kept
+      sort_run();
       horizon_ = static_cast<Time>(static_cast<std::int64_t>(cur_ + 1)) * width_;
     }
   }
@@ -217,6 +239,20 @@ class Calendar {
       for (const Slot& e : b) append(fine_[fine_index(e.time, cur_) & kMask], e);
     }
   }
+  // Insertion sort for the usual dozen, a library sort for a burst.
+  void sort_run() {
+    const std::size_t n = run_.size();
+    if (n > 32) {
+      std::sort(run_.begin(), run_.end(), before);
+      return;
+    }
+    for (std::size_t i = 1; i < n; ++i) {
+      const Slot x = run_[i];
+      std::size_t j = i;
+      for (; j > 0 && before(x, run_[j - 1]); --j) run_[j] = run_[j - 1];
+      run_[j] = x;
+    }
+  }
   void push(const Slot& e) {
     std::size_t i = heap_.size();
     heap_.push_back(e);
@@ -229,7 +265,9 @@ class Calendar {
     heap_[i] = e;
   }
 
-  std::vector<Slot> heap_;
+  std::vector<Slot> run_;      // the current fine bucket, sorted; run_[run_pos_] is next
+  std::size_t run_pos_ = 0;
+  std::vector<Slot> heap_;     // events scheduled into the current fine bucket since it became current
   std::vector<std::vector<Slot>> fine_;    // fine_[k & kMask]: events of fine bucket k, cur_ < k < (coarse_base_+1) kFine
   std::deque<std::vector<Slot>> coarse_;   // coarse_[i]: events of fine buckets [(coarse_base_+1+i) kFine, ...+kFine)
   Time width_, inv_width_;
