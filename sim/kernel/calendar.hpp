@@ -243,7 +243,7 @@ class Calendar {
   void sort_run() {
     const std::size_t n = run_.size();
     if (n > 32) {
-      std::sort(run_.begin(), run_.end(), before);
+      std::sort(run_.begin(), run_.end(), [](const Slot& a, const Slot& b) { return before(a, b); });
       return;
     }
     for (std::size_t i = 1; i < n; ++i) {
