@@ -239,11 +239,13 @@ class Calendar {
       for (const Slot& e : b) append(fine_[fine_index(e.time, cur_) & kMask], e);
     }
   }
-  // Insertion sort for the usual dozen, a library sort for a burst.
+  // Insertion sort for the usual dozen, a library sort for a burst unless it is in order already
+  // (the halls closing, a train's riders alighting: one time, scheduled in sequence).
   void sort_run() {
     const std::size_t n = run_.size();
     if (n > 32) {
-      std::sort(run_.begin(), run_.end(), [](const Slot& a, const Slot& b) { return before(a, b); });
+      const auto less = [](const Slot& a, const Slot& b) { return before(a, b); };
+      if (!std::is_sorted(run_.begin(), run_.end(), less)) std::sort(run_.begin(), run_.end(), less);
       return;
     }
     for (std::size_t i = 1; i < n; ++i) {
