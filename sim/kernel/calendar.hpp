@@ -83,15 +83,14 @@ class Calendar {
         schedule_coarse(k, e);
       }
     }
-    const std::size_t n = size();
-    if (n > peak_) peak_ = n;
+    if (++pending_ > peak_) peak_ = pending_;
   }
   void schedule_in(Time delay, std::uint32_t kind, std::uint32_t target) {
     schedule(now_ + delay, kind, target);
   }
 
   bool empty() const { return size() == 0; }
-  std::size_t size() const { return (run_.size() - run_pos_) + heap_.size() + in_fine_ + in_coarse_; }
+  std::size_t size() const { return pending_; }
   std::size_t peak_size() const { return peak_; }
   std::uint64_t num_processed() const { return processed_; }
   Time now() const { return now_; }
@@ -115,6 +114,7 @@ class Calendar {
     EXPOFLOW_CHECK(top.time >= now_, "clock went back");
     now_ = top.time;
     ++processed_;
+    --pending_;
     return unpack(top);
   }
 
@@ -279,7 +279,7 @@ class Calendar {
   std::size_t in_fine_ = 0, in_coarse_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
-  std::size_t peak_ = 0;
+  std::size_t pending_ = 0, peak_ = 0;
   Time now_ = 0;
 };
 
