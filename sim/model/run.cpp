@@ -221,10 +221,10 @@ class Run {
 
   // A record about party p at resource r: in persons, or as one vehicle where vehicles queue
   // (car-park spaces, drop-off and taxi bays).
-  void emit_for(RecordKind kind, std::uint32_t r, const Party& p, double value = 0) {
+  [[gnu::always_inline]] void emit_for(RecordKind kind, std::uint32_t r, const Party& p, double value = 0) {
     emit_for(kind, r, p.size, value);
   }
-  void emit_for(RecordKind kind, std::uint32_t r, std::uint32_t persons, double value = 0) {
+  [[gnu::always_inline]] void emit_for(RecordKind kind, std::uint32_t r, std::uint32_t persons, double value = 0) {
     if (res_vehicles_[r]) emit(kind, res_place_[r], 0, 1, value);
     else emit(kind, res_place_[r], persons, 0, value);
   }
