@@ -118,6 +118,15 @@ class Calendar {
     return unpack(top);
   }
 
+  // The event `ahead` places after the front of the current bucket's sorted run, if there is one
+  // (true): most likely among the next few to be popped, so a model can prefetch what it will
+  // touch a few events in advance (far enough to hide a miss to memory).
+  bool peek_ahead(std::size_t ahead, Event* e) const {
+    if (run_pos_ + ahead >= run_.size()) return false;
+    *e = unpack(run_[run_pos_ + ahead]);
+    return true;
+  }
+
   // The earliest event of the current bucket, if any (true): lets a model prefetch what the next
   // event will touch while it handles the current one.
   bool peek_near(Event* next) const {
