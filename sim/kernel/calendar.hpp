@@ -121,6 +121,9 @@ class Calendar {
   // The event `ahead` places after the front of the current bucket's sorted run, if there is one
   // (true): most likely among the next few to be popped, so a model can prefetch what it will
   // touch a few events in advance (far enough to hide a miss to memory).
+  // How many buckets have become the sorted run so far: a new run's first events had no earlier
+  // chance to be prefetched.
+  std::uint64_t num_runs() const { return runs_; }
   bool peek_ahead(std::size_t ahead, Event* e) const {
     if (run_pos_ + ahead >= run_.size()) return false;
     *e = unpack(run_[run_pos_ + ahead]);
@@ -228,6 +231,7 @@ class Calendar {
       // The bucket becomes the run, and the run's old storage the (empty) bucket.
       run_.swap(b);
       run_pos_ = 0;
+      ++runs_;
       b.clear();
       if (b.capacity() > kKeep) std::vector<Slot>().swap(b);  // a burst's storage is not kept
       sort_run();
@@ -278,6 +282,7 @@ class Calendar {
 
   std::vector<Slot> run_;      // the current fine bucket, sorted; run_[run_pos_] is next
   std::size_t run_pos_ = 0;
+  std::uint64_t runs_ = 0;
   std::vector<Slot> heap_;     // events scheduled into the current fine bucket since it became current
   std::vector<std::vector<Slot>> fine_;    // fine_[k & kMask]: events of fine bucket k, cur_ < k < (coarse_base_+1) kFine
   std::deque<std::vector<Slot>> coarse_;   // coarse_[i]: events of fine buckets [(coarse_base_+1+i) kFine, ...+kFine)

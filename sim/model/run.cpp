@@ -85,6 +85,7 @@ class Run {
   }
 
   static constexpr std::size_t kPrefetchAhead = 4;
+  std::uint64_t runs_seen_ = 0;
 
   ReplicationResult run() {
     generate_demand();
@@ -99,6 +100,11 @@ class Run {
       // Parties are fetched a few events ahead, from the calendar's sorted run: a miss to memory
       // takes longer than one event.
       if (Event next; cal_.peek_near(&next) && next.kind == kParty) prefetch_party(next.target);
+      if (cal_.num_runs() != runs_seen_) {  // a new bucket: its first events too
+        runs_seen_ = cal_.num_runs();
+        for (std::size_t k = 1; k < kPrefetchAhead; ++k)
+          if (Event ahead; cal_.peek_ahead(k, &ahead) && ahead.kind == kParty) prefetch_party(ahead.target);
+      }
       if (Event ahead; cal_.peek_ahead(kPrefetchAhead, &ahead) && ahead.kind == kParty) prefetch_party(ahead.target);
       switch (e.kind) {
         case kArrival: on_arrival(); break;
