@@ -52,7 +52,10 @@ TEST_CASE("calendar: every level keeps the (time, seq) order over delays from ze
         }
       } else {
         const Time t = cal.next_time();
+        Event peeked;
+        REQUIRE(cal.peek_near(&peeked));  // what a model prefetches for is what comes next
         const Event e = cal.pop();
+        REQUIRE((peeked.time == e.time && peeked.seq == e.seq));
         const auto it = ref.begin();
         REQUIRE(t == e.time);
         REQUIRE(e.time == it->first.first);
@@ -111,4 +114,31 @@ TEST_CASE("calendar: the bucket width is chosen before the first event only", "[
   CHECK_THROWS_AS(cal.set_bucket_width(1), std::logic_error);
   CHECK(cal.pop().target == 2);
   CHECK(cal.pop().target == 1);
+}
+
+TEST_CASE("calendar: a burst at one instant keeps its order, with later events scheduled into it",
+          "[kernel][calendar]") {
+  // A burst larger than the insertion-sort limit, all at one instant and scheduled in sequence
+  // (the halls closing): in order already. A second one scheduled in reverse time order: sorted.
+  // Then, while the first burst is being taken, zero-delay events join the current bucket.
+  Calendar cal(0.5);
+  for (std::uint32_t i = 0; i < 100; ++i) cal.schedule(100.0, 1, i);
+  for (std::uint32_t i = 0; i < 100; ++i) cal.schedule(200.0 + 0.004 * (99 - i), 2, i);
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    const Event e = cal.pop();
+    REQUIRE((e.time == 100.0 && e.kind == 1 && e.target == i));
+    if (i % 10 == 0) cal.schedule(cal.now(), 3, 1000 + i);  // after the rest of the burst
+  }
+  for (std::uint32_t i = 0; i < 100; i += 10) {
+    const Event e = cal.pop();
+    REQUIRE((e.time == 100.0 && e.kind == 3 && e.target == 1000 + i));
+  }
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    Event ahead;
+    if (cal.peek_ahead(1, &ahead)) REQUIRE(ahead.target == 98 - i);  // the run, in order
+    const Event e = cal.pop();
+    REQUIRE((e.kind == 2 && e.target == 99 - i));
+  }
+  CHECK(cal.empty());
+  CHECK(cal.peak_size() == 200);
 }
