@@ -94,7 +94,7 @@ class Calendar {
   std::size_t peak_size() const { return peak_; }
   std::uint64_t num_processed() const { return processed_; }
   Time now() const { return now_; }
-  // Time of the earliest event. Not const: it may move a bucket into the heap. Requires !empty().
+  // Time of the earliest event. Not const: it may make the next bucket the near one. Requires !empty().
   Time next_time() {
     if (near_empty()) refill();
     return front().time;
@@ -118,12 +118,12 @@ class Calendar {
     return unpack(top);
   }
 
-  // The event `ahead` places after the front of the current bucket's sorted run, if there is one
-  // (true): most likely among the next few to be popped, so a model can prefetch what it will
-  // touch a few events in advance (far enough to hide a miss to memory).
   // How many buckets have become the sorted run so far: a new run's first events had no earlier
   // chance to be prefetched.
   std::uint64_t num_runs() const { return runs_; }
+  // The event `ahead` places after the front of the current bucket's sorted run, if there is one
+  // (true): most likely among the next few to be popped, so a model can prefetch what it will
+  // touch a few events in advance (far enough to hide a miss to memory).
   bool peek_ahead(std::size_t ahead, Event* e) const {
     if (run_pos_ + ahead >= run_.size()) return false;
     *e = unpack(run_[run_pos_ + ahead]);
