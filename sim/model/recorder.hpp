@@ -201,6 +201,7 @@ class Recorder final : public RecordObserver {
   // Integrate levels up to the horizon and write every current bin out; read the statistics after.
   void close(Time horizon);
 
+  // The statistics: their per-bin vectors are complete once close() has run.
   const std::vector<PlaceStats>& places() const { return stats_; }
   const std::vector<Probe>& probes() const { return probes_; }
   std::size_t num_bins() const { return num_bins_; }
