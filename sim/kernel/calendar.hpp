@@ -105,7 +105,7 @@ class Calendar {
     if (near_empty()) refill();
     EXPOFLOW_CHECK(!near_empty(), "pop from an empty calendar");
     Slot top;
-    if (run_pos_ < run_.size() && (heap_.empty() || before(run_[run_pos_], heap_.front()))) {
+    if (run_first()) {
       top = run_[run_pos_++];
     } else {
       top = heap_.front();
@@ -152,11 +152,11 @@ class Calendar {
                  static_cast<std::uint32_t>(s.word) & kMaxTarget};
   }
   bool near_empty() const { return run_pos_ == run_.size() && heap_.empty(); }
-  // The earliest of the run's and the heap's fronts. Requires !near_empty().
-  const Slot& front() const {
-    if (run_pos_ < run_.size() && (heap_.empty() || before(run_[run_pos_], heap_.front()))) return run_[run_pos_];
-    return heap_.front();
+  // Whether the earliest near event is the run's front (else the heap's). Requires !near_empty().
+  bool run_first() const {
+    return run_pos_ < run_.size() && (heap_.empty() || before(run_[run_pos_], heap_.front()));
   }
+  const Slot& front() const { return run_first() ? run_[run_pos_] : heap_.front(); }
   void pop_heap() {
     const Slot last = heap_.back();
     heap_.pop_back();

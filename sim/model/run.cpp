@@ -9,7 +9,6 @@
 #include <array>
 #include <limits>
 #include <cmath>
-#include <cstring>
 #include <fmt/format.h>
 #include <atomic>
 #include <map>
@@ -96,16 +95,17 @@ class Run {
       now_ = e.time;
       // The party of the next event is most likely not in cache (parties are touched in time
       // order, not memory order): start loading it now.
-      // (48 bytes: half the records straddle two cache lines, so both ends are fetched.)
-      // Parties are fetched a few events ahead, from the calendar's sorted run: a miss to memory
-      // takes longer than one event.
+      // Parties are also fetched a few events ahead, from the calendar's sorted run (a miss to
+      // memory takes longer than one event): the one kPrefetchAhead places on, and when a new
+      // bucket has just become the run, its first ones too.
       if (Event next; cal_.peek_near(&next) && next.kind == kParty) prefetch_party(next.target);
-      if (cal_.num_runs() != runs_seen_) {  // a new bucket: its first events too
+      std::size_t from = kPrefetchAhead;
+      if (cal_.num_runs() != runs_seen_) {
         runs_seen_ = cal_.num_runs();
-        for (std::size_t k = 1; k < kPrefetchAhead; ++k)
-          if (Event ahead; cal_.peek_ahead(k, &ahead) && ahead.kind == kParty) prefetch_party(ahead.target);
+        from = 1;
       }
-      if (Event ahead; cal_.peek_ahead(kPrefetchAhead, &ahead) && ahead.kind == kParty) prefetch_party(ahead.target);
+      for (std::size_t k = from; k <= kPrefetchAhead; ++k)
+        if (Event ahead; cal_.peek_ahead(k, &ahead) && ahead.kind == kParty) prefetch_party(ahead.target);
       switch (e.kind) {
         case kArrival: on_arrival(); break;
         case kParty: on_party(e.target); break;
@@ -254,14 +254,15 @@ class Run {
     return false;
   }
 
-  // The party itself is not read here (it has waited, so it is out of cache): its event, due
-  // now, resumes it, and the prefetch has it loaded by then.
+  // Both ends of the record: at 48 bytes, half the parties straddle two cache lines.
   void prefetch_party(std::uint32_t pid) const {
     const char* p = reinterpret_cast<const char*>(&parties_[pid]);
     __builtin_prefetch(p);
     __builtin_prefetch(p + sizeof(Party) - 1);
   }
 
+  // The party itself is not read here (it has waited, so it is out of cache): its event, due
+  // now, resumes it, and the prefetch has it loaded by then.
   void on_granted(std::uint32_t r, const Request& q) {
     prefetch_party(q.id);
     queued_persons_[r] -= q.weight;
@@ -1510,22 +1511,17 @@ class Run {
         dist::normal(s_.walk_speed_mean, s_.walk_speed_sd, u(demand_, p, kDrawSpeed)), 0.5, 2.2));
   }
 
-  // Weidmann's fundamental diagram: speed falls with density k (persons/m²) to zero at jam.
-  double speed_factor(double k) const {
+  // Weidmann's fundamental diagram: speed falls with density k = walkers / area (persons/m²) to
+  // zero at jam. The factor is a function of the walkway and its count of walkers, and the same
+  // counts recur on busy walkways, so recent values are kept in a small direct-mapped table.
+  double walkway_speed_factor(EdgeId e, std::uint32_t walkers, double area_m2) {
+    const double k = static_cast<double>(walkers) / area_m2;
     if (k <= 0) return 1.0;
     const double x = 1.913 * (1.0 / k - 1.0 / s_.jam_density);
     // exp(-x) < 2^-54 beyond x = 38: 1 - exp(-x) rounds to 1 exactly (most walkways, most of the time).
     if (x > 38) return 1.0;
-    const double f = 1.0 - std::exp(-x);
-    return std::max(f, 0.05);
-  }
-  // The factor on walkway e with `walkers` on it (density walkers / area): the same counts recur
-  // on busy walkways, so recent values are kept in a small direct-mapped table.
-  double walkway_speed_factor(EdgeId e, std::uint32_t walkers, double area_m2) {
-    const double k = static_cast<double>(walkers) / area_m2;
-    if (k <= 0 || 1.913 * (1.0 / k - 1.0 / s_.jam_density) > 38) return 1.0;
     FactorMemo& m = factor_memo_[(static_cast<std::size_t>(walkers) * 64 + e) & (kFactorMemo - 1)];
-    if (m.edge != e || m.walkers != walkers) m = {e, walkers, speed_factor(k)};
+    if (m.edge != e || m.walkers != walkers) m = {e, walkers, std::max(1.0 - std::exp(-x), 0.05)};
     return m.factor;
   }
   struct FactorMemo {
