@@ -62,7 +62,7 @@ class FlowLedger final : public RecordObserver {
         // onto the platform whatever its crowd (only boarding riders wait for floor space).
         if (pl.counts_vehicles && pl.capacity > 0 && static_cast<double>(l.vehicles) > pl.capacity)
           breach(r, fmt::format("{} vehicles present, capacity {}", l.vehicles, pl.capacity));
-        if (pl.kind == "walkway" && static_cast<double>(l.persons) > pl.capacity)
+        if (pl.kind == PlaceKind::walkway && static_cast<double>(l.persons) > pl.capacity)
           breach(r, fmt::format("{} persons present, storage {}", l.persons, pl.capacity));
         break;
       case RecordKind::leave:
@@ -78,7 +78,7 @@ class FlowLedger final : public RecordObserver {
         if (l.queued < 0) breach(r, fmt::format("negative queue: {} persons", l.queued));
         break;
       case RecordKind::vehicle_out:
-        if (pl.kind == "taxi_stand") {
+        if (pl.kind == PlaceKind::taxi_stand) {
           ++cabs_;
           if (r.vehicles != 1 || static_cast<double>(r.persons) > max_cab_party_)
             breach(r, fmt::format("{} cabs left with {} persons", r.vehicles, r.persons));
@@ -175,10 +175,10 @@ Leftover leftover(const std::vector<Place>& places, const FlowLedger& ledger) {
     const auto& l = ledger.levels()[i];
     if (l.persons == 0 && l.vehicles == 0 && l.queued == 0) continue;
     out.lines.push_back(fmt::format("{} ({}): {} present, {} vehicles, {} queueing", places[i].id,
-                                    places[i].kind, l.persons, l.vehicles, l.queued));
-    if (places[i].kind == "platform") out.platform_persons += l.persons;
+                                    place_kind_name(places[i].kind), l.persons, l.vehicles, l.queued));
+    if (places[i].kind == PlaceKind::platform) out.platform_persons += l.persons;
     else out.other_persons += l.persons;
-    if (places[i].kind == "stop") out.stop_queued += l.queued;
+    if (places[i].kind == PlaceKind::stop) out.stop_queued += l.queued;
     else out.other_persons += l.queued;
   }
   return out;
@@ -247,7 +247,7 @@ TEST_CASE("CIIE without station entries after the last train: everything is empt
     CHECK(l.queued == 0);
     // Cabs that arrive after the last passenger wait in the rank (up to its capacity): vehicles,
     // not persons. Every other vehicle place is empty.
-    if (places[i].kind != "cab_rank") CHECK(l.vehicles == 0);
+    if (places[i].kind != PlaceKind::cab_rank) CHECK(l.vehicles == 0);
   }
   CHECK(h.res.persons_left_inside == 0);
 }
@@ -263,7 +263,7 @@ TEST_CASE("A coach park served by a shuttle: every coach that parks leaves again
   sim.run(7, 0, &ledger);
   CHECK(ledger.num_breaches() == 0);
   for (std::size_t i = 0; i < places.size(); ++i)
-    if (places[i].kind == "coach_park") {
+    if (places[i].kind == PlaceKind::coach_park) {
       INFO(places[i].id << ": " << ledger.levels()[i].peak_vehicles << " coaches at peak");
       CHECK(ledger.levels()[i].peak_vehicles > 0);
       CHECK(ledger.levels()[i].vehicles == 0);

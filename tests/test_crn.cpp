@@ -58,7 +58,7 @@ class DemandLog final : public RecordObserver {
       if (!l.shuttle.empty()) lot_shuttles.insert("line[" + l.shuttle + "]");
     for (auto& p : places) {
       origin_walkway_.push_back(origin_walkways.count(p.id) > 0);
-      const bool upstream = p.kind == "upstream";
+      const bool upstream = p.kind == PlaceKind::upstream;
       upstream_.push_back(upstream);
       bool shuttle = false;
       for (auto& prefix : lot_shuttles) shuttle = shuttle || p.id.rfind(prefix + ".", 0) == 0;
@@ -73,8 +73,8 @@ class DemandLog final : public RecordObserver {
     switch (r.kind) {
       case RecordKind::queue_join:
         if (upstream_[r.place]) arrive(r, !lot_shuttle_upstream_[r.place]);
-        else if (pl.kind == "gate") gate_joins.emplace_back(r.time, r.persons);
-        else if (pl.kind == "car_park" || pl.kind == "coach_park") lot_queue_persons += r.persons;
+        else if (pl.kind == PlaceKind::gate) gate_joins.emplace_back(r.time, r.persons);
+        else if (pl.kind == PlaceKind::car_park || pl.kind == PlaceKind::coach_park) lot_queue_persons += r.persons;
         break;
       case RecordKind::vehicle_in:
         if (r.persons > 0) arrive(r, true);

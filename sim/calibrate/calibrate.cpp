@@ -120,12 +120,13 @@ std::optional<Problem> prepare(const std::string& file, scenario::Problems& prob
       std::vector<std::string> of_kind;
       for (auto& pl : sim.places())
         if (pl.kind == o.probe.place_kind) of_kind.push_back(pl.id);
+      const char* kind = model::place_kind_name(o.probe.place_kind);
       std::string what = fmt::format("no place of the simulation matches its probe (place_kind '{}'{}{}), so no "
                                      "simulated total can be compared with it",
-                                     o.probe.place_kind, o.probe.booked_only ? ", booked only" : "",
+                                     kind, o.probe.booked_only ? ", booked only" : "",
                                      o.probe.places.empty() ? "" : fmt::format(", places {}", fmt::join(o.probe.places, ", ")));
-      what += of_kind.empty() ? fmt::format("; the scenario has no '{}' place", o.probe.place_kind)
-                              : fmt::format("; '{}' places: {}", o.probe.place_kind, fmt::join(of_kind, ", "));
+      what += of_kind.empty() ? fmt::format("; the scenario has no '{}' place", kind)
+                              : fmt::format("; '{}' places: {}", kind, fmt::join(of_kind, ", "));
       problems.error(n ? n->pos : root->pos, path, what);
     }
     p.observed.push_back(Observation{o.id, o.value, o.uncertainty});

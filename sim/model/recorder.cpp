@@ -6,13 +6,6 @@
 
 namespace expoflow::model {
 
-const char* record_kind_name(RecordKind k) {
-  static constexpr const char* names[] = {"pass",  "board",      "alight",      "denied",
-                                          "vehicle_in", "vehicle_out", "arrive", "activate", "replan", "enter", "leave",
-                                          "queue_join", "queue_leave", "served", "depart"};
-  return names[static_cast<std::size_t>(k)];
-}
-
 void BinnedLevel::locate() {
   cur_b_ = static_cast<std::size_t>(last_t_ / bin_s_);
   cur_end_ = 0;
@@ -48,7 +41,7 @@ void BinnedLevel::add_across(Time t, double delta) {
 Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s)
     : stats_(places.size()), probes_at_(places.size()), num_bins_(num_bins), bin_s_(bin_s) {
   for (std::size_t p = 0; p < places.size(); ++p)
-    if (places[p].kind == "gate" || places[p].kind == "taxi_stand") stats_[p].wait_bin_hist.resize(num_bins);
+    if (places[p].kind == PlaceKind::gate || places[p].kind == PlaceKind::taxi_stand) stats_[p].wait_bin_hist.resize(num_bins);
   for (auto& s : stats_) {
     for (auto& v : s.persons) v.assign(num_bins, 0.0);
     for (auto& v : s.vehicles) v.assign(num_bins, 0.0);

@@ -174,7 +174,7 @@ class Run {
     paths_ = &g_.open_paths();
     platform_occ_.assign(L_.lines.size(), 0.0);
     platform_closed_.assign(L_.lines.size(), 0);
-    for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == "walk_speed";
+    for (auto& ev : s_.events) has_walk_speed_events_ = has_walk_speed_events_ || ev.kind == model::EventKind::walk_speed;
     queued_persons_.assign(res_.size(), 0);
     walkers_.assign(L_.walkways.size(), 0);
     outlet_since_.resize(L_.walkways.size());
@@ -208,8 +208,8 @@ class Run {
     switch (r.kind) {
       case RecordKind::enter:
         inv_present_[r.place] += units;
-        if (pl.capacity > 0 && pl.kind != "platform" && pl.kind != "hall" && pl.kind != "metro" &&
-            pl.kind != "bus" && pl.kind != "shuttle")
+        if (pl.capacity > 0 && pl.kind != PlaceKind::platform && pl.kind != PlaceKind::hall && pl.kind != PlaceKind::metro &&
+            pl.kind != PlaceKind::bus && pl.kind != PlaceKind::shuttle)
           EXPOFLOW_CHECK(inv_present_[r.place] <= pl.capacity + 1e-9, pl.id.c_str());
         break;
       case RecordKind::leave:
@@ -562,8 +562,8 @@ class Run {
     for (std::size_t i = 0; i < s_.events.size(); ++i) {
       const EventDef& ev = s_.events[i];
       if (!event_active_[i] || !(ev.target == "*" || ev.target == s_.gates[g].id)) continue;
-      if (ev.kind == "lanes") scale *= ev.scale;
-      if (ev.kind == "close_gate") scale = 0;
+      if (ev.kind == model::EventKind::lanes) scale *= ev.scale;
+      if (ev.kind == model::EventKind::close_gate) scale = 0;
     }
     if (hall_tier_ >= 1) scale *= s_.policy.stagger_lane_share;
     if (hall_tier_ >= 3) scale = 0;
@@ -696,7 +696,7 @@ class Run {
       double rate = open ? t.cabs_per_hour[h] / 3600 : 0;
       Time seg_stop = seg_end;
       for (const EventDef& ev : s_.events)
-        if (ev.kind == "cab_supply" && (ev.target == "*" || ev.target == s_.taxi_stands[ti].id)) {
+        if (ev.kind == model::EventKind::cab_supply && (ev.target == "*" || ev.target == s_.taxi_stands[ti].id)) {
           if (at >= ev.from_s && at < ev.to_s) rate *= ev.scale;
           if (ev.from_s > at) seg_stop = std::min(seg_stop, ev.from_s);
           if (ev.to_s > at) seg_stop = std::min(seg_stop, ev.to_s);
@@ -774,7 +774,7 @@ class Run {
       const std::string full = line + "." + s_.lines[d.line].directions[dir_index_[dir]].id;
       suspended_[dir] = 0;
       for (std::size_t i = 0; i < s_.events.size(); ++i)
-        if (event_active_[i] && s_.events[i].kind == "suspend_line" &&
+        if (event_active_[i] && s_.events[i].kind == model::EventKind::suspend_line &&
             (s_.events[i].target == line || s_.events[i].target == full))
           suspended_[dir] = 1;
     }
@@ -783,10 +783,10 @@ class Run {
   void on_event(std::uint32_t i, bool start) {
     const EventDef& ev = s_.events[i];
     event_active_[i] = start;
-    if (ev.kind == "suspend_line") update_suspended();
+    if (ev.kind == model::EventKind::suspend_line) update_suspended();
     emit(start ? RecordKind::activate : RecordKind::leave, event_place_[i], 1);
     if (start) emit(RecordKind::enter, event_place_[i], 1);
-    if (ev.kind == "suspend_line" && start) {
+    if (ev.kind == model::EventKind::suspend_line && start) {
       // Riders waiting for a suspended line re-plan: those still upstream choose another way to
       // the site, those at the site stop or platform another way home.
       for (std::size_t d = 0; d < L_.directions.size(); ++d) {
@@ -794,15 +794,15 @@ class Run {
         withdraw_to(up_res_[d], [&](std::uint32_t pid) { replan_access(pid, true); });
         withdraw_to(stop_res_[d], [&](std::uint32_t pid) { replan_egress_waiting(pid); });
       }
-    } else if (ev.kind == "close_gate" || ev.kind == "lanes") {
+    } else if (ev.kind == model::EventKind::close_gate || ev.kind == model::EventKind::lanes) {
       for (std::size_t g = 0; g < L_.gates.size(); ++g)
         if (applies(ev, s_.gates[g].id)) {
           set_lanes(g);
           // A closed entrance sends its queue to the other entrances.
-          if (ev.kind == "close_gate" && start)
+          if (ev.kind == model::EventKind::close_gate && start)
             withdraw_to(gate_res_[g], [&](std::uint32_t pid) { walk_to_security(pid); });
         }
-    } else if (ev.kind == "close_walkway") {
+    } else if (ev.kind == model::EventKind::close_walkway) {
       for (EdgeId e : walkway_edges(ev.target, ev.direction)) closed_[e] += start ? 1 : -1;
       update_paths();
     }
@@ -810,7 +810,7 @@ class Run {
   }
 
   // Edges of a walkway: forward (from -> to), backward, or both.
-  std::vector<EdgeId> walkway_edges(const std::string& id, const std::string& direction) const {
+  std::vector<EdgeId> walkway_edges(const std::string& id, WalkDirection direction) const {
     std::vector<EdgeId> out;
     for (std::size_t w = 0; w < s_.walkways.size(); ++w) {
       if (s_.walkways[w].id != id) continue;
@@ -818,7 +818,7 @@ class Run {
         const auto& info = g_.edge(e);
         if (info.walkway != w) continue;
         const bool forward = g_.node_id(info.from) == s_.walkways[w].from;
-        if (direction == "both" || (direction == "forward") == forward) out.push_back(e);
+        if (direction == WalkDirection::both || (direction == WalkDirection::forward) == forward) out.push_back(e);
       }
     }
     return out;
@@ -826,7 +826,7 @@ class Run {
 
   void on_exit_direction(std::uint32_t code) {
     const auto& x = s_.policy.exit_direction[code / 3];
-    const std::string other = x.morning == "forward" ? "backward" : "forward";
+    const WalkDirection other = x.morning == WalkDirection::forward ? WalkDirection::backward : WalkDirection::forward;
     const std::uint32_t phase = code % 3;
     // Morning: the other direction closes. Afternoon: reversed. End of day: both open.
     if (phase == 0) {
@@ -864,7 +864,7 @@ class Run {
   double walk_speed_scale(EdgeId e) const {
     double scale = 1;
     for (std::size_t i = 0; i < s_.events.size(); ++i)
-      if (event_active_[i] && s_.events[i].kind == "walk_speed" &&
+      if (event_active_[i] && s_.events[i].kind == model::EventKind::walk_speed &&
           applies(s_.events[i], s_.walkways[g_.edge(e).walkway].id))
         scale *= s_.events[i].scale;
     return scale;
@@ -976,7 +976,7 @@ class Run {
         finish(pid);  // no way to come at all: the visit is lost (counted as replanned)
         return;
       }
-      if (s_.policy.replan_choice == "logit") apply_logit(w, true);
+      if (s_.policy.replan_choice == ReplanChoice::logit) apply_logit(w, true);
       p.access = static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)));
       p.access_choice = narrow<std::int16_t>(access_choice(p.access, u(choice_, p, kDrawReplanChoice)));
       if (p.egress == Mode::car || p.egress == Mode::coach || p.access == Mode::car || p.access == Mode::coach) {
@@ -1022,7 +1022,7 @@ class Run {
     std::array<double, kNumModes> w = c.egress[static_cast<std::size_t>(p.access)];
     for (std::size_t m = 0; m < kNumModes; ++m)
       if (!mode_available(static_cast<Mode>(m), false) || static_cast<Mode>(m) == p.egress) w[m] = 0;
-    if (s_.policy.replan_choice == "logit") apply_logit(w, false);
+    if (s_.policy.replan_choice == ReplanChoice::logit) apply_logit(w, false);
     p.egress = any_positive(std::vector<double>(w.begin(), w.end()))
                    ? static_cast<Mode>(dist::discrete(w, u(choice_, p, kDrawReplanMode)))
                    : Mode::walk;
@@ -1608,13 +1608,8 @@ class Run {
   // ---- results ---------------------------------------------------------------------------
   Probe make_probe(const ObservedDef& o) const {
     Probe pr;
-    static constexpr std::pair<const char*, RecordKind> kinds[] = {
-        {"pass", RecordKind::pass}, {"board", RecordKind::board}, {"alight", RecordKind::alight},
-        {"denied", RecordKind::denied}, {"vehicle_in", RecordKind::vehicle_in}, {"vehicle_out", RecordKind::vehicle_out},
-        {"arrive", RecordKind::arrive}};
-    for (auto& [n, k] : kinds)
-      if (o.probe.record == n) pr.kind = k;
-    pr.vehicles = o.probe.measure == "vehicles";
+    pr.kind = o.probe.record;
+    pr.vehicles = o.probe.vehicles;
     pr.from = o.from_s;
     pr.to = o.to_s;
     const auto& places = sim_.places();
@@ -1703,7 +1698,7 @@ class Run {
     kpi("replans.while_waiting_persons", st[L_.place_replan_waiting].total_persons[replan]);
     // Disruptions and policies: how often they came into force and for how long.
     for (std::size_t p = 0; p < places.size(); ++p) {
-      if (places[p].kind != "policy" && places[p].kind != "event") continue;
+      if (places[p].kind != PlaceKind::policy && places[p].kind != PlaceKind::event) continue;
       double active_s = 0;
       for (std::size_t b = 0; b < L_.num_bins; ++b) active_s += st[p].occupancy.bin_mean(b) * s_.bin_s;
       kpi(places[p].id + ".activations", st[p].total_persons[activate]);
@@ -1729,7 +1724,7 @@ class Run {
   Calendar cal_;
   Time now_ = 0;
 
-  const bool uniform_gates_ = s_.gate_choice == "uniform";
+  const bool uniform_gates_ = s_.gate_choice == GateChoice::uniform;
   std::vector<Party> parties_;
   std::vector<std::array<double, kNumModes>> party_access_;
   std::vector<dist::Lognormal> dwell_;  // by class

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <set>
@@ -30,6 +31,15 @@ std::optional<Mode> mode_of(std::string_view s) {
   for (std::size_t i = 0; i < kNumModes; ++i)
     if (s == mode_name(static_cast<Mode>(i))) return static_cast<Mode>(i);
   return std::nullopt;
+}
+
+// One of `allowed` (Reader::choice: the same names, order and messages), as the enum it names.
+template <class E>
+E read_choice(Reader& r, std::string_view key, std::initializer_list<E> allowed, E fallback,
+              const char* (*name)(E), std::optional<E> (*parse)(std::string_view)) {
+  std::vector<std::string> names;
+  for (E e : allowed) names.emplace_back(name(e));
+  return parse(r.choice(key, names, name(fallback))).value_or(fallback);
 }
 
 // `{ "07:00" = 24, "17:00" = 0 }`: values that change at clock times of every day.
@@ -383,11 +393,12 @@ struct Builder {
     for (auto& r : root.tables("lot")) {
       LotDef l;
       l.id = r.string("id");
-      l.kind = r.choice("kind", {"car_park", "coach_park", "dropoff"}, "car_park");
+      l.kind = read_choice(r, "kind", {LotKind::car_park, LotKind::coach_park, LotKind::dropoff},
+                           LotKind::car_park, lot_kind_name, parse_lot_kind);
       l.node = r.string("node");
       need_node(r, "node", l.node);
       l.spaces = at_least_one(r, "spaces");
-      if (l.kind == "dropoff") {
+      if (l.kind == LotKind::dropoff) {
         l.stop_mean_s = r.positive("stop_mean_s");
         l.pickup_delay_mean_s = r.non_negative("pickup_delay_mean_min", 0) * 60;
       } else {
@@ -545,8 +556,11 @@ struct Builder {
     for (auto& r : root.tables("event")) {
       EventDef e;
       e.id = r.string("id", "");
-      e.kind = r.choice("kind", {"suspend_line", "close_gate", "lanes", "cab_supply", "walk_speed",
-                                 "close_walkway", "extra_trains"}, "suspend_line");
+      e.kind = read_choice(r, "kind",
+                           {EventKind::suspend_line, EventKind::close_gate, EventKind::lanes,
+                            EventKind::cab_supply, EventKind::walk_speed, EventKind::close_walkway,
+                            EventKind::extra_trains},
+                           EventKind::suspend_line, event_kind_name, parse_event_kind);
       e.from_s = r.moment("from");
       e.to_s = r.moment("to");
       if (e.to_s <= e.from_s) r.error("to", "must be after from");
@@ -556,7 +570,7 @@ struct Builder {
         if (e.target.empty() || (star && e.target == "*")) return;
         if (!has_id(list, e.target)) r.error(key, fmt::format("no {} '{}'", what, e.target));
       };
-      if (e.kind == "suspend_line" || e.kind == "extra_trains") {
+      if (e.kind == EventKind::suspend_line || e.kind == EventKind::extra_trains) {
         e.target = r.string("line");
         const auto dot = e.target.find('.');
         const std::string line = e.target.substr(0, dot);
@@ -567,24 +581,26 @@ struct Builder {
           const std::string dir = e.target.substr(dot + 1);
           if (std::none_of(it->directions.begin(), it->directions.end(), [&](const DirectionDef& d) { return d.id == dir; }))
             r.error("line", fmt::format("no direction '{}' on line '{}'", dir, line));
-        } else if (e.kind == "extra_trains") {
+        } else if (e.kind == EventKind::extra_trains) {
           r.error("line", "extra trains need a direction: write 'line.direction'");
         }
-        if (e.kind == "extra_trains") e.headway_s = r.positive("headway_min") * 60;
-      } else if (e.kind == "close_gate") {
+        if (e.kind == EventKind::extra_trains) e.headway_s = r.positive("headway_min") * 60;
+      } else if (e.kind == EventKind::close_gate) {
         target("gate", s.gates, "gate", false);
-      } else if (e.kind == "lanes") {
+      } else if (e.kind == EventKind::lanes) {
         target("gate", s.gates, "gate", true);
         e.scale = r.non_negative("scale");
-      } else if (e.kind == "cab_supply") {
+      } else if (e.kind == EventKind::cab_supply) {
         target("taxi_stand", s.taxi_stands, "taxi stand", true);
         e.scale = r.non_negative("scale");
-      } else if (e.kind == "walk_speed") {
+      } else if (e.kind == EventKind::walk_speed) {
         target("walkway", s.walkways, "walkway", true);
         e.scale = r.positive("scale");
-      } else if (e.kind == "close_walkway") {
+      } else if (e.kind == EventKind::close_walkway) {
         target("walkway", s.walkways, "walkway", false);
-        e.direction = r.choice("direction", {"forward", "backward", "both"}, "both");
+        e.direction = read_choice(r, "direction",
+                                  {WalkDirection::forward, WalkDirection::backward, WalkDirection::both},
+                                  WalkDirection::both, walk_direction_name, parse_walk_direction);
       }
       r.finish();
       s.events.push_back(e);
@@ -615,7 +631,8 @@ struct Builder {
       t->finish();
     }
     if (auto t = p->table("replan")) {
-      d.replan_choice = t->choice("choice", {"shares", "logit"}, "shares");
+      d.replan_choice = read_choice(*t, "choice", {ReplanChoice::shares, ReplanChoice::logit},
+                                    ReplanChoice::shares, replan_choice_name, parse_replan_choice);
       d.logit_per_min = t->non_negative("logit_per_min", 0.1);
       t->finish();
     }
@@ -624,7 +641,8 @@ struct Builder {
       x.walkway = t.string("walkway");
       if (!x.walkway.empty() && !has_id(s.walkways, x.walkway))
         t.error("walkway", fmt::format("no walkway '{}'", x.walkway));
-      x.morning = t.choice("morning", {"forward", "backward"}, "forward");
+      x.morning = read_choice(t, "morning", {WalkDirection::forward, WalkDirection::backward},
+                              WalkDirection::forward, walk_direction_name, parse_walk_direction);
       x.from_s = t.clock("from");
       x.switch_s = t.clock("switch_at");
       x.to_s = t.clock("to");
@@ -782,9 +800,16 @@ struct Builder {
           if (o.to_s > s.horizon_s) r.error("window", "window ends after the scenario's horizon");
         }
       }
-      o.probe.record = r.choice("record", {"pass", "board", "alight", "denied", "vehicle_in", "vehicle_out", "arrive"}, "pass");
-      o.probe.place_kind = r.choice("place_kind", {"gate", "fare_gate", "shuttle", "bus", "metro", "taxi_stand", "car_park", "coach_park", "dropoff", "arrivals"}, "gate");
-      o.probe.measure = r.choice("measure", {"persons", "vehicles"}, "persons");
+      o.probe.record = read_choice(r, "record",
+                                   {RecordKind::pass, RecordKind::board, RecordKind::alight, RecordKind::denied,
+                                    RecordKind::vehicle_in, RecordKind::vehicle_out, RecordKind::arrive},
+                                   RecordKind::pass, record_kind_name, parse_record_kind);
+      o.probe.place_kind = read_choice(r, "place_kind",
+                                       {PlaceKind::gate, PlaceKind::fare_gate, PlaceKind::shuttle, PlaceKind::bus,
+                                        PlaceKind::metro, PlaceKind::taxi_stand, PlaceKind::car_park,
+                                        PlaceKind::coach_park, PlaceKind::dropoff, PlaceKind::arrivals},
+                                       PlaceKind::gate, place_kind_name, parse_place_kind);
+      o.probe.vehicles = r.choice("measure", {"persons", "vehicles"}, "persons") == "vehicles";
       o.probe.places = r.strings("places");
       o.probe.booked_only = r.boolean("booked_only", false);
       o.source = r.string("source", "");
@@ -830,7 +855,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     root.error("bin_minutes", fmt::format("too fine: {:.0f} bins over the horizon, at most 100000",
                                           std::ceil(s.horizon_s / s.bin_s)));
   s.demand_scale = root.non_negative("demand_scale", 1.0);
-  s.gate_choice = root.choice("gate_choice", {"least_cost", "uniform"}, "least_cost");
+  s.gate_choice = read_choice(root, "gate_choice", {GateChoice::least_cost, GateChoice::uniform},
+                              GateChoice::least_cost, gate_choice_name, parse_gate_choice);
   if (auto w = root.table("walking")) {
     s.walk_speed_mean = w->positive("speed_mean_mps", 1.34);
     s.walk_speed_sd = w->non_negative("speed_sd_mps", 0.26);
@@ -900,13 +926,13 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   need(Mode::bus, !s.bus_access.empty() || !s.bus_egress.empty(), "bus.access / bus.egress split");
   need(Mode::taxi, !s.taxi_stands.empty(), "[[taxi_stand]]");
   need(Mode::walk, !s.walk_origins.empty(), "[[walk_origin]]");
-  auto has_lot = [&](const char* kind) {
+  auto has_lot = [&](LotKind kind) {
     return std::any_of(s.lots.begin(), s.lots.end(), [&](const LotDef& l) { return l.kind == kind; });
   };
-  need(Mode::car, has_lot("car_park"), "car_park [[lot]]");
-  need(Mode::coach, has_lot("coach_park"), "coach_park [[lot]]");
-  need(Mode::dropoff, has_lot("dropoff"), "dropoff [[lot]]");
-  need(Mode::pickup, has_lot("dropoff"), "dropoff [[lot]]");
+  need(Mode::car, has_lot(LotKind::car_park), "car_park [[lot]]");
+  need(Mode::coach, has_lot(LotKind::coach_park), "coach_park [[lot]]");
+  need(Mode::dropoff, has_lot(LotKind::dropoff), "dropoff [[lot]]");
+  need(Mode::pickup, has_lot(LotKind::dropoff), "dropoff [[lot]]");
   if (site_ok) b.check_reachability();
   if (problems.size() == problems_before) b.check_memory(root_node);
   return s;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernel/time.hpp"
+#include "model/kinds.hpp"
 #include "scenario/document.hpp"
 
 namespace expoflow::model {
@@ -85,7 +86,8 @@ struct TaxiStandDef {
 };
 
 struct LotDef {  // car parks, coach parks, drop-off lots
-  std::string id, node, kind;  // kind: car_park | coach_park | dropoff
+  std::string id, node;
+  LotKind kind = LotKind::car_park;
   double spaces = 0;            // car/coach park spaces, or drop-off bays
   double stop_mean_s = 0;       // drop-off: unloading/loading time per vehicle
   double pickup_delay_mean_s = 0;  // drop-off used for pick-up: wait for the car to come
@@ -116,9 +118,9 @@ struct ClassDef {
 };
 
 struct ProbeDef {
-  std::string record;        // pass | board | alight | vehicle_in | vehicle_out | denied
-  std::string place_kind;    // e.g. gate, fare_gate, shuttle, taxi_stand, car_park, dropoff
-  std::string measure;       // persons | vehicles
+  RecordKind record = RecordKind::pass;    // pass, board, alight, denied, vehicle_in, vehicle_out, arrive
+  PlaceKind place_kind = PlaceKind::gate;  // e.g. gate, fare_gate, shuttle, taxi_stand, car_park
+  bool vehicles = false;                   // measure = "vehicles" (else "persons")
   std::vector<std::string> places;  // optional: only these place ids
   bool booked_only = false;
 };
@@ -140,7 +142,10 @@ struct ObservedDef {
 //   close_walkway  walkway, direction (forward | backward | both): closed (station exits)
 //   extra_trains   line.direction: extra trips every `headway_min` minutes
 struct EventDef {
-  std::string id, kind, target, direction = "both";
+  std::string id;
+  EventKind kind = EventKind::suspend_line;
+  std::string target;
+  WalkDirection direction = WalkDirection::both;
   double from_s = 0, to_s = 0, scale = 1, headway_s = 0;
 };
 
@@ -160,15 +165,16 @@ struct PolicyDef {
   // Exit direction control: between `from` and `switch_at` (clock) only the `morning` direction of
   // each listed walkway is open; from `switch_at` to `to` only the other one.
   struct ExitDirection {
-    std::string walkway, morning = "forward";
+    std::string walkway;
+    WalkDirection morning = WalkDirection::forward;
     double from_s = 0, switch_s = 0, to_s = 0;
   };
   std::vector<ExitDirection> exit_direction;
-  // How parties choose again when their mode is unavailable: "shares" (in proportion to their
-  // class's shares among the available modes) or "logit" (those shares times
+  // How parties choose again when their mode is unavailable: shares (in proportion to their
+  // class's shares among the available modes) or logit (those shares times
   // exp(-logit_per_min x travel minutes), the travel time of each mode from its own access point
   // to the nearest entrance, or from the halls to where it leaves).
-  std::string replan_choice = "shares";
+  ReplanChoice replan_choice = ReplanChoice::shares;
   double logit_per_min = 0.1;
 };
 
@@ -196,9 +202,9 @@ struct Scenario {
   double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
   double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
   double demand_scale = 1.0;
-  // How a party picks its entrance: "least_cost" (walking time plus expected queueing time among
-  // open entrances) or "uniform" (at random, whatever the queues: for benchmarks and tests).
-  std::string gate_choice = "least_cost";
+  // How a party picks its entrance: least_cost (walking time plus expected queueing time among
+  // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
+  GateChoice gate_choice = GateChoice::least_cost;
   std::vector<NodeDef> nodes;
   std::vector<WalkwayDef> walkways;
   std::vector<GateDef> gates;

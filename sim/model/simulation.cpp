@@ -10,11 +10,20 @@ namespace expoflow::model {
 
 namespace {
 
-std::uint32_t add_place(std::vector<Place>& places, std::string id, std::string kind,
+std::uint32_t add_place(std::vector<Place>& places, std::string id, PlaceKind kind,
                         double capacity = 0, double area = 0, bool vehicles = false,
                         bool booked = false) {
-  places.push_back(Place{std::move(id), std::move(kind), capacity, area, vehicles, booked});
+  places.push_back(Place{std::move(id), kind, capacity, area, vehicles, booked});
   return static_cast<std::uint32_t>(places.size() - 1);
+}
+
+PlaceKind place_kind(LotKind k) {
+  switch (k) {
+    case LotKind::car_park: return PlaceKind::car_park;
+    case LotKind::coach_park: return PlaceKind::coach_park;
+    case LotKind::dropoff: return PlaceKind::dropoff;
+  }
+  return PlaceKind::car_park;
 }
 
 // Arrival times at the site stop of every trip of a direction over all days. Buses cannot run
@@ -45,7 +54,7 @@ std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int 
   }
   // Extra trains: trips added every headway over the event's window.
   for (const EventDef& ev : events)
-    if (ev.kind == "extra_trains" && ev.target == l.id + "." + d.id)
+    if (ev.kind == EventKind::extra_trains && ev.target == l.id + "." + d.id)
       for (Time t = ev.from_s; t < ev.to_s; t += ev.headway_s) out.push_back(t);
   std::sort(out.begin(), out.end());
   return out;
@@ -83,7 +92,7 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
       L.walkways.push_back(WalkwayLayout{w.length_m, w.width_m, area, storage,
                                          w.width_m * s.max_specific_flow, w.speed_scale,
                                          add_place(places_, fmt::format("walkway[{}]{}", w.id, suffix),
-                                                   "walkway", storage, area)});
+                                                   PlaceKind::walkway, storage, area)});
     };
     add(w.from, w.to, w.both_ways ? ".forward" : "");
     if (w.both_ways) add(w.to, w.from, ".backward");
@@ -91,25 +100,27 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   graph_.finalize();
 
   for (auto& g : s.gates) {
-    GateLayout gl{node(g.node), add_place(places_, fmt::format("gate[{}]", g.id), "gate"), g.service_mean_s, {}};
+    GateLayout gl{node(g.node), add_place(places_, fmt::format("gate[{}]", g.id), PlaceKind::gate), g.service_mean_s, {}};
     for (auto& [t, v] : g.lanes.steps)
       gl.lanes.emplace_back(t, static_cast<std::int64_t>(std::llround(v * g.lanes_scale)));
     L.gates.push_back(std::move(gl));
   }
   L.hall_node = node(s.halls.node);
-  L.place_hall = add_place(places_, "halls", "hall", 0, s.halls.area_m2);
-  L.place_hall_hold = add_place(places_, "halls.hold", "hold");
-  for (auto& ev : s.events)
-    L.place_events.push_back(add_place(places_, fmt::format("event[{}]", ev.id.empty() ? ev.kind + ":" + ev.target : ev.id), "event"));
-  L.place_replan_setoff = add_place(places_, "replans.at_setoff", "replan");
-  L.place_replan_waiting = add_place(places_, "replans.while_waiting", "replan");
-  L.place_hall_policy = {add_place(places_, "policy.hall_occupancy.staggered_entry", "policy"),
-                         add_place(places_, "policy.hall_occupancy.queue_inside", "policy"),
-                         add_place(places_, "policy.hall_occupancy.exit_only", "policy")};
-  L.place_exit_policy = add_place(places_, "policy.exit_direction", "policy");
+  L.place_hall = add_place(places_, "halls", PlaceKind::hall, 0, s.halls.area_m2);
+  L.place_hall_hold = add_place(places_, "halls.hold", PlaceKind::hold);
+  for (auto& ev : s.events) {
+    const std::string name = ev.id.empty() ? fmt::format("{}:{}", event_kind_name(ev.kind), ev.target) : ev.id;
+    L.place_events.push_back(add_place(places_, fmt::format("event[{}]", name), PlaceKind::event));
+  }
+  L.place_replan_setoff = add_place(places_, "replans.at_setoff", PlaceKind::replan);
+  L.place_replan_waiting = add_place(places_, "replans.while_waiting", PlaceKind::replan);
+  L.place_hall_policy = {add_place(places_, "policy.hall_occupancy.staggered_entry", PlaceKind::policy),
+                         add_place(places_, "policy.hall_occupancy.queue_inside", PlaceKind::policy),
+                         add_place(places_, "policy.hall_occupancy.exit_only", PlaceKind::policy)};
+  L.place_exit_policy = add_place(places_, "policy.exit_direction", PlaceKind::policy);
   for (Mode m : {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff, Mode::walk})
     L.place_arrivals[static_cast<std::size_t>(m)] =
-        add_place(places_, fmt::format("arrivals[{}]", mode_name(m)), "arrivals");
+        add_place(places_, fmt::format("arrivals[{}]", mode_name(m)), PlaceKind::arrivals);
 
   for (std::size_t li = 0; li < s.lines.size(); ++li) {
     const auto& l = s.lines[li];
@@ -119,17 +130,17 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
     ll.capacity = l.vehicle_capacity;
     ll.site_node = node(l.site_node);
     ll.place_line = add_place(places_, fmt::format("line[{}]", l.id),
-                              l.metro ? "metro" : (l.counts_as_shuttle ? "shuttle" : "bus"), l.vehicle_capacity);
-    ll.place_policy = l.metro ? add_place(places_, fmt::format("policy.platform_exits.line[{}]", l.id), "policy") : 0;
+                              l.metro ? PlaceKind::metro : (l.counts_as_shuttle ? PlaceKind::shuttle : PlaceKind::bus), l.vehicle_capacity);
+    ll.place_policy = l.metro ? add_place(places_, fmt::format("policy.platform_exits.line[{}]", l.id), PlaceKind::policy) : 0;
     if (l.metro) {
       ll.concourse_node = node(l.concourse_node);
       ll.fare_gates_in = l.fare_gates_in;
       ll.fare_gates_out = l.fare_gates_out;
       ll.fare_gate_service_s = l.fare_gate_service_s;
       ll.platform_capacity = std::floor(l.platform_area_m2 * l.platform_density);
-      ll.place_fare_in = add_place(places_, fmt::format("line[{}].fare_gates_in", l.id), "fare_gate");
-      ll.place_fare_out = add_place(places_, fmt::format("line[{}].fare_gates_out", l.id), "fare_gate");
-      ll.place_platform = add_place(places_, fmt::format("line[{}].platform", l.id), "platform",
+      ll.place_fare_in = add_place(places_, fmt::format("line[{}].fare_gates_in", l.id), PlaceKind::fare_gate);
+      ll.place_fare_out = add_place(places_, fmt::format("line[{}].fare_gates_out", l.id), PlaceKind::fare_gate);
+      ll.place_platform = add_place(places_, fmt::format("line[{}].platform", l.id), PlaceKind::platform,
                                     ll.platform_capacity, l.platform_area_m2);
       ll.background_entries = l.background_entries;
       for (double& x : ll.background_entries) x *= l.background_scale;
@@ -140,8 +151,8 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
       const auto& d = l.directions[di];
       DirectionLayout dl{static_cast<std::uint32_t>(li), !d.from_zone.empty(), !d.to_zone.empty(),
                          d.travel_s, timetable(l, d, s.days, s.events), d.background_load, d.background_alight,
-                         add_place(places_, fmt::format("line[{}].direction[{}].upstream", l.id, d.id), "upstream"),
-                         add_place(places_, fmt::format("line[{}].direction[{}].stop", l.id, d.id), "stop")};
+                         add_place(places_, fmt::format("line[{}].direction[{}].upstream", l.id, d.id), PlaceKind::upstream),
+                         add_place(places_, fmt::format("line[{}].direction[{}].stop", l.id, d.id), PlaceKind::stop)};
       const auto idx = static_cast<std::int32_t>(L.directions.size());
       L.dir_index.push_back(static_cast<std::uint32_t>(di));
       if (dl.access && ll.access_dir < 0) ll.access_dir = idx;
@@ -164,23 +175,23 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
 
   for (auto& t : s.taxi_stands) {
     TaxiLayout tl{node(t.node),
-                  add_place(places_, fmt::format("taxi_stand[{}]", t.id), "taxi_stand"),
-                  add_place(places_, fmt::format("taxi_stand[{}].cab_rank", t.id), "cab_rank", t.rank_capacity, 0, true),
-                  add_place(places_, fmt::format("taxi_stand[{}].bays", t.id), "taxi_bays", t.bays, 0, true),
+                  add_place(places_, fmt::format("taxi_stand[{}]", t.id), PlaceKind::taxi_stand),
+                  add_place(places_, fmt::format("taxi_stand[{}].cab_rank", t.id), PlaceKind::cab_rank, t.rank_capacity, 0, true),
+                  add_place(places_, fmt::format("taxi_stand[{}].bays", t.id), PlaceKind::taxi_bays, t.bays, 0, true),
                   t.bays, t.loading_mean_s, t.rank_capacity, t.open_s, t.close_s, t.cabs_per_hour};
     for (double& r : tl.cabs_per_hour) r *= t.cab_supply_scale;
     L.taxis.push_back(std::move(tl));
   }
   for (auto& l : s.lots) {
     LotLayout ll{node(l.node),
-                 add_place(places_, fmt::format("lot[{}]", l.id), l.kind, l.spaces, 0, true, l.booked),
-                 l.kind == "dropoff", l.kind == "coach_park", l.booked, l.spaces, l.stop_mean_s,
+                 add_place(places_, fmt::format("lot[{}]", l.id), place_kind(l.kind), l.spaces, 0, true, l.booked),
+                 l.kind == LotKind::dropoff, l.kind == LotKind::coach_park, l.booked, l.spaces, l.stop_mean_s,
                  l.pickup_delay_mean_s, -1};
     for (std::size_t li = 0; li < s.lines.size(); ++li)
       if (!l.shuttle.empty() && s.lines[li].id == l.shuttle) ll.shuttle = static_cast<std::int32_t>(li);
-    L.car_park_weights.push_back(l.kind == "car_park" ? l.weight : 0.0);
-    L.coach_park_weights.push_back(l.kind == "coach_park" ? l.weight : 0.0);
-    L.dropoff_weights.push_back(l.kind == "dropoff" ? l.weight : 0.0);
+    L.car_park_weights.push_back(l.kind == LotKind::car_park ? l.weight : 0.0);
+    L.coach_park_weights.push_back(l.kind == LotKind::coach_park ? l.weight : 0.0);
+    L.dropoff_weights.push_back(l.kind == LotKind::dropoff ? l.weight : 0.0);
     L.lots.push_back(ll);
   }
   for (auto& w : s.walk_origins) {

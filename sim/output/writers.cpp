@@ -13,6 +13,7 @@ namespace expoflow::output {
 
 namespace fs = std::filesystem;
 using model::Place;
+using model::PlaceKind;
 using model::PlaceStats;
 
 void write_atomically(const fs::path& path, const std::string& content) {
@@ -123,7 +124,7 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
   // Level of service of each metro platform at its mean peak occupancy (Fruin, queueing areas).
   nlohmann::ordered_json los = nlohmann::ordered_json::object();
   for (const Place& p : e.sim->places())
-    if (p.kind == "platform") {
+    if (p.kind == PlaceKind::platform) {
       const std::string line = p.id.substr(0, p.id.find(".platform"));
       const double peak = kpi_mean(e, line + ".platform_peak");
       los[p.id] = {{"peak_persons", peak}, {"area_m2", p.area_m2},
@@ -155,7 +156,7 @@ std::string counts_csv(const Ensemble& e) {
         const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
         const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
         if (persons == 0 && vehicles == 0) continue;
-        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, places[p].kind,
+        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, model::place_kind_name(places[p].kind),
                        model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
       }
   return fmt::to_string(out);
@@ -188,7 +189,7 @@ std::string queues_csv(const Ensemble& e) {
         }
       }
       fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), prefix[b], places[p].id,
-                     places[p].kind, qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
+                     model::place_kind_name(places[p].kind), qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
     }
   return fmt::to_string(out);
 }
@@ -207,9 +208,9 @@ std::string occupancy_csv(const Ensemble& e) {
       const double omax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_max(b); });
       if (omax == 0) continue;
       const Place& pl = places[p];
-      const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != "hall"
+      const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
                                   ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
-      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, pl.kind, omean, omax,
+      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, model::place_kind_name(pl.kind), omean, omax,
                      pl.capacity, pl.area_m2, los);
     }
   return fmt::to_string(out);
@@ -231,15 +232,15 @@ std::string comparison_table(const Ensemble& e) {
   out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",
                      "wait mean (min)");
   for (const Place& p : places)
-    if (p.kind == "gate")
+    if (p.kind == PlaceKind::gate)
       out += fmt::format("{:<26} {:>12} {:>14.1f} {:>14.1f}\n", p.id, fmt_num(kpi_mean(e, p.id + ".peak_queue")),
                          kpi_mean(e, p.id + ".wait_p95_s") / 60, kpi_mean(e, p.id + ".wait_mean_s") / 60);
   out += fmt::format("\n{:<26} {:>14} {:>5} {:>17} {:>12}\n", "line", "platform peak", "LOS", "denied boardings",
                      "boardings");
   for (const Place& p : places)
-    if (p.kind == "metro" || p.kind == "bus" || p.kind == "shuttle") {
+    if (p.kind == PlaceKind::metro || p.kind == PlaceKind::bus || p.kind == PlaceKind::shuttle) {
       std::string peak = "-", los = "-";
-      if (p.kind == "metro") {
+      if (p.kind == PlaceKind::metro) {
         const double v = kpi_mean(e, p.id + ".platform_peak");
         peak = fmt_num(v);
         for (const Place& q : places)
@@ -249,7 +250,7 @@ std::string comparison_table(const Ensemble& e) {
                          fmt_num(kpi_mean(e, p.id + ".denied_boardings")), fmt_num(kpi_mean(e, p.id + ".boardings")));
     }
   for (const Place& p : places)
-    if (p.kind == "taxi_stand")
+    if (p.kind == PlaceKind::taxi_stand)
       out += fmt::format("\n{}: party wait mean {:.1f} min, p95 {:.1f} min, peak {} persons queueing; "
                          "cab wait mean {:.1f} min, peak {} cabs in the rank\n",
                          p.id, kpi_mean(e, p.id + ".party_wait_mean_s") / 60, kpi_mean(e, p.id + ".party_wait_p95_s") / 60,
@@ -257,7 +258,7 @@ std::string comparison_table(const Ensemble& e) {
                          fmt_num(kpi_mean(e, p.id + ".peak_cabs_waiting")));
   out += fmt::format("\n{:<26} {:>10} {:>16} {:>12}\n", "car park / lot", "spaces", "peak occupancy", "peak queue");
   for (const Place& p : places)
-    if (p.kind == "car_park" || p.kind == "coach_park" || p.kind == "dropoff")
+    if (p.kind == PlaceKind::car_park || p.kind == PlaceKind::coach_park || p.kind == PlaceKind::dropoff)
       out += fmt::format("{:<26} {:>10} {:>16} {:>12}\n", p.id, fmt_num(p.capacity),
                          fmt_num(kpi_mean(e, p.id + ".peak_occupancy")), fmt_num(kpi_mean(e, p.id + ".peak_queue")));
   out += fmt::format("\nhalls peak occupancy {} persons; densest walkway peak {:.2f} persons/m²\n",

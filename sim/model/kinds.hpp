@@ -1,0 +1,105 @@
+#pragma once
+// The kinds a scenario and the simulation name: enums, fixed when the scenario is validated, so
+// that only the scenario parser reads them as strings. Each has the name that scenario files and
+// outputs use (`<enum>_name`) and the way back (`parse_<enum>`, nothing for any other string).
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string_view>
+
+namespace expoflow::model {
+
+namespace kinds_detail {
+
+// `names` holds every member's name at the member's value.
+template <class E, std::size_t N>
+constexpr const char* name(const char* const (&names)[N], E e) {
+  return names[static_cast<std::size_t>(e)];
+}
+
+template <class E, std::size_t N>
+constexpr std::optional<E> parse(const char* const (&names)[N], std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (s == names[i]) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+}  // namespace kinds_detail
+
+// For `enum class Enum` whose last member is `last`, given its members' names in order: the array
+// kEnumNames and the functions `const char* fn_name(Enum)` and
+// `std::optional<Enum> parse_fn(std::string_view)` (nothing for a string that names no member).
+#define EXPOFLOW_KIND_NAMES(Enum, fn, last, ...)                                             \
+  inline constexpr const char* k##Enum##Names[] = {__VA_ARGS__};                              \
+  static_assert(std::size(k##Enum##Names) == static_cast<std::size_t>(Enum::last) + 1);      \
+  inline const char* fn##_name(Enum e) { return kinds_detail::name(k##Enum##Names, e); }     \
+  inline std::optional<Enum> parse_##fn(std::string_view s) {                                 \
+    return kinds_detail::parse<Enum>(k##Enum##Names, s);                                      \
+  }
+
+// What a record of the record stream says happened (records.hpp).
+enum class RecordKind : std::uint8_t {
+  pass,         // persons passed a counting point (security lane, fare gate)
+  board,        // persons boarded a vehicle (value: -1) at a stop
+  alight,       // persons left a vehicle
+  denied,       // persons left behind by a full vehicle (once per vehicle that left them)
+  vehicle_in,   // a vehicle entered a lot / stand
+  vehicle_out,  // a vehicle left a lot / stand (persons: its occupants)
+  arrive,       // a visitor party set off by its access mode (place arrivals[mode]; value: class)
+  activate,     // a disruption or policy came into force (its place also gets enter/leave)
+  replan,       // persons who changed their plan because a service was unavailable
+  enter,        // persons (or vehicles) now present at a place: occupancy +
+  leave,        // occupancy -
+  queue_join,   // persons joined the queue of a place
+  queue_leave,  // persons who had queued left the queue to be served
+  served,       // persons began service (value: their wait in s, zero when served at once)
+  depart,       // a vehicle left a stop (persons: load on leaving, value: its capacity)
+};
+inline constexpr std::size_t kNumRecordKinds = 15;
+EXPOFLOW_KIND_NAMES(RecordKind, record_kind, depart,  // record_kind_name, parse_record_kind
+                    "pass", "board", "alight", "denied", "vehicle_in", "vehicle_out", "arrive",
+                    "activate", "replan", "enter", "leave", "queue_join", "queue_leave", "served",
+                    "depart")
+
+// What a place of the simulation is (Place::kind in records.hpp; the place_kind of the outputs).
+enum class PlaceKind : std::uint8_t {
+  gate, walkway, fare_gate, platform, metro, bus, shuttle, taxi_stand, cab_rank, taxi_bays,
+  car_park, coach_park, dropoff, hall, hold, event, replan, policy, arrivals, upstream, stop
+};
+EXPOFLOW_KIND_NAMES(PlaceKind, place_kind, stop,  // place_kind_name, parse_place_kind
+                    "gate", "walkway", "fare_gate", "platform", "metro", "bus", "shuttle",
+                    "taxi_stand", "cab_rank", "taxi_bays", "car_park", "coach_park", "dropoff",
+                    "hall", "hold", "event", "replan", "policy", "arrivals", "upstream", "stop")
+
+// What a disruption or intervention does (EventDef::kind in scenario.hpp).
+enum class EventKind : std::uint8_t {
+  suspend_line, close_gate, lanes, cab_supply, walk_speed, close_walkway, extra_trains
+};
+EXPOFLOW_KIND_NAMES(EventKind, event_kind, extra_trains,  // event_kind_name, parse_event_kind
+                    "suspend_line", "close_gate", "lanes", "cab_supply", "walk_speed",
+                    "close_walkway", "extra_trains")
+
+// Which way of a walkway: from -> to (forward), to -> from (backward), or both.
+enum class WalkDirection : std::uint8_t { forward, backward, both };
+EXPOFLOW_KIND_NAMES(WalkDirection, walk_direction, both,  // walk_direction_name, parse_walk_direction
+                    "forward", "backward", "both")
+
+// How parties choose again when their mode is unavailable (PolicyDef::replan_choice).
+enum class ReplanChoice : std::uint8_t { shares, logit };
+EXPOFLOW_KIND_NAMES(ReplanChoice, replan_choice, logit,  // replan_choice_name, parse_replan_choice
+                    "shares", "logit")
+
+// How a party picks its entrance (Scenario::gate_choice).
+enum class GateChoice : std::uint8_t { least_cost, uniform };
+EXPOFLOW_KIND_NAMES(GateChoice, gate_choice, uniform,  // gate_choice_name, parse_gate_choice
+                    "least_cost", "uniform")
+
+// What a lot is (LotDef::kind).
+enum class LotKind : std::uint8_t { car_park, coach_park, dropoff };
+EXPOFLOW_KIND_NAMES(LotKind, lot_kind, dropoff,  // lot_kind_name, parse_lot_kind
+                    "car_park", "coach_park", "dropoff")
+
+#undef EXPOFLOW_KIND_NAMES
+
+}  // namespace expoflow::model
