@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <vector>
 
 #include "kernel/random.hpp"
@@ -40,22 +41,49 @@ TEST_CASE("random: a Lognormal with its parameters worked out once is bit for bi
 TEST_CASE("resource: booking a one-unit resource follows Lindley's recursion in booking order",
           "[kernel][resource]") {
   // Arrivals and holds known on arrival: start_n = max(arrival_n, start_{n-1} + hold_{n-1}).
+  // A booking granted later than it was made waits in the line, with its weight and since, until
+  // its turn (take_booked), in booking order.
   const RandomStream rng(5, "booking", 0);
   Resource outlet(1);
   Time t = 0, free_at = 0;
   std::size_t waited = 0;
-  for (std::uint64_t i = 0; i < 50000; ++i) {
+  struct Pending {
+    std::uint32_t id;
+    Time since, start;
+  };
+  std::deque<Pending> pending;
+  std::uint64_t weight = 0;
+  auto take_due = [&](Time now) {
+    while (!pending.empty() && pending.front().start <= now) {
+      const Request q = outlet.take_booked();
+      REQUIRE(q.id == pending.front().id);
+      REQUIRE(q.since == pending.front().since);
+      weight -= q.weight;
+      pending.pop_front();
+    }
+    REQUIRE(outlet.weight_waiting() == weight);
+    REQUIRE(outlet.num_waiting() == pending.size());
+  };
+  for (std::uint32_t i = 0; i < 50000; ++i) {
     t += dist::exponential(1.0, rng.uniform(i, 0));
+    take_due(t);
     const Time hold = dist::exponential(0.9, rng.uniform(i, 1));
     const Time expected = std::max(t, free_at);
-    const Time start = outlet.book(t, hold);
+    const std::uint32_t size = 1 + i % 3;
+    const Time start = outlet.book(i, t, hold, size);
     REQUIRE(start == expected);
     free_at = start + hold;
-    if (start > t) ++waited;
+    if (start > t) {
+      ++waited;
+      pending.push_back({i, t, start});
+      weight += size;
+    }
   }
+  take_due(free_at);
   // At utilisation 0.9 most bookings wait: the recursion is exercised on both branches.
   CHECK(waited > 20000);
   CHECK(waited < 50000);
   CHECK(outlet.in_use() == 0);
   CHECK(outlet.num_waiting() == 0);
+  CHECK(outlet.weight_waiting() == 0);
 }

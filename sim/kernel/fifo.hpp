@@ -14,7 +14,7 @@ class Fifo {
   T& front() { return buf_[head_]; }
   const T& front() const { return buf_[head_]; }
   const T& operator[](std::size_t i) const { return buf_[(head_ + i) & (buf_.size() - 1)]; }
-  void push_back(const T& v) {
+  [[gnu::always_inline]] void push_back(const T& v) {
     if (size_ == buf_.size()) grow();
     buf_[(head_ + size_) & (buf_.size() - 1)] = v;
     ++size_;

@@ -44,14 +44,14 @@ class RandomStream {
                                replication)) {}
 
   // 64 random bits for (entity, draw).
-  std::uint64_t bits(std::uint64_t entity, std::uint64_t draw) const {
+  [[gnu::always_inline]] std::uint64_t bits(std::uint64_t entity, std::uint64_t draw) const {
     return detail::fmix64(detail::fmix64(prefix_ ^ entity) ^ (draw * 0xd1b54a32d192ed03ULL));
   }
   // Uniform on the open interval (0, 1): never 0, never 1, so log() and inverse CDFs are safe.
   // k + 0.5 is exact only below 2^52; above, it rounds to even, and for k = 2^53 - 1 to 2^53,
   // i.e. u = 1. Clamping that one value (instead of using fewer bits) leaves every other draw
   // unchanged.
-  double uniform(std::uint64_t entity, std::uint64_t draw) const {
+  [[gnu::always_inline]] double uniform(std::uint64_t entity, std::uint64_t draw) const {
     const double u = (static_cast<double>(bits(entity, draw) >> 11) + 0.5) * 0x1.0p-53;
     return u < 1.0 ? u : 0x1.fffffffffffffp-1;
   }

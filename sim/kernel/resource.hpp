@@ -10,10 +10,15 @@
 // does not let later arrivals overtake it). The resource emits nothing: the model turns grants
 // into records, and statistics observe those.
 //
+// The resource also keeps what its waiting line is worth to the model: each request's weight (the
+// persons it stands for) and when it joined, so a queue's length in persons and a grant's wait
+// need no tally beside it.
+//
 // A one-unit resource whose hold times are known when requested (a walkway outlet passing a
 // party in size / flow seconds) can instead be booked: the same FIFO single server, whose grant
-// times follow from the bookings before (Lindley's recursion), so a grant needs no queue entry and
-// no event of its own. A resource is either booked or requested, never both.
+// times follow from the bookings before (Lindley's recursion), so a grant needs no event of its
+// own. A booking that has to wait is kept in the waiting line until its turn (take_booked).
+// A resource is either booked or requested, never both.
 #include <cstdint>
 #include <limits>
 
@@ -42,6 +47,8 @@ class Resource {
   std::int64_t available() const { return capacity_ > in_use_ ? capacity_ - in_use_ : 0; }
   std::size_t num_waiting() const { return queue_.size(); }
   std::uint64_t units_waiting() const { return units_waiting_; }
+  // The weight (persons) of every waiting request.
+  std::uint64_t weight_waiting() const { return weight_waiting_; }
   const Fifo<Request>& queue() const { return queue_; }
 
   // Ask for `units`. True: granted now. False: queued, to be granted later by release(),
@@ -51,9 +58,13 @@ class Resource {
       in_use_ += units;
       return true;
     }
-    queue_.push_back(Request{id, units, weight, now});
-    units_waiting_ += units;
+    enqueue(Request{id, units, weight, now});
     return false;
+  }
+
+  // Join the waiting line without asking for units now: a line that vehicles serve with offer().
+  void wait(std::uint32_t id, std::uint32_t units, Time now, std::uint32_t weight = 1) {
+    enqueue(Request{id, units, weight, now});
   }
 
   // Return units, then grant waiting requests in order while the head fits.
@@ -80,8 +91,7 @@ class Resource {
   std::uint32_t offer(std::uint32_t units, Grant&& grant) {
     std::uint32_t used = 0;
     while (!queue_.empty() && queue_.front().units <= units - used) {
-      Request r = queue_.pop_front();
-      units_waiting_ -= r.units;
+      const Request r = dequeue();
       used += r.units;
       grant(r);
     }
@@ -89,23 +99,26 @@ class Resource {
   }
 
   // Book the unit for `hold` from the first moment it is free at or after `now`; returns that
-  // moment, when the booking is granted. Bookings are granted in the order they are made.
-  Time book(Time now, Time hold) {
-    EXPOFLOW_CHECK(capacity_ == 1 && queue_.empty() && in_use_ == 0, "book() is for one-unit resources only booked");
+  // moment, when the booking is granted. Bookings are granted in the order they are made. One
+  // granted later than `now` waits in the line (for `id`, with `weight`) until take_booked().
+  Time book(std::uint32_t id, Time now, Time hold, std::uint32_t weight = 1) {
+    EXPOFLOW_CHECK(capacity_ == 1 && in_use_ == 0, "book() is for one-unit resources only booked");
     const Time start = booked_until_ > now ? booked_until_ : now;
     booked_until_ = start + hold;
+    if (start > now) enqueue(Request{id, 1, weight, now});
     return start;
+  }
+  // The oldest waiting booking, leaving the line at its turn.
+  Request take_booked() {
+    EXPOFLOW_CHECK(!queue_.empty(), "no booking waits");
+    return dequeue();
   }
 
   // Remove every waiting request (an entrance closing, a line suspended), oldest first; each is
   // passed to drop(const Request&). Units in use are untouched.
   template <class Drop>
   void withdraw_all(Drop&& drop) {
-    while (!queue_.empty()) {
-      Request r = queue_.pop_front();
-      units_waiting_ -= r.units;
-      drop(r);
-    }
+    while (!queue_.empty()) drop(dequeue());
   }
 
  private:
@@ -118,16 +131,27 @@ class Resource {
   template <class Grant>
   void serve(Grant& grant) {
     while (!queue_.empty() && fits(queue_.front().units)) {
-      Request r = queue_.pop_front();
-      units_waiting_ -= r.units;
+      const Request r = dequeue();
       in_use_ += r.units;
       grant(r);
     }
   }
 
+  [[gnu::always_inline]] void enqueue(const Request& r) {
+    queue_.push_back(r);
+    units_waiting_ += r.units;
+    weight_waiting_ += r.weight;
+  }
+  [[gnu::always_inline]] Request dequeue() {
+    Request r = queue_.pop_front();
+    units_waiting_ -= r.units;
+    weight_waiting_ -= r.weight;
+    return r;
+  }
+
   std::int64_t capacity_ = 0;
   std::int64_t in_use_ = 0;
-  std::uint64_t units_waiting_ = 0;
+  std::uint64_t units_waiting_ = 0, weight_waiting_ = 0;
   Time booked_until_ = 0;
   Fifo<Request> queue_;
 };

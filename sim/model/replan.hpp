@@ -1,0 +1,33 @@
+#pragma once
+// Re-planning and the way home: a party whose line is unavailable chooses again (another direction
+// of the same mode, else another mode by its class's shares, optionally weighted by a logit of the
+// travel time); a party leaving the halls heads for its egress mode; whoever waits in vain for a
+// last bus or a closing stand goes home another way.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace expoflow::model {
+
+struct World;
+
+struct ReplanState {
+  std::vector<std::array<double, kNumModes>> mode_minutes;  // [access, egress][mode], for logit re-plans
+};
+
+namespace replan {
+
+// A party whose access line is unavailable, at set-off or while waiting upstream.
+void access(World& w, std::uint32_t pid, bool was_waiting);
+// A party waiting at the site for a suspended line.
+void egress_waiting(World& w, std::uint32_t pid);
+// Stage::home: walk from where the party is to its egress mode.
+void head_home(World& w, std::uint32_t pid);
+// Everyone waiting on resource r (a bus stop after the last bus, a taxi stand at closing) leaves
+// and goes home another way (counted as denied there).
+void give_up_waiting(World& w, std::uint32_t r);
+
+}  // namespace replan
+}  // namespace expoflow::model

@@ -1,0 +1,123 @@
+#include "model/security.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "model/world.hpp"
+
+namespace expoflow::model {
+
+namespace {
+
+bool halls_closed(const World& w) { return std::fmod(w.now, kSecondsPerDay) >= w.s.halls.close_s; }
+
+// Whoever the entrances will not admit (closed for the day) heads home without entering, counted
+// as denied at the entrance.
+void turn_away(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
+  w.emit(RecordKind::denied, w.L.gates[p.gate].place, p.size);
+  advance(w, pid, Stage::home);
+}
+
+// The entrance a party heads for: the least walking time plus expected queueing time among
+// open entrances (visitors see the queues and are directed by staff).
+std::size_t choose_gate(const World& w, NodeId from) {
+  const auto& gates = w.L.gates;
+  const network::PathTable& paths = walking::paths(w);
+  std::size_t best = 0;
+  double best_cost = std::numeric_limits<double>::infinity();
+  for (std::size_t g = 0; g < gates.size(); ++g) {
+    const double dist_m = paths.distance_m(from, gates[g].node);
+    if (dist_m == network::kUnreachable) continue;
+    const Resource& r = w.res[w.security.gate_res[g]];
+    const auto lanes = r.capacity();
+    const double queue = lanes > 0 ? static_cast<double>(r.weight_waiting()) * gates[g].service_mean_s / static_cast<double>(lanes)
+                                   : 1e7;  // closed: only if every entrance is closed
+    const double cost = dist_m / w.s.walk_speed_mean + queue;
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = g;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+namespace security {
+
+void build(World& w) {
+  for (auto& g : w.L.gates) w.security.gate_res.push_back(w.add_resource(0, g.place));
+}
+
+void schedule(World& w) {
+  for (std::size_t g = 0; g < w.L.gates.size(); ++g) {
+    set_lanes(w, g);
+    for (int d = 0; d < w.s.days; ++d)
+      for (auto& [t, v] : w.L.gates[g].lanes) w.cal.schedule(d * kSecondsPerDay + t, kLanes, static_cast<std::uint32_t>(g));
+  }
+}
+
+void set_lanes(World& w, std::size_t g) {
+  const double clock = std::fmod(w.now, kSecondsPerDay);
+  std::int64_t lanes = 0;
+  for (auto& [t, v] : w.L.gates[g].lanes)
+    if (t <= clock) lanes = v;
+  // Disruptions and the hall occupancy policy act on the lanes the schedule opens.
+  double scale = disruptions::lane_scale(w, g);
+  const int tier = halls::policy_tier(w);
+  if (tier >= 1) scale *= w.s.policy.stagger_lane_share;
+  if (tier >= 3) scale = 0;
+  if (scale != 1) lanes = static_cast<std::int64_t>(std::llround(static_cast<double>(lanes) * scale));
+  w.set_capacity(w.security.gate_res[g], lanes);
+}
+
+// At closing time the entrances stop admitting: whoever still queues is turned away.
+void on_lanes(World& w, std::uint32_t g) {
+  set_lanes(w, g);
+  const std::uint32_t r = w.security.gate_res[g];
+  if (w.res[r].capacity() == 0 && halls_closed(w)) w.withdraw_to(r, [&](std::uint32_t pid) { turn_away(w, pid); });
+}
+
+void redirect_queue(World& w, std::size_t g) {
+  w.withdraw_to(w.security.gate_res[g], [&](std::uint32_t pid) { advance(w, pid, Stage::entrance); });
+}
+
+void head_for_entrance(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  const std::size_t n = w.L.gates.size();
+  const std::size_t g = w.s.gate_choice == GateChoice::uniform
+                            ? std::min(n - 1, static_cast<std::size_t>(World::u(w.choice_rng, p, kDrawGate) * static_cast<double>(n)))
+                            : choose_gate(w, p.node);
+  p.gate = static_cast<std::uint16_t>(g);
+  walking::walk(w, pid, w.L.gates[g].node, Stage::security);
+}
+
+namespace {
+void start_screening(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
+  const double mean = w.L.gates[p.gate].service_mean_s;
+  double hold = 0;
+  for (std::uint32_t i = 0; i < p.size; ++i) hold += dist::exponential(mean, World::u(w.service_rng, p, kDrawService + i));
+  w.hold(pid, hold);
+}
+}  // namespace
+
+void begin(World& w, std::uint32_t pid) {
+  if (halls_closed(w)) turn_away(w, pid);
+  else if (w.acquire(pid, w.security.gate_res[w.parties[pid].gate], 1)) start_screening(w, pid);
+}
+
+void resume(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
+  if (p.phase == Phase::waiting) {
+    start_screening(w, pid);
+    return;
+  }
+  w.release(w.security.gate_res[p.gate], 1);
+  w.emit(RecordKind::pass, w.L.gates[p.gate].place, p.size);
+  walking::walk(w, pid, w.L.hall_node, Stage::hall);
+}
+
+}  // namespace security
+}  // namespace expoflow::model

@@ -1,0 +1,51 @@
+#pragma once
+// Transit: metro lines, buses and shuttles. Trips run by timetable; each direction has a waiting
+// line upstream (riders to the site) and one at the site stop (riders home), both Resources that a
+// vehicle serves with its free places (offer). A metro line adds the station: fare gates in each
+// direction (Resources of gates), a platform (a Resource of floor space) with its occupancy and the
+// platform-exits policy, and background riders who alight and board.
+#include <cstdint>
+#include <vector>
+
+namespace expoflow::model {
+
+struct World;
+struct Party;
+
+struct TransitState {
+  std::vector<std::uint32_t> fare_in_res, fare_out_res, platform_res;  // by line (metro)
+  std::vector<std::uint32_t> up_res, stop_res;                         // by direction
+  std::vector<std::size_t> trip_up, trip_arrive;                       // next trip, by direction
+  std::vector<double> platform_occ;                                    // by line
+  std::vector<char> platform_closed;                                   // by line: entries closed by the policy
+};
+
+namespace transit {
+
+void build(World& w);
+void schedule(World& w);
+// A trip leaves upstream (kTripUp) / reaches the site stop (kTripArrive).
+void on_trip_upstream(World& w, std::uint32_t dir);
+void on_trip_arrive(World& w, std::uint32_t dir);
+// Stage::up_wait: wait upstream for the direction to the site in Party::ride.
+void wait_upstream(World& w, std::uint32_t pid);
+// Stage::fare_in, Stage::fare_out: queue for the fare gates.
+void begin_fare_gate(World& w, std::uint32_t pid);
+// Stage::platform: wait for platform space. Stage::board: wait for a vehicle home.
+void begin_platform(World& w, std::uint32_t pid);
+void begin_board(World& w, std::uint32_t pid);
+// Resumes: at the fare gates, granted platform space, off the vehicle at the site.
+void resume_fare_gate(World& w, std::uint32_t pid);
+void platform_granted(World& w, std::uint32_t pid);
+void alight(World& w, std::uint32_t pid);
+// A background rider off a train at the station: onto the platform.
+void arrive_on_platform(World& w, std::uint32_t pid);
+// A party walking off the platform (its first walkway): the platform's occupancy falls.
+void leave_platform(World& w, Party& p);
+// A rider waiting on the platform steps off it (its line suspended).
+void step_off_platform(World& w, std::uint32_t pid);
+// Whoever waits for direction `dir`, now suspended, re-plans.
+void send_back_waiting(World& w, std::size_t dir);
+
+}  // namespace transit
+}  // namespace expoflow::model

@@ -1,0 +1,47 @@
+#pragma once
+// Walking: walkways as edges of the site graph. Speed falls with density (Weidmann); storage is
+// limited by area x storage density (a Resource of persons: entry blocked when full, so queues
+// spill back); outflow is limited by width x maximum specific flow (a one-unit outlet Resource,
+// booked). Paths come from the open walkways' path table; closures switch tables.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "model/party.hpp"
+#include "network/site_graph.hpp"
+
+namespace expoflow::model {
+
+struct World;
+
+struct WalkingState {
+  std::vector<std::uint32_t> walkers;  // per walkway edge: persons walking its length
+  std::vector<int> closed;             // per edge: closures in force
+  const network::PathTable* paths = nullptr;
+  std::map<std::vector<char>, std::unique_ptr<network::PathTable>> path_cache;  // by set of closures
+  // Weidmann's factor by (walkway, walkers): the same counts recur on busy walkways.
+  struct FactorMemo {
+    std::uint32_t edge = ~0u, walkers = 0;
+    double factor = 1;
+  };
+  static constexpr std::size_t kFactorMemo = 4096;
+  std::vector<FactorMemo> factor_memo = std::vector<FactorMemo>(kFactorMemo);
+};
+
+namespace walking {
+
+void build(World& w);
+// Walk the party from its node to `dest`, then begin stage `after` there.
+void walk(World& w, std::uint32_t pid, NodeId dest, Stage after);
+// A party at Stage::walk resumes: storage granted, end of a walkway reached, or its turn at the outlet.
+void resume(World& w, std::uint32_t pid);
+// The path table of the walkways open now.
+const network::PathTable& paths(const World& w);
+// Close (delta +1) or reopen (-1) walkway edges; new walks avoid closed ones once the paths are
+// refreshed (parties already walking keep valid paths: tables are kept per set of closures).
+void close_edges(World& w, const std::vector<EdgeId>& edges, int delta);
+void refresh_paths(World& w);
+
+}  // namespace walking
+}  // namespace expoflow::model
