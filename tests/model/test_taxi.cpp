@@ -1,0 +1,86 @@
+// Taxi: cabs and parties are two queues that meet at the stand. A cab finding nobody waits in the
+// rank while there is room, and drives on when the rank is full; a party takes the cab that has
+// waited longest, or waits for the next cab.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "site.hpp"
+
+using namespace expoflow;
+using namespace expoflow::model;
+using namespace expoflow::test;
+
+namespace {
+
+const std::string kRank = "taxi_stand[P6].cab_rank";
+const std::string kStand = "taxi_stand[P6]";
+
+// A party at the stand that asks for a cab.
+void take_taxi(Site& site, std::uint64_t key) {
+  Party p = visitor(key);
+  p.egress = Mode::taxi;
+  site.hand_on(p, "stand", Stage::taxi);
+}
+
+}  // namespace
+
+TEST_CASE("cabs finding nobody join the rank until it is full, and later cabs drive on", "[model][taxi]") {
+  Site site;
+  add_taxi_stand(site.s);
+  site.start();
+  site.run();
+
+  const auto ranked = site.times(kRank, RecordKind::enter);
+  const auto turned = site.times(kRank, RecordKind::denied);
+  REQUIRE(ranked.size() == 2);  // the rank's capacity
+  REQUIRE(!turned.empty());
+  CHECK(ranked[1] < turned.front());
+  CHECK(site.vehicles(kRank, RecordKind::enter) == std::vector<std::uint32_t>{1, 1});
+  // Cabs come only while the stand is open.
+  CHECK(ranked.front() >= at(8));
+  CHECK(turned.back() < at(20));
+}
+
+TEST_CASE("a party takes the cab that has waited longest, and the next party the next cab", "[model][taxi]") {
+  Site site;
+  add_taxi_stand(site.s);
+  site.start();
+  site.run_until(at(10));
+  const auto ranked = site.times(kRank, RecordKind::enter);
+  REQUIRE(ranked.size() == 2);
+  take_taxi(site, 1);
+  take_taxi(site, 2);
+
+  // Both leave the rank at once; each cab's wait is from when it joined the rank.
+  CHECK(site.times(kRank, RecordKind::leave) == std::vector<Time>{at(10), at(10)});
+  CHECK(site.values(kRank, RecordKind::served) == std::vector<double>{at(10) - ranked[0], at(10) - ranked[1]});
+  // Neither party waited.
+  CHECK(site.values(kStand, RecordKind::served) == std::vector<double>{0, 0});
+  CHECK(site.records(kStand, RecordKind::queue_join).empty());
+}
+
+TEST_CASE("a party finding the rank empty waits for the next cab, which takes it at once", "[model][taxi]") {
+  Site site;
+  add_taxi_stand(site.s);
+  by_id(site.s.taxi_stands, "P6").rank_capacity = 0;
+  site.start();
+  site.run_until(at(10));
+  take_taxi(site, 1);
+  CHECK(site.times(kStand, RecordKind::queue_join) == std::vector<Time>{at(10)});
+  site.run();
+
+  // The first cab after 10:00 is served (matched with the party) without waiting.
+  std::vector<Time> cabs;
+  for (const Record& r : site.log.records)
+    if (r.place == site.place(kRank) && r.time > at(10) && (r.kind == RecordKind::served || r.kind == RecordKind::denied))
+      cabs.push_back(r.time);
+  REQUIRE(!cabs.empty());
+  const auto served = site.records(kRank, RecordKind::served);
+  REQUIRE(served.size() == 1);
+  CHECK(served[0].time == cabs.front());
+  CHECK(served[0].value == 0);
+  CHECK(site.values(kStand, RecordKind::served) == std::vector<double>{cabs.front() - at(10)});
+  // It loads at the bay and leaves with the cab.
+  CHECK(site.vehicles(kStand, RecordKind::vehicle_out) == std::vector<std::uint32_t>{1});
+}

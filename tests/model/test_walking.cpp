@@ -1,0 +1,83 @@
+// Walking: a walkway's traversal time at free speed, its outlet's flow limit (width x maximum
+// specific flow) and its storage limit (area x storage density: entry blocked when full).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "site.hpp"
+
+using namespace expoflow;
+using namespace expoflow::model;
+using namespace expoflow::test;
+
+namespace {
+
+// A party put at `from` that walks to `to` and leaves the model there.
+std::uint32_t walk(Site& site, Party p, const char* from, const char* to) {
+  const std::uint32_t pid = site.put(p, from);
+  walking::walk(site.w(), pid, *site.sim().graph().find(to), Stage::done);
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("a lone party crosses an empty walkway at its free speed times the walkway's speed scale",
+          "[model][walking]") {
+  Site site;
+  by_id(site.s.walkways, "origin_plaza").speed_scale = 0.8;
+  World& w = site.start();
+  const Party p = visitor(42);
+  const std::uint32_t pid = walk(site, p, "origin", "plaza");
+  site.run();
+
+  // The free speed is the party's keyed draw (normal, clamped to 0.5-2.2 m/s), kept as a float.
+  const auto speed = static_cast<float>(
+      std::clamp(dist::normal(w.s.walk_speed_mean, w.s.walk_speed_sd, World::u(w.demand_rng, p, kDrawSpeed)), 0.5, 2.2));
+  CHECK(w.parties[pid].speed == speed);
+  CHECK(site.times("walkway[origin_plaza].forward", RecordKind::enter) == std::vector<Time>{0});
+  CHECK(site.times("walkway[origin_plaza].forward", RecordKind::pass) == std::vector<Time>{200 / (double{speed} * 0.8)});
+  CHECK(w.parties[pid].stage == Stage::done);
+}
+
+TEST_CASE("parties reaching an outlet together pass one after another, each taking size / (width x max flow)",
+          "[model][walking]") {
+  Site site;
+  World& w = site.start();
+  for (std::uint16_t size : {1, 3, 2}) {
+    Party p = visitor(size, size);
+    p.speed = 1;  // all reach the end of the 100 m walkway at 100 s
+    walk(site, p, "plaza", "west");
+  }
+  site.run();
+
+  const std::string walkway = "walkway[plaza_west].forward";
+  const double flow = 5 * w.s.max_specific_flow;  // persons/s through the 5 m outlet
+  CHECK(site.persons(walkway, RecordKind::pass) == std::vector<std::uint32_t>{1, 3, 2});
+  CHECK(site.times(walkway, RecordKind::pass) == std::vector<Time>{100, 100 + 1 / flow, 100 + 1 / flow + 3 / flow});
+  // The two behind the first queue at the outlet.
+  CHECK(site.times(walkway, RecordKind::queue_join) == std::vector<Time>{100, 100});
+  CHECK(site.persons(walkway, RecordKind::queue_join) == std::vector<std::uint32_t>{3, 2});
+}
+
+TEST_CASE("a party finding a walkway full queues at its entry and enters when the party ahead leaves it",
+          "[model][walking]") {
+  Site site;
+  auto& tiny = by_id(site.s.walkways, "plaza_west");
+  tiny.length_m = tiny.width_m = 1;  // 1 m² holds floor(1 x 4.0) = 4 persons
+  site.start();
+  walk(site, visitor(1, 4), "plaza", "west");
+  walk(site, visitor(2, 1), "plaza", "west");
+  site.run();
+
+  const std::string walkway = "walkway[plaza_west].forward";
+  // The second queues at the entry from the start (and later at the narrow outlet).
+  const auto queued = site.records(walkway, RecordKind::queue_join);
+  REQUIRE(!queued.empty());
+  CHECK(queued[0].time == 0);
+  CHECK(queued[0].persons == 1);
+  const auto passed = site.times(walkway, RecordKind::pass);
+  REQUIRE(passed.size() == 2);
+  CHECK(passed[0] > 0);
+  CHECK(site.persons(walkway, RecordKind::enter) == std::vector<std::uint32_t>{4, 1});
+  CHECK(site.times(walkway, RecordKind::enter) == std::vector<Time>{0, passed[0]});
+}
