@@ -60,6 +60,152 @@ std::vector<Time> timetable(const TransitLineDef& l, const DirectionDef& d, int 
   return out;
 }
 
+// Builds the site graph, the place list and the run's layout from a validated scenario.
+struct LayoutBuilder {
+  const Scenario& s;
+  network::SiteGraph& graph;
+  std::vector<Place>& places;
+  Simulation::Layout& L;
+
+  NodeId node(const std::string& id) const { return *graph.find(id); }
+  std::uint32_t place(std::string id, PlaceKind kind, double capacity = 0, double area = 0,
+                      bool vehicles = false, bool booked = false) {
+    return add_place(places, std::move(id), kind, capacity, area, vehicles, booked);
+  }
+
+  // Nodes and walkways (one edge per walking direction), and the graph's paths.
+  void walkways() {
+    for (auto& n : s.nodes) graph.add_node(n.id, n.kind);
+    for (std::size_t i = 0; i < s.walkways.size(); ++i) {
+      const auto& w = s.walkways[i];
+      auto add = [&](const std::string& a, const std::string& b, const std::string& suffix) {
+        graph.add_edge(node(a), node(b), w.length_m, w.width_m, static_cast<std::uint32_t>(i));
+        const double area = w.length_m * w.width_m;
+        const double storage = std::max(1.0, std::floor(area * s.storage_density));
+        L.walkways.push_back(WalkwayLayout{w.length_m, w.width_m, area, storage, w.width_m * s.max_specific_flow,
+                                           w.speed_scale,
+                                           place(fmt::format("walkway[{}]{}", w.id, suffix), PlaceKind::walkway, storage, area)});
+      };
+      add(w.from, w.to, w.both_ways ? ".forward" : "");
+      if (w.both_ways) add(w.to, w.from, ".backward");
+    }
+    graph.finalize();
+  }
+
+  // Entrances, the halls, and the places of events, re-plans, policies and arrivals.
+  void gates_and_site() {
+    for (auto& g : s.gates) {
+      GateLayout gl{node(g.node), place(fmt::format("gate[{}]", g.id), PlaceKind::gate), g.service_mean_s, {}};
+      for (auto& [t, v] : g.lanes.steps)
+        gl.lanes.emplace_back(t, static_cast<std::int64_t>(std::llround(v * g.lanes_scale)));
+      L.gates.push_back(std::move(gl));
+    }
+    L.hall_node = node(s.halls.node);
+    L.place_hall = place("halls", PlaceKind::hall, 0, s.halls.area_m2);
+    L.place_hall_hold = place("halls.hold", PlaceKind::hold);
+    for (auto& ev : s.events) {
+      const std::string name = ev.id.empty() ? fmt::format("{}:{}", event_kind_name(ev.kind), ev.target) : ev.id;
+      L.place_events.push_back(place(fmt::format("event[{}]", name), PlaceKind::event));
+    }
+    L.place_replan_setoff = place("replans.at_setoff", PlaceKind::replan);
+    L.place_replan_waiting = place("replans.while_waiting", PlaceKind::replan);
+    L.place_hall_policy = {place("policy.hall_occupancy.staggered_entry", PlaceKind::policy),
+                           place("policy.hall_occupancy.queue_inside", PlaceKind::policy),
+                           place("policy.hall_occupancy.exit_only", PlaceKind::policy)};
+    L.place_exit_policy = place("policy.exit_direction", PlaceKind::policy);
+    for (Mode m : {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff, Mode::walk})
+      L.place_arrivals[static_cast<std::size_t>(m)] = place(fmt::format("arrivals[{}]", mode_name(m)), PlaceKind::arrivals);
+  }
+
+  // A metro line's station: fare gates both ways, the platform, background users.
+  void station(const TransitLineDef& l, LineLayout& ll) {
+    ll.concourse_node = node(l.concourse_node);
+    ll.fare_gates_in = l.fare_gates_in;
+    ll.fare_gates_out = l.fare_gates_out;
+    ll.fare_gate_service_s = l.fare_gate_service_s;
+    ll.platform_capacity = std::floor(l.platform_area_m2 * l.platform_density);
+    ll.place_fare_in = place(fmt::format("line[{}].fare_gates_in", l.id), PlaceKind::fare_gate);
+    ll.place_fare_out = place(fmt::format("line[{}].fare_gates_out", l.id), PlaceKind::fare_gate);
+    ll.place_platform = place(fmt::format("line[{}].platform", l.id), PlaceKind::platform, ll.platform_capacity, l.platform_area_m2);
+    ll.background_entries = l.background_entries;
+    for (double& x : ll.background_entries) x *= l.background_scale;
+    ll.background_scale = l.background_scale;
+    ll.background_split = l.background_split;
+  }
+
+  void direction(const TransitLineDef& l, std::size_t li, std::size_t di, LineLayout& ll) {
+    const auto& d = l.directions[di];
+    DirectionLayout dl{static_cast<std::uint32_t>(li), !d.from_zone.empty(), !d.to_zone.empty(),
+                       d.travel_s, timetable(l, d, s.days, s.events), d.background_load, d.background_alight,
+                       place(fmt::format("line[{}].direction[{}].upstream", l.id, d.id), PlaceKind::upstream),
+                       place(fmt::format("line[{}].direction[{}].stop", l.id, d.id), PlaceKind::stop)};
+    const auto idx = static_cast<std::int32_t>(L.directions.size());
+    L.dir_index.push_back(static_cast<std::uint32_t>(di));
+    if (dl.access && ll.access_dir < 0) ll.access_dir = idx;
+    if (dl.egress && ll.egress_dir < 0) ll.egress_dir = idx;
+    ll.directions.push_back(static_cast<std::uint32_t>(idx));
+    L.directions.push_back(std::move(dl));
+  }
+
+  // Metro, bus and shuttle lines with their directions; the access and egress splits by direction.
+  void lines() {
+    for (std::size_t li = 0; li < s.lines.size(); ++li) {
+      const auto& l = s.lines[li];
+      LineLayout ll{};
+      ll.metro = l.metro;
+      ll.shuttle = l.counts_as_shuttle;
+      ll.capacity = l.vehicle_capacity;
+      ll.site_node = node(l.site_node);
+      ll.place_line = place(fmt::format("line[{}]", l.id),
+                            l.metro ? PlaceKind::metro : (l.counts_as_shuttle ? PlaceKind::shuttle : PlaceKind::bus),
+                            l.vehicle_capacity);
+      ll.place_policy = l.metro ? place(fmt::format("policy.platform_exits.line[{}]", l.id), PlaceKind::policy) : 0;
+      if (l.metro) station(l, ll);
+      for (std::size_t di = 0; di < l.directions.size(); ++di) direction(l, li, di, ll);
+      L.lines.push_back(std::move(ll));
+    }
+    auto split = [&](const std::vector<std::pair<std::pair<int, int>, double>>& sp) {
+      std::vector<double> w(L.directions.size(), 0.0);
+      for (auto& [ld, x] : sp)
+        w[L.lines[static_cast<std::size_t>(ld.first)].directions[static_cast<std::size_t>(ld.second)]] += x;
+      return w;
+    };
+    L.metro_access_w = split(s.metro_access);
+    L.metro_egress_w = split(s.metro_egress);
+    L.bus_access_w = split(s.bus_access);
+    L.bus_egress_w = split(s.bus_egress);
+  }
+
+  // Taxi stands, car parks and drop-off lots, walk origins.
+  void taxis_and_lots() {
+    for (auto& t : s.taxi_stands) {
+      TaxiLayout tl{node(t.node),
+                    place(fmt::format("taxi_stand[{}]", t.id), PlaceKind::taxi_stand),
+                    place(fmt::format("taxi_stand[{}].cab_rank", t.id), PlaceKind::cab_rank, t.rank_capacity, 0, true),
+                    place(fmt::format("taxi_stand[{}].bays", t.id), PlaceKind::taxi_bays, t.bays, 0, true),
+                    t.bays, t.loading_mean_s, t.rank_capacity, t.open_s, t.close_s, t.cabs_per_hour};
+      for (double& r : tl.cabs_per_hour) r *= t.cab_supply_scale;
+      L.taxis.push_back(std::move(tl));
+    }
+    for (auto& l : s.lots) {
+      LotLayout ll{node(l.node),
+                   place(fmt::format("lot[{}]", l.id), place_kind(l.kind), l.spaces, 0, true, l.booked),
+                   l.kind == LotKind::dropoff, l.kind == LotKind::coach_park, l.booked, l.spaces, l.stop_mean_s,
+                   l.pickup_delay_mean_s, -1};
+      for (std::size_t li = 0; li < s.lines.size(); ++li)
+        if (!l.shuttle.empty() && s.lines[li].id == l.shuttle) ll.shuttle = static_cast<std::int32_t>(li);
+      L.car_park_weights.push_back(l.kind == LotKind::car_park ? l.weight : 0.0);
+      L.coach_park_weights.push_back(l.kind == LotKind::coach_park ? l.weight : 0.0);
+      L.dropoff_weights.push_back(l.kind == LotKind::dropoff ? l.weight : 0.0);
+      L.lots.push_back(ll);
+    }
+    for (auto& w : s.walk_origins) {
+      L.walk_origins.push_back(node(w.node));
+      L.walk_origin_weights.push_back(w.weight);
+    }
+  }
+};
+
 }  // namespace
 
 char fruin_queue_los(double area_m2, double persons) {
@@ -78,126 +224,13 @@ Simulation::~Simulation() = default;
 std::size_t Simulation::num_bins() const { return layout_->num_bins; }
 
 Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layout>()) {
-  Layout& L = *layout_;
-  L.num_bins = static_cast<std::size_t>(std::ceil(s.horizon_s / s.bin_s));
-  for (auto& n : s.nodes) graph_.add_node(n.id, n.kind);
-  auto node = [&](const std::string& id) { return *graph_.find(id); };
-
-  for (std::size_t i = 0; i < s.walkways.size(); ++i) {
-    const auto& w = s.walkways[i];
-    auto add = [&](const std::string& a, const std::string& b, const std::string& suffix) {
-      graph_.add_edge(node(a), node(b), w.length_m, w.width_m, static_cast<std::uint32_t>(i));
-      const double area = w.length_m * w.width_m;
-      const double storage = std::max(1.0, std::floor(area * s.storage_density));
-      L.walkways.push_back(WalkwayLayout{w.length_m, w.width_m, area, storage,
-                                         w.width_m * s.max_specific_flow, w.speed_scale,
-                                         add_place(places_, fmt::format("walkway[{}]{}", w.id, suffix),
-                                                   PlaceKind::walkway, storage, area)});
-    };
-    add(w.from, w.to, w.both_ways ? ".forward" : "");
-    if (w.both_ways) add(w.to, w.from, ".backward");
-  }
-  graph_.finalize();
-
-  for (auto& g : s.gates) {
-    GateLayout gl{node(g.node), add_place(places_, fmt::format("gate[{}]", g.id), PlaceKind::gate), g.service_mean_s, {}};
-    for (auto& [t, v] : g.lanes.steps)
-      gl.lanes.emplace_back(t, static_cast<std::int64_t>(std::llround(v * g.lanes_scale)));
-    L.gates.push_back(std::move(gl));
-  }
-  L.hall_node = node(s.halls.node);
-  L.place_hall = add_place(places_, "halls", PlaceKind::hall, 0, s.halls.area_m2);
-  L.place_hall_hold = add_place(places_, "halls.hold", PlaceKind::hold);
-  for (auto& ev : s.events) {
-    const std::string name = ev.id.empty() ? fmt::format("{}:{}", event_kind_name(ev.kind), ev.target) : ev.id;
-    L.place_events.push_back(add_place(places_, fmt::format("event[{}]", name), PlaceKind::event));
-  }
-  L.place_replan_setoff = add_place(places_, "replans.at_setoff", PlaceKind::replan);
-  L.place_replan_waiting = add_place(places_, "replans.while_waiting", PlaceKind::replan);
-  L.place_hall_policy = {add_place(places_, "policy.hall_occupancy.staggered_entry", PlaceKind::policy),
-                         add_place(places_, "policy.hall_occupancy.queue_inside", PlaceKind::policy),
-                         add_place(places_, "policy.hall_occupancy.exit_only", PlaceKind::policy)};
-  L.place_exit_policy = add_place(places_, "policy.exit_direction", PlaceKind::policy);
-  for (Mode m : {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff, Mode::walk})
-    L.place_arrivals[static_cast<std::size_t>(m)] =
-        add_place(places_, fmt::format("arrivals[{}]", mode_name(m)), PlaceKind::arrivals);
-
-  for (std::size_t li = 0; li < s.lines.size(); ++li) {
-    const auto& l = s.lines[li];
-    LineLayout ll{};
-    ll.metro = l.metro;
-    ll.shuttle = l.counts_as_shuttle;
-    ll.capacity = l.vehicle_capacity;
-    ll.site_node = node(l.site_node);
-    ll.place_line = add_place(places_, fmt::format("line[{}]", l.id),
-                              l.metro ? PlaceKind::metro : (l.counts_as_shuttle ? PlaceKind::shuttle : PlaceKind::bus), l.vehicle_capacity);
-    ll.place_policy = l.metro ? add_place(places_, fmt::format("policy.platform_exits.line[{}]", l.id), PlaceKind::policy) : 0;
-    if (l.metro) {
-      ll.concourse_node = node(l.concourse_node);
-      ll.fare_gates_in = l.fare_gates_in;
-      ll.fare_gates_out = l.fare_gates_out;
-      ll.fare_gate_service_s = l.fare_gate_service_s;
-      ll.platform_capacity = std::floor(l.platform_area_m2 * l.platform_density);
-      ll.place_fare_in = add_place(places_, fmt::format("line[{}].fare_gates_in", l.id), PlaceKind::fare_gate);
-      ll.place_fare_out = add_place(places_, fmt::format("line[{}].fare_gates_out", l.id), PlaceKind::fare_gate);
-      ll.place_platform = add_place(places_, fmt::format("line[{}].platform", l.id), PlaceKind::platform,
-                                    ll.platform_capacity, l.platform_area_m2);
-      ll.background_entries = l.background_entries;
-      for (double& x : ll.background_entries) x *= l.background_scale;
-      ll.background_scale = l.background_scale;
-      ll.background_split = l.background_split;
-    }
-    for (std::size_t di = 0; di < l.directions.size(); ++di) {
-      const auto& d = l.directions[di];
-      DirectionLayout dl{static_cast<std::uint32_t>(li), !d.from_zone.empty(), !d.to_zone.empty(),
-                         d.travel_s, timetable(l, d, s.days, s.events), d.background_load, d.background_alight,
-                         add_place(places_, fmt::format("line[{}].direction[{}].upstream", l.id, d.id), PlaceKind::upstream),
-                         add_place(places_, fmt::format("line[{}].direction[{}].stop", l.id, d.id), PlaceKind::stop)};
-      const auto idx = static_cast<std::int32_t>(L.directions.size());
-      L.dir_index.push_back(static_cast<std::uint32_t>(di));
-      if (dl.access && ll.access_dir < 0) ll.access_dir = idx;
-      if (dl.egress && ll.egress_dir < 0) ll.egress_dir = idx;
-      ll.directions.push_back(static_cast<std::uint32_t>(idx));
-      L.directions.push_back(std::move(dl));
-    }
-    L.lines.push_back(std::move(ll));
-  }
-  auto split = [&](const std::vector<std::pair<std::pair<int, int>, double>>& sp) {
-    std::vector<double> w(L.directions.size(), 0.0);
-    for (auto& [ld, x] : sp)
-      w[L.lines[static_cast<std::size_t>(ld.first)].directions[static_cast<std::size_t>(ld.second)]] += x;
-    return w;
-  };
-  L.metro_access_w = split(s.metro_access);
-  L.metro_egress_w = split(s.metro_egress);
-  L.bus_access_w = split(s.bus_access);
-  L.bus_egress_w = split(s.bus_egress);
-
-  for (auto& t : s.taxi_stands) {
-    TaxiLayout tl{node(t.node),
-                  add_place(places_, fmt::format("taxi_stand[{}]", t.id), PlaceKind::taxi_stand),
-                  add_place(places_, fmt::format("taxi_stand[{}].cab_rank", t.id), PlaceKind::cab_rank, t.rank_capacity, 0, true),
-                  add_place(places_, fmt::format("taxi_stand[{}].bays", t.id), PlaceKind::taxi_bays, t.bays, 0, true),
-                  t.bays, t.loading_mean_s, t.rank_capacity, t.open_s, t.close_s, t.cabs_per_hour};
-    for (double& r : tl.cabs_per_hour) r *= t.cab_supply_scale;
-    L.taxis.push_back(std::move(tl));
-  }
-  for (auto& l : s.lots) {
-    LotLayout ll{node(l.node),
-                 add_place(places_, fmt::format("lot[{}]", l.id), place_kind(l.kind), l.spaces, 0, true, l.booked),
-                 l.kind == LotKind::dropoff, l.kind == LotKind::coach_park, l.booked, l.spaces, l.stop_mean_s,
-                 l.pickup_delay_mean_s, -1};
-    for (std::size_t li = 0; li < s.lines.size(); ++li)
-      if (!l.shuttle.empty() && s.lines[li].id == l.shuttle) ll.shuttle = static_cast<std::int32_t>(li);
-    L.car_park_weights.push_back(l.kind == LotKind::car_park ? l.weight : 0.0);
-    L.coach_park_weights.push_back(l.kind == LotKind::coach_park ? l.weight : 0.0);
-    L.dropoff_weights.push_back(l.kind == LotKind::dropoff ? l.weight : 0.0);
-    L.lots.push_back(ll);
-  }
-  for (auto& w : s.walk_origins) {
-    L.walk_origins.push_back(node(w.node));
-    L.walk_origin_weights.push_back(w.weight);
-  }
+  // Places are numbered in this order, which is the order of every table's rows.
+  LayoutBuilder b{s, graph_, places_, *layout_};
+  layout_->num_bins = static_cast<std::size_t>(std::ceil(s.horizon_s / s.bin_s));
+  b.walkways();
+  b.gates_and_site();
+  b.lines();
+  b.taxis_and_lots();
 }
 
 }  // namespace expoflow::model
