@@ -3,7 +3,7 @@
 # fuzz_scenario (scripts/fuzz does both). With any other compiler the option is ignored, so the
 # normal g++ build never sees it.
 #
-# The target compiles the scenario layer and model/scenario.cpp itself, with toml++ in header-only
+# The target compiles the scenario layer itself (no model code), with toml++ in header-only
 # mode, so the TOML parser is instrumented (coverage, ASan, UBSan) along with our code; the
 # packaged toml++ library would be a black box to the fuzzer.
 option(EXPOFLOW_FUZZ "Build the libFuzzer target fuzz_scenario (clang only)" OFF)
@@ -13,7 +13,7 @@ if(EXPOFLOW_FUZZ)
   else()
     file(GLOB EXPOFLOW_FUZZ_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sim/scenario/*.cpp)
     add_executable(fuzz_scenario ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_scenario.cpp
-                   ${EXPOFLOW_FUZZ_SOURCES} ${PROJECT_SOURCE_DIR}/sim/model/scenario.cpp)
+                   ${EXPOFLOW_FUZZ_SOURCES} )
     target_include_directories(fuzz_scenario PRIVATE ${PROJECT_SOURCE_DIR}/sim)
     target_compile_definitions(fuzz_scenario PRIVATE TOML_HEADER_ONLY=1)
     set(EXPOFLOW_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
 
 namespace expoflow::test {
@@ -122,9 +122,9 @@ inline Outcome run_expoflow(const std::string& args, const TempDir& tmp) {
 
 // The scenario at `rel` (below the repository root) with `overrides` (--set PATH=VALUE) applied;
 // the test fails with every problem reported when it does not load.
-inline model::Scenario load_or_fail(const std::string& rel, const std::vector<std::string>& overrides = {}) {
+inline scenario::Scenario load_or_fail(const std::string& rel, const std::vector<std::string>& overrides = {}) {
   scenario::Problems problems;
-  auto s = model::load_scenario(source_path(rel), overrides, problems);
+  auto s = scenario::load_scenario(source_path(rel), overrides, problems);
   INFO(rel << "\n" << problems.report());
   REQUIRE(s);
   return std::move(*s);
@@ -147,7 +147,7 @@ class RecordLog final : public model::RecordObserver {
 };
 
 // Persons (or vehicles) in the records of one kind at one place with from <= time < to.
-inline double sum_of(const std::vector<model::Record>& log, std::uint32_t place, model::RecordKind kind, Time from,
+inline double sum_of(const std::vector<model::Record>& log, std::uint32_t place, scenario::RecordKind kind, Time from,
                      Time to, bool vehicles = false) {
   double n = 0;
   for (const model::Record& r : log)
@@ -156,7 +156,7 @@ inline double sum_of(const std::vector<model::Record>& log, std::uint32_t place,
 }
 
 // How many records of one kind there are at one place.
-inline std::size_t count_of(const std::vector<model::Record>& log, std::uint32_t place, model::RecordKind kind) {
+inline std::size_t count_of(const std::vector<model::Record>& log, std::uint32_t place, scenario::RecordKind kind) {
   return static_cast<std::size_t>(std::count_if(
       log.begin(), log.end(), [&](const model::Record& r) { return r.place == place && r.kind == kind; }));
 }

@@ -9,7 +9,7 @@
 
 #include "calibrate/calibrate.hpp"
 #include "kernel/stats.hpp"
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "support.hpp"
 
 using namespace expoflow;
@@ -167,16 +167,16 @@ TEST_CASE("the calibrated scenario extends the original and reproduces the fitte
 
   // It loads and validates as a scenario (shares still sum to 1) ...
   scenario::Problems problems;
-  auto s = model::load_scenario(out.string(), {}, problems);
+  auto s = scenario::load_scenario(out.string(), {}, problems);
   INFO(problems.report());
   REQUIRE(s);
   CHECK(s->name == "recovery-calibrated");
   // ... and holds exactly the fitted values, the residual member and everything else unchanged.
   const auto& fitted = r.result.params;
   CHECK(s->classes[0].volume_scale == fitted[0].fitted);
-  CHECK(s->classes[0].access[static_cast<std::size_t>(model::Mode::car)] == fitted[1].fitted);
-  CHECK(s->classes[0].access[static_cast<std::size_t>(model::Mode::metro)] == Approx(fitted[1].residual).margin(1e-11));
-  CHECK(s->classes[0].access[static_cast<std::size_t>(model::Mode::walk)] == 0.3);
+  CHECK(s->classes[0].access[static_cast<std::size_t>(scenario::Mode::car)] == fitted[1].fitted);
+  CHECK(s->classes[0].access[static_cast<std::size_t>(scenario::Mode::metro)] == Approx(fitted[1].residual).margin(1e-11));
+  CHECK(s->classes[0].access[static_cast<std::size_t>(scenario::Mode::walk)] == 0.3);
   CHECK(s->lines[0].background_scale == fitted[3].fitted);
   CHECK(s->classes[0].volume == std::vector<double>{20000});
   // Through the calibration's own reading: its starting values are the fitted ones.

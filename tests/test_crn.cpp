@@ -26,7 +26,7 @@
 #include <tuple>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
 #include "support.hpp"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "model/kinds.hpp"
-#include "model/scenario.hpp"
+#include "scenario/kinds.hpp"
+#include "scenario/scenario.hpp"
 #include "support.hpp"
 
 using namespace expoflow::model;

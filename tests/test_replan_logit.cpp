@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
 #include "support.hpp"
 

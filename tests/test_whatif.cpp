@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "kernel/stats.hpp"
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"

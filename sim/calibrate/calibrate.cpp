@@ -1,4 +1,7 @@
 #include "calibrate/calibrate.hpp"
+
+#include "kernel/hash.hpp"
+#include "model/kpis.hpp"
 #include "output/writers.hpp"
 
 #include <Eigen/Dense>
@@ -59,15 +62,6 @@ bool is_share_table(const scenario::Node& t) {
   return std::abs(sum - 1.0) <= 1e-6;
 }
 
-bool probe_matches(const model::ProbeDef& probe, const model::Place& place) {
-  if (place.kind != probe.place_kind) return false;
-  if (probe.booked_only && !place.booked) return false;
-  if (!probe.places.empty() &&
-      std::find(probe.places.begin(), probe.places.end(), place.id) == probe.places.end())
-    return false;
-  return true;
-}
-
 // Shortest decimal with 6 significant digits: what the calibrated file holds, so what is
 // reported, written and read back are the same numbers.
 double round6(double x) {
@@ -97,7 +91,7 @@ Summary summarise(const std::vector<double>& xs) {
 std::optional<Problem> prepare(const std::string& file, scenario::Problems& problems) {
   auto root = scenario::load(file, problems);
   if (!root) return std::nullopt;
-  const model::Scenario s = model::build_scenario(*root, file, problems);
+  const scenario::Scenario s = scenario::build_scenario(*root, file, problems);
   if (!problems.empty()) return std::nullopt;
 
   Problem p;
@@ -115,12 +109,12 @@ std::optional<Problem> prepare(const std::string& file, scenario::Problems& prob
   for (const auto& o : s.observed) {
     const std::string path = fmt::format("observed[{}]", o.id);
     if (std::none_of(sim.places().begin(), sim.places().end(),
-                     [&](const model::Place& pl) { return probe_matches(o.probe, pl); })) {
+                     [&](const model::Place& pl) { return model::probe_matches(o.probe, pl); })) {
       const scenario::Node* n = scenario::lookup(*root, path);
       std::vector<std::string> of_kind;
       for (auto& pl : sim.places())
         if (pl.kind == o.probe.place_kind) of_kind.push_back(pl.id);
-      const char* kind = model::place_kind_name(o.probe.place_kind);
+      const char* kind = scenario::place_kind_name(o.probe.place_kind);
       std::string what = fmt::format("no place of the simulation matches its probe (place_kind '{}'{}{}), so no "
                                      "simulated total can be compared with it",
                                      kind, o.probe.booked_only ? ", booked only" : "",
@@ -221,19 +215,9 @@ namespace {
 // The file of one job's totals in the cache: named by what determines them.
 std::filesystem::path cache_file(const Distribution& d, const std::vector<double>& theta, std::uint64_t seed,
                                  std::size_t r) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&](const void* p, std::size_t n) {
-    const auto* c = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= c[i];
-      h *= 0x100000001b3ULL;
-    }
-  };
-  mix(d.tag.data(), d.tag.size());
-  mix(theta.data(), theta.size() * sizeof(double));
-  mix(&seed, sizeof seed);
-  mix(&r, sizeof r);
-  return d.cache_dir / fmt::format("{:016x}.bin", h);
+  Fnv1a h;
+  h.add(d.tag).add_bytes(theta.data(), theta.size() * sizeof(double)).add_bytes(&seed, sizeof seed).add_bytes(&r, sizeof r);
+  return d.cache_dir / fmt::format("{:016x}.bin", h.value());
 }
 bool load_cached(const std::filesystem::path& f, std::size_t m, std::vector<double>& into) {
   std::ifstream in(f, std::ios::binary);
@@ -255,7 +239,7 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
   if (!d.cache_dir.empty()) std::filesystem::create_directories(d.cache_dir);
   // A Simulation keeps a reference to its Scenario: both live on the heap, side by side.
   struct Built {
-    model::Scenario scenario;
+    scenario::Scenario scenario;
     std::unique_ptr<model::Simulation> sim;
   };
   std::vector<std::unique_ptr<Built>> built;
@@ -265,7 +249,7 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
     if (!apply(problem, theta, tree, &error)) throw std::runtime_error(error);
     scenario::Problems problems;
     auto b = std::make_unique<Built>();
-    b->scenario = model::build_scenario(tree, problem.file, problems);
+    b->scenario = scenario::build_scenario(tree, problem.file, problems);
     if (!problems.empty())
       throw std::runtime_error("the parameter values do not make a valid scenario:\n" + problems.report());
     b->sim = std::make_unique<model::Simulation>(b->scenario);

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario/document.hpp"
 
 namespace expoflow::calibrate {

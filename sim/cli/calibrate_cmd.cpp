@@ -26,30 +26,6 @@ std::string today() {
   return text;
 }
 
-// The scenario's values (not their positions), as text: what saved evaluations belong to.
-void values_text(const scenario::Node& n, std::string& out) {
-  switch (n.kind) {
-    case scenario::Node::Kind::table:
-      for (auto& [k, v] : n.members) {
-        out += k + "{";
-        values_text(v, out);
-        out += "}";
-      }
-      return;
-    case scenario::Node::Kind::array:
-      for (auto& x : n.items) {
-        out += "[";
-        values_text(x, out);
-        out += "]";
-      }
-      return;
-    case scenario::Node::Kind::string:
-    case scenario::Node::Kind::datetime: out += "\"" + n.text + "\""; return;
-    case scenario::Node::Kind::boolean: out += n.boolean ? "true" : "false"; return;
-    default: out += fmt::format("{}", n.number()); return;
-  }
-}
-
 }  // namespace
 
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
@@ -101,10 +77,10 @@ int run_calibrate(const CalibrateOptions& o) {
   settings.distribution.ranks = o.ranks;
   settings.distribution.combine = o.sum_over_ranks;
   settings.distribution.cache_dir = fs::path(o.out).concat(".evaluations");
-  std::string values;
-  values_text(problem->tree, values);
-  for (auto& p : problem->params) values += "|" + p.path;
-  settings.distribution.tag = output::hash_text(values);
+  // Saved evaluations belong to the scenario's values and the parameters freed.
+  std::string tag = scenario::values_hash(problem->tree);
+  for (auto& p : problem->params) tag += "|" + p.path;
+  settings.distribution.tag = tag;
   settings.distribution.resume = o.resume;
   calibrate::Result result;
   try {

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "cli/calibrate_cmd.hpp"
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
 #include "cli/cluster.hpp"
 #include "output/compare.hpp"
@@ -83,9 +83,9 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-std::optional<model::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
   scenario::Problems problems;
-  auto s = model::load_scenario(file, sets, problems);
+  auto s = scenario::load_scenario(file, sets, problems);
   if (!s && g_cluster.root()) {
     std::cerr << problems.report();
     std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(), file);
@@ -102,20 +102,6 @@ long peak_rss_kb() {
   return 0;
 }
 
-void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out, bool positions = true);
-
-// The scenario as values (every file of the extends chain and every --set applied), without
-// positions: its hash names what was run, whatever the formatting of the files.
-std::string scenario_hash(const std::string& file, const std::vector<std::string>& sets) {
-  scenario::Problems problems;
-  auto tree = scenario::load(file, problems);
-  if (!tree) return "unknown";
-  for (auto& o : sets) scenario::apply_override(*tree, o, "--set", problems);
-  std::ostringstream text;
-  print_tree(*tree, "", text, false);
-  return output::hash_text(text.str());
-}
-
 // The hash recorded by a summary.json in `dir`, if there is one.
 std::optional<std::string> recorded_hash(const fs::path& dir) {
   std::ifstream in(dir / "summary.json");
@@ -130,7 +116,7 @@ int cmd_run(const std::string& file, const std::vector<std::string>& sets, outpu
   auto s = load_or_report(file, sets);
   if (!s) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
-  const std::string hash = scenario_hash(file, sets);
+  const std::string hash = s->hash;
   if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
     if (g_cluster.root())
       std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
@@ -222,39 +208,6 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
 
 // One line per value of the merged scenario: its parameter path, the value, and the file and line
 // it came from (which file of an extends chain, or --set).
-void print_tree(const scenario::Node& n, const std::string& path, std::ostream& out, bool positions) {
-  auto where = [&](const scenario::Node& x) {
-    if (!positions) return std::string("-");
-    return x.pos.line ? fmt::format("{}:{}", x.pos.file, x.pos.line) : x.pos.file;
-  };
-  switch (n.kind) {
-    case scenario::Node::Kind::table:
-      for (auto& [k, v] : n.members) print_tree(v, path.empty() ? k : path + "." + k, out, positions);
-      return;
-    case scenario::Node::Kind::array: {
-      const bool tables = !n.items.empty() && n.items.front().is_table();
-      if (tables) {
-        for (std::size_t i = 0; i < n.items.size(); ++i) {
-          const scenario::Node* id = n.items[i].find("id");
-          const std::string key = id && id->kind == scenario::Node::Kind::string ? id->text : std::to_string(i);
-          print_tree(n.items[i], fmt::format("{}[{}]", path, key), out, positions);
-        }
-        return;
-      }
-      std::string v = "[";
-      for (std::size_t i = 0; i < n.items.size(); ++i) {
-        const auto& x = n.items[i];
-        v += (i ? ", " : "") + (x.kind == scenario::Node::Kind::string ? "\"" + x.text + "\"" : fmt::format("{}", x.number()));
-      }
-      out << fmt::format("{} = {}]  # {}\n", path, v, where(n));
-      return;
-    }
-    case scenario::Node::Kind::string: out << fmt::format("{} = \"{}\"  # {}\n", path, n.text, where(n)); return;
-    case scenario::Node::Kind::boolean: out << fmt::format("{} = {}  # {}\n", path, n.boolean, where(n)); return;
-    case scenario::Node::Kind::datetime: out << fmt::format("{} = {}  # {}\n", path, n.text, where(n)); return;
-    default: out << fmt::format("{} = {}  # {}\n", path, n.number(), where(n)); return;
-  }
-}
 
 // Split "PATH=v1,v2,..." into the path and its values.
 std::optional<std::pair<std::string, std::vector<std::string>>> parse_sweep_param(const std::string& p) {
@@ -292,7 +245,7 @@ int cmd_sweep(const std::string& file, const std::vector<std::string>& sets, con
     variants = std::move(next);
   }
   // Load every variant before running any: bad values are found at once.
-  std::vector<model::Scenario> scenarios;
+  std::vector<scenario::Scenario> scenarios;
   for (auto& v : variants) {
     std::vector<std::string> overrides = sets;
     for (std::size_t i = 0; i < grid.size(); ++i) overrides.push_back(grid[i].first + "=" + v[i]);
@@ -375,7 +328,7 @@ int cmd_validate(const std::string& file, const std::vector<std::string>& sets, 
     scenario::Problems problems;
     auto tree = scenario::load(file, problems);
     for (auto& o : sets) scenario::apply_override(*tree, o, "--set", problems);
-    print_tree(*tree, "", std::cout);
+    scenario::print_tree(*tree, "", std::cout);
   }
   const model::Simulation sim(*s);
   std::cout << fmt::format("{}: valid — {} nodes, {} walkways, {} entrances, {} lines, {} visitor classes, {} observed totals\n",

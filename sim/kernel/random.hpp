@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/hash.hpp"
+
 namespace expoflow {
 
 namespace detail {
@@ -25,15 +27,8 @@ constexpr std::uint64_t fmix64(std::uint64_t z) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
-// FNV-1a: stream names hash the same on every platform.
-constexpr std::uint64_t hash_name(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
+// Stream names hash the same on every platform.
+constexpr std::uint64_t hash_name(std::string_view s) { return fnv1a(s); }
 }  // namespace detail
 
 class RandomStream {

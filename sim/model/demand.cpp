@@ -242,6 +242,8 @@ std::int32_t egress_choice(const World& w, const Party& p, double uu) {
   }
 }
 
+const std::array<double, kNumModes>& party_access(const World& w, std::size_t cls) { return w.demand.party_access[cls]; }
+
 Time dwell(const World& w, const Party& p) { return w.demand.dwell[p.cls](World::u(w.demand_rng, p, kDrawDwell)); }
 
 // Arrivals run in list order, one pending at a time: the calendar carries no index.

@@ -42,6 +42,8 @@ void start_access(World& w, std::uint32_t pid);
 // Where a mode's party comes from or goes to (a direction, lot, origin or stand), for draw `u`.
 std::int32_t access_choice(const World& w, Mode m, double u);
 std::int32_t egress_choice(const World& w, const Party& p, double u);
+// The weights of a class's access modes for a party (persons' shares over mean party sizes).
+const std::array<double, kNumModes>& party_access(const World& w, std::size_t cls);
 // A party's time in the halls, drawn from its class's dwell distribution.
 Time dwell(const World& w, const Party& p);
 

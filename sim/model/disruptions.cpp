@@ -146,6 +146,7 @@ double lane_scale(const World& w, std::size_t gate) {
 
 double walk_speed_scale(const World& w, EdgeId e) {
   double scale = 1;
+  if (!w.disruptions.any_walk_speed) return scale;  // most scenarios: no walk_speed event to look for
   for (std::size_t i = 0; i < w.s.events.size(); ++i)
     if (w.disruptions.active[i] && w.s.events[i].kind == EventKind::walk_speed && hits(w, i, w.g.edge(e).walkway))
       scale *= w.s.events[i].scale;

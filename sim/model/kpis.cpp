@@ -20,6 +20,12 @@ double mean_wait(const PlaceStats& ps) {
 
 }  // namespace
 
+bool probe_matches(const ProbeDef& probe, const Place& place) {
+  if (place.kind != probe.place_kind) return false;
+  if (probe.booked_only && !place.booked) return false;
+  return probe.places.empty() || std::find(probe.places.begin(), probe.places.end(), place.id) != probe.places.end();
+}
+
 Probe make_probe(const Simulation& sim, const ObservedDef& o) {
   Probe pr;
   pr.kind = o.probe.record;
@@ -28,14 +34,7 @@ Probe make_probe(const Simulation& sim, const ObservedDef& o) {
   pr.to = o.to_s;
   const auto& places = sim.places();
   pr.at_place.assign(places.size(), 0);
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    const Place& pl = places[i];
-    bool ok = pl.kind == o.probe.place_kind;
-    if (o.probe.booked_only) ok = ok && pl.booked;
-    if (!o.probe.places.empty())
-      ok = ok && std::find(o.probe.places.begin(), o.probe.places.end(), pl.id) != o.probe.places.end();
-    pr.at_place[i] = ok;
-  }
+  for (std::size_t i = 0; i < places.size(); ++i) pr.at_place[i] = probe_matches(o.probe, places[i]);
   return pr;
 }
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernel/check.hpp"
-#include "model/scenario.hpp"
+#include "model/vocabulary.hpp"
 #include "network/site_graph.hpp"
 
 namespace expoflow::model {

@@ -7,7 +7,7 @@
 
 #include "kernel/stats.hpp"
 #include "model/records.hpp"
-#include "model/scenario.hpp"
+#include "model/vocabulary.hpp"
 
 namespace expoflow::model {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernel/time.hpp"
-#include "model/kinds.hpp"
+#include "model/vocabulary.hpp"
 
 namespace expoflow::model {
 

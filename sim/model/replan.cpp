@@ -150,7 +150,7 @@ void access(World& w, std::uint32_t pid, bool was_waiting) {
   if (any_positive(dirs)) {
     p.access_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
   } else {
-    std::array<double, kNumModes> weights = w.demand.party_access[p.cls];
+    std::array<double, kNumModes> weights = demand::party_access(w, p.cls);
     restrict_modes(w, weights, p.access, true);
     if (!any_positive(weights)) {
       w.finish(pid);  // no way to come at all: the visit is lost (counted as replanned)

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/scenario.hpp"
+#include "model/vocabulary.hpp"
 
 namespace expoflow::model {
 

@@ -8,7 +8,7 @@
 
 #include "model/recorder.hpp"
 #include "model/records.hpp"
-#include "model/scenario.hpp"
+#include "model/vocabulary.hpp"
 #include "network/site_graph.hpp"
 
 namespace expoflow::model {

@@ -48,7 +48,7 @@ void start_walk_body(World& w, std::uint32_t pid) {
   walkers += p.size;
   if (p.speed == 0) p.speed = speed_of(w, p);  // drawn on the party's first walkway
   double v = static_cast<double>(p.speed) * wk.speed_scale * walkway_speed_factor(w, e, walkers, wk.area_m2);
-  if (w.disruptions.any_walk_speed) v *= disruptions::walk_speed_scale(w, e);
+  v *= disruptions::walk_speed_scale(w, e);
   w.hold(pid, wk.length_m / v);
 }
 

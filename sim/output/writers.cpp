@@ -13,7 +13,7 @@ namespace expoflow::output {
 
 namespace fs = std::filesystem;
 using model::Place;
-using model::PlaceKind;
+using scenario::PlaceKind;
 using model::PlaceStats;
 
 void write_atomically(const fs::path& path, const std::string& content) {
@@ -35,15 +35,6 @@ void write_atomically(const fs::path& path, const std::string& content) {
     fs::remove(tmp);
     throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
   }
-}
-
-std::string hash_text(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", h);
 }
 
 namespace {
@@ -156,8 +147,8 @@ std::string counts_csv(const Ensemble& e) {
         const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
         const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
         if (persons == 0 && vehicles == 0) continue;
-        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, model::place_kind_name(places[p].kind),
-                       model::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
+        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, scenario::place_kind_name(places[p].kind),
+                       scenario::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
       }
   return fmt::to_string(out);
 }
@@ -189,7 +180,7 @@ std::string queues_csv(const Ensemble& e) {
         }
       }
       fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), prefix[b], places[p].id,
-                     model::place_kind_name(places[p].kind), qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
+                     scenario::place_kind_name(places[p].kind), qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
     }
   return fmt::to_string(out);
 }
@@ -210,7 +201,7 @@ std::string occupancy_csv(const Ensemble& e) {
       const Place& pl = places[p];
       const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
                                   ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
-      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, model::place_kind_name(pl.kind), omean, omax,
+      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, scenario::place_kind_name(pl.kind), omean, omax,
                      pl.capacity, pl.area_m2, los);
     }
   return fmt::to_string(out);

@@ -20,7 +20,4 @@ std::string occupancy_csv(const Ensemble& e);
 // The comparison table and headline indicators printed at the end of `expoflow run`.
 std::string comparison_table(const Ensemble& e);
 
-// Fowler–Noll–Vo hash of the bytes of a file and of everything it extends, as hex.
-std::string hash_text(const std::string& text);
-
 }  // namespace expoflow::output

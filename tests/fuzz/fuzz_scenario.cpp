@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario/document.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   scenario::Problems problems;
   auto root = scenario::parse(text, "fuzz.toml", problems);
   if (root) {
-    const model::Scenario s = model::build_scenario(*root, "fuzz.toml", problems);
+    const scenario::Scenario s = scenario::build_scenario(*root, "fuzz.toml", problems);
     // A scenario without problems must be one the engine can take: a few of its promises.
     if (problems.empty() && (s.days < 1 || s.gates.empty() || s.classes.empty() || !(s.bin_s > 0)))
       __builtin_trap();

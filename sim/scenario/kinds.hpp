@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-namespace expoflow::model {
+namespace expoflow::scenario {
 
 namespace kinds_detail {
 
@@ -102,4 +102,4 @@ EXPOFLOW_KIND_NAMES(LotKind, lot_kind, dropoff,  // lot_kind_name, parse_lot_kin
 
 #undef EXPOFLOW_KIND_NAMES
 
-}  // namespace expoflow::model
+}  // namespace expoflow::scenario

@@ -1,4 +1,4 @@
-#include "model/scenario.hpp"
+#include "scenario/scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-namespace expoflow::model {
+namespace expoflow::scenario {
 
 using scenario::Reader;
 
@@ -837,6 +837,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   const std::size_t problems_before = problems.size();
   Reader root(root_node, "", problems);
   s.file = file;
+  s.hash = values_hash(root_node);
   s.name = root.string("name");
   s.title = root.string("title", s.name);
   {
@@ -950,4 +951,4 @@ std::optional<Scenario> load_scenario(const std::string& file,
   return s;
 }
 
-}  // namespace expoflow::model
+}  // namespace expoflow::scenario

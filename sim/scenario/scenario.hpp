@@ -3,16 +3,17 @@
 // Built once from a scenario file by build_scenario(); the simulation only reads it. Run settings
 // (seed, replications, output folder) are not part of it (they come from the command line).
 #include <array>
+#include <iosfwd>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kernel/time.hpp"
-#include "model/kinds.hpp"
+#include "scenario/kinds.hpp"
 #include "scenario/document.hpp"
 
-namespace expoflow::model {
+namespace expoflow::scenario {
 
 // Travel modes. Access modes bring a party to the site, egress modes take it away.
 enum class Mode : std::uint8_t { metro, bus, car, coach, dropoff, walk, taxi, pickup };
@@ -196,6 +197,7 @@ struct CalibrationDef {
 
 struct Scenario {
   std::string name, title, file;
+  std::string hash;  // values_hash of the merged tree it was built from: what was run
   int days = 1;
   double horizon_s = 0;  // simulated time
   double bin_s = 900;
@@ -224,6 +226,13 @@ struct Scenario {
   CalibrationDef calibration;
 };
 
+// The merged tree as `path = value  # file:line` lines (validate --print); without positions
+// (`positions` false), what the scenario's hash is made of.
+void print_tree(const Node& n, const std::string& path, std::ostream& out, bool positions = true);
+// The hash of a merged tree's values (every file of the extends chain and every override
+// applied), whatever the formatting of the files: 16 hex digits.
+std::string values_hash(const Node& root);
+
 // Read and validate a merged scenario tree. Every problem found is added to `problems` (with file,
 // line, column and parameter path); the result is only meaningful when no problem was added.
 Scenario build_scenario(const scenario::Node& root, const std::string& file,
@@ -234,4 +243,4 @@ std::optional<Scenario> load_scenario(const std::string& file,
                                       const std::vector<std::string>& overrides,
                                       scenario::Problems& problems);
 
-}  // namespace expoflow::model
+}  // namespace expoflow::scenario
