@@ -19,6 +19,7 @@
 
 #include "kernel/stats.hpp"
 #include "model/simulation.hpp"
+#include "support/files.hpp"
 
 namespace expoflow::calibrate {
 
@@ -274,7 +275,7 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
         if (!(d.resume && !file.empty() && load_cached(file, m, totals))) {
           totals = built[k]->sim->run(seed, static_cast<std::uint32_t>(r)).observed;
           if (!file.empty())
-            output::write_atomically(file, std::string(reinterpret_cast<const char*>(totals.data()),
+            support::write_atomically(file, std::string(reinterpret_cast<const char*>(totals.data()),
                                                        totals.size() * sizeof(double)));
         }
         for (std::size_t i = 0; i < m; ++i) out[k][i][r] = totals[i];

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calibrate/calibrate.hpp"
+#include "support/text.hpp"
 
 namespace expoflow::calibrate {
 
@@ -12,13 +13,7 @@ namespace {
 // 852,000 for large totals; 3 significant digits below 1,000.
 std::string count_text(double x) {
   if (std::abs(x) < 1000) return fmt::format("{:.3g}", x);
-  std::string digits = fmt::format("{:.0f}", std::abs(x));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (x < 0 ? "-" : "") + out;
+  return (x < 0 ? "-" : "") + support::group_thousands(fmt::format("{:.0f}", std::abs(x)));
 }
 
 std::string summary_text(const Summary& s) {

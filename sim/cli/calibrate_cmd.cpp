@@ -8,6 +8,7 @@
 
 #include "calibrate/calibrate.hpp"
 #include "output/writers.hpp"
+#include "support/files.hpp"
 
 namespace expoflow::cli {
 
@@ -98,8 +99,8 @@ int run_calibrate(const CalibrateOptions& o) {
   std::cout << calibrate::report_text(*problem, result);
   try {
     fs::create_directories(folder);
-    output::write_atomically(json_path, calibrate::report_json(*problem, result, date));
-    output::write_atomically(out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date));
+    support::write_atomically(json_path, calibrate::report_json(*problem, result, date));
+    support::write_atomically(out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date));
   } catch (const std::exception& e) {
     std::cerr << "expoflow: " << e.what() << "\n";
     return 1;

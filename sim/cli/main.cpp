@@ -21,6 +21,7 @@
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"
 #include "output/writers.hpp"
+#include "support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace expoflow;
@@ -146,10 +147,10 @@ int cmd_run(const std::string& file, const std::vector<std::string>& sets, outpu
   try {
     fs::create_directories(out_dir);
     const fs::path dir(out_dir);
-    output::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash_input));
-    output::write_atomically(dir / "counts.csv", output::counts_csv(e));
-    output::write_atomically(dir / "queues.csv", output::queues_csv(e));
-    output::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
+    support::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash_input));
+    support::write_atomically(dir / "counts.csv", output::counts_csv(e));
+    support::write_atomically(dir / "queues.csv", output::queues_csv(e));
+    support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);
@@ -193,8 +194,8 @@ int cmd_compare(const std::string& base_file, const std::string& variant_file, c
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   try {
     fs::create_directories(out_dir);
-    output::write_atomically(fs::path(out_dir) / "comparison.json", output::comparison_json(c));
-    output::write_atomically(fs::path(out_dir) / "comparison.csv", output::comparison_csv(c));
+    support::write_atomically(fs::path(out_dir) / "comparison.json", output::comparison_json(c));
+    support::write_atomically(fs::path(out_dir) / "comparison.csv", output::comparison_csv(c));
   } catch (const std::exception& ex) {
     std::cerr << "expoflow: " << ex.what() << "\n";
     return 1;
@@ -297,7 +298,7 @@ int cmd_sweep(const std::string& file, const std::vector<std::string>& sets, con
   if (!g_cluster.root()) return 0;
   try {
     fs::create_directories(out_dir);
-    output::write_atomically(fs::path(out_dir) / "sweep.csv", csv);
+    support::write_atomically(fs::path(out_dir) / "sweep.csv", csv);
   } catch (const std::exception& ex) {
     std::cerr << "expoflow: " << ex.what() << "\n";
     return 1;
@@ -351,7 +352,7 @@ int cmd_graph(const std::string& file, const std::vector<std::string>& sets, con
   std::ostringstream dot;
   g.write_dot(dot, nodes, edges);
   try {
-    output::write_atomically(out, dot.str());
+    support::write_atomically(out, dot.str());
   } catch (const std::exception& ex) {
     std::cerr << "expoflow: " << ex.what() << "\n";
     return 1;

@@ -12,6 +12,7 @@
 
 #include "output/serialize.hpp"
 #include "output/writers.hpp"
+#include "support/files.hpp"
 
 namespace expoflow::output {
 
@@ -56,7 +57,7 @@ Ensemble run_ensemble(const model::Simulation& sim, const RunSettings& settings)
         if (have[r] || static_cast<int>(r % static_cast<std::uint32_t>(settings.ranks)) != settings.rank) continue;
         reps[r] = sim.run(settings.seed, r);
         if (!settings.replication_dir.empty())
-          write_atomically(replication_file(settings, r), save_replication(reps[r], settings.tag));
+          support::write_atomically(replication_file(settings, r), save_replication(reps[r], settings.tag));
         const std::uint32_t n = ++done;
         if (settings.progress) {
           std::lock_guard lock(mu);

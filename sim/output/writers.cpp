@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "support/text.hpp"
+
 namespace expoflow::output {
 
 namespace fs = std::filesystem;
@@ -16,26 +18,6 @@ using model::Place;
 using scenario::PlaceKind;
 using model::PlaceStats;
 
-void write_atomically(const fs::path& path, const std::string& content) {
-  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(tmp);
-      throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp);
-    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
-  }
-}
 
 namespace {
 
@@ -70,16 +52,8 @@ std::vector<std::string> bin_prefixes(std::size_t bins, double bin_s) {
 
 void append(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 
-std::string fmt_num(double x) {
-  // Thousands separators for readability in the terminal table.
-  const auto v = static_cast<long long>(std::llround(x));
-  std::string s = std::to_string(v < 0 ? -v : v), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return (v < 0 ? "-" : "") + out;
-}
+// Rounded to a whole number, with thousands separators.
+std::string fmt_num(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
 }  // namespace
 

@@ -9,9 +9,6 @@
 
 namespace expoflow::output {
 
-// Write `content` to `path` atomically (temporary file + rename). Throws std::runtime_error.
-void write_atomically(const std::filesystem::path& path, const std::string& content);
-
 std::string summary_json(const Ensemble& e, const std::string& version, const std::string& scenario_hash);
 std::string counts_csv(const Ensemble& e);
 std::string queues_csv(const Ensemble& e);
