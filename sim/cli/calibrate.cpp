@@ -1,4 +1,5 @@
-#include "cli/calibrate_cmd.hpp"
+// `expoflow calibrate`: fit a scenario's free parameters to its observed totals.
+#include "cli/commands.hpp"
 
 #include <ctime>
 #include <filesystem>
@@ -15,8 +16,6 @@ namespace expoflow::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int kBadInput = 2;
 
 std::string today() {
   const std::time_t now = std::time(nullptr);

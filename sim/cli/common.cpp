@@ -1,0 +1,64 @@
+#include "cli/common.hpp"
+
+#include <csignal>
+#include <fstream>
+
+#include "model/simulation.hpp"
+
+namespace expoflow::cli {
+
+namespace {
+Cluster g_cluster;
+volatile std::sig_atomic_t g_signal = 0;
+extern "C" void on_signal(int sig) {
+  g_signal = sig;
+  model::request_stop();
+}
+}  // namespace
+
+Cluster& cluster() { return g_cluster; }
+
+int leave(int code, const std::string& why) {
+  if (g_cluster.size > 1 && code != 0) cluster_fail(g_cluster, why, code);
+  return code;
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int interrupted_exit_code() { return 128 + (g_signal ? g_signal : SIGINT); }
+
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
+  scenario::Problems problems;
+  auto s = scenario::load_scenario(file, sets, problems);
+  if (!s && g_cluster.root()) {
+    std::cerr << problems.report();
+    std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(), file);
+  }
+  return s;
+}
+
+long peak_rss_kb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help) {
+  cmd->add_option("--seed", o.settings.seed, "Master random seed")->capture_default_str();
+  cmd->add_option("--replications,-r", o.settings.replications, help.replications)
+      ->capture_default_str()->check(CLI::Range(help.min_replications, 100000u));
+  cmd->add_option("--out,-o", o.out_dir, help.out);
+  cmd->add_option("--threads,-j", o.settings.threads, help.threads);
+  cmd->add_option("--set", o.sets, help.set);
+  cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
+}
+
+}  // namespace expoflow::cli

@@ -1,0 +1,92 @@
+#pragma once
+// What the commands share: exit codes, this process's place among MPI ranks, stopping on a
+// signal, progress lines, loading a scenario or reporting its problems, and the options every
+// ensemble command (run, compare, sweep) takes.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <iostream>
+#include <unistd.h>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cluster.hpp"
+#include "output/ensemble.hpp"
+#include "scenario/scenario.hpp"
+
+namespace expoflow::cli {
+
+inline constexpr int kBadInput = 2;
+
+// This process's place among MPI ranks (one rank without mpirun). Only rank 0 prints and writes.
+Cluster& cluster();
+
+// Leave with `code`; under MPI a failure on any rank stops every rank.
+int leave(int code, const std::string& why);
+
+// SIGINT / SIGTERM: ask the replications to stop (they notice within a few thousand events); the
+// command then reports, cleans up and exits 128 + signal, leaving earlier results untouched.
+void install_signal_handlers();
+int interrupted_exit_code();
+
+// Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
+class Progress {
+ public:
+  Progress(std::string what, bool quiet) : what_(std::move(what)), quiet_(quiet), tty_(isatty(2)),
+                                           start_(std::chrono::steady_clock::now()) {}
+  void operator()(std::uint32_t done, std::uint32_t total) {
+    if (quiet_) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double left = done ? el / done * (total - done) : 0;
+    if (tty_) {
+      const int width = 30, fill = static_cast<int>(width * done / std::max<std::uint32_t>(total, 1));
+      std::cerr << fmt::format("\r{} [{}{}] {}/{}  {} elapsed, ~{} left ", what_, std::string(fill, '='),
+                               std::string(width - fill, ' '), done, total, mmss(el), mmss(left));
+      if (done == total) std::cerr << "\n";
+    } else {
+      std::cerr << fmt::format("{}: {}/{} done, {} elapsed, ~{} left\n", what_, done, total, mmss(el), mmss(left));
+    }
+  }
+
+ private:
+  static std::string mmss(double s) {
+    const auto t = static_cast<long>(s + 0.5);
+    return fmt::format("{:02}:{:02}", t / 60, t % 60);
+  }
+  std::string what_;
+  bool quiet_, tty_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+
+// The scenario with every override applied, or nothing after printing its problems (rank 0).
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets);
+
+// This process's peak resident memory, kB.
+long peak_rss_kb();
+
+// The options of an ensemble command.
+struct EnsembleOptions {
+  output::RunSettings settings;
+  std::string out_dir;
+  std::vector<std::string> sets;
+  bool quiet = false;
+};
+
+// What the help of an ensemble command (run, compare, sweep) says of its shared options, and the
+// least number of replications it accepts.
+struct EnsembleHelp {
+  const char* replications;
+  unsigned min_replications;
+  const char* out;
+  const char* threads;
+  const char* set;
+};
+
+// The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
+// --threads/-j, --set and --quiet/-q.
+void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help);
+
+}  // namespace expoflow::cli

@@ -1,0 +1,109 @@
+// `expoflow run`: a scenario's replications, the comparison with the observed totals, the result files.
+#include <filesystem>
+#include <fmt/format.h>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "model/simulation.hpp"
+#include "output/writers.hpp"
+#include "support/files.hpp"
+
+namespace expoflow::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The hash recorded by a summary.json in `dir`, if there is one.
+std::optional<std::string> recorded_hash(const fs::path& dir) {
+  std::ifstream in(dir / "summary.json");
+  if (!in) return std::nullopt;
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.contains("scenario_hash") || !j["scenario_hash"].is_string()) return std::string("unknown");
+  return j["scenario_hash"].get<std::string>();
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
+  auto* run = app.add_subcommand("run", "Run a scenario's replications and compare with the observed totals");
+  run->add_option("scenario", o.scenario, "Scenario file (TOML)")->required();
+  add_ensemble_options(run, o.ensemble,
+                       {.replications = "Number of replications",
+                        .min_replications = 1,
+                        .out = "Output folder (default results/<scenario name>)",
+                        .threads = "Threads (default: all cores); results do not depend on it",
+                        .set = "Override a value: PATH=VALUE, e.g. gate[west].lanes_scale=1.25"});
+  run->add_flag("--stats", o.stats, "Print events processed, events/s, peak pending events and peak memory");
+  run->add_flag("--resume", o.ensemble.settings.resume, "Reuse the replications an interrupted run of the same scenario and seed saved");
+  run->add_flag("--force", o.force, "Replace results of another scenario in the output folder");
+  return run;
+}
+
+int run_run(const RunOptions& o) {
+  const std::string& file = o.scenario;
+  const auto& sets = o.ensemble.sets;
+  output::RunSettings settings = o.ensemble.settings;
+  std::string out_dir = o.ensemble.out_dir;
+  const bool quiet = o.ensemble.quiet, stats = o.stats, force = o.force;
+  auto s = load_or_report(file, sets);
+  if (!s) return leave(kBadInput, "bad scenario");
+  if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
+  const std::string hash = s->hash;
+  if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
+    if (cluster().root())
+      std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
+                               "choose another --out, or --force to replace them\n", out_dir, *other, hash);
+    return leave(kBadInput, "output folder holds another scenario's results");
+  }
+  const model::Simulation sim(*s);
+  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
+  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
+  Progress progress("replications", quiet);
+  settings.progress = std::ref(progress);
+  const auto t0 = std::chrono::steady_clock::now();
+  output::Ensemble e;
+  try {
+    e = cluster_ensemble(cluster(), sim, settings);
+  } catch (const model::Interrupted&) {
+    if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
+    std::cerr << fmt::format("\nexpoflow: interrupted; no result was written. Finished replications are kept in {}: "
+                             "run again with --resume to go on from them\n", settings.replication_dir.string());
+    return interrupted_exit_code();
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!cluster().root()) return 0;  // rank 0 writes
+  if (!quiet && e.resumed)
+    std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
+  const std::string hash_input = hash;
+  try {
+    fs::create_directories(out_dir);
+    const fs::path dir(out_dir);
+    support::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash_input));
+    support::write_atomically(dir / "counts.csv", output::counts_csv(e));
+    support::write_atomically(dir / "queues.csv", output::queues_csv(e));
+    support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
+    // Complete: the saved replications are no longer needed.
+    std::error_code ec;
+    fs::remove_all(dir / ".replications", ec);
+  } catch (const std::exception& ex) {
+    std::cerr << "expoflow: " << ex.what() << "\n";
+    return 1;
+  }
+  if (!quiet) {
+    std::cout << output::comparison_table(e);
+    std::cout << fmt::format("\nwrote {}/summary.json, counts.csv, queues.csv, occupancy.csv\n", out_dir);
+  }
+  if (stats) {
+    std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",
+                             e.events, wall, static_cast<double>(e.events) / wall, e.peak_pending,
+                             peak_rss_kb() / 1024);
+  }
+  return 0;
+}
+
+}  // namespace expoflow::cli

@@ -1,0 +1,151 @@
+// `expoflow sweep`: a grid of variants with common random numbers, one tidy table.
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "model/simulation.hpp"
+#include "output/writers.hpp"
+#include "support/files.hpp"
+
+namespace expoflow::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Split "PATH=v1,v2,..." into the path and its values.
+std::optional<std::pair<std::string, std::vector<std::string>>> parse_sweep_param(const std::string& p) {
+  const auto eq = p.find('=');
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  std::vector<std::string> values;
+  std::string v;
+  std::istringstream in(p.substr(eq + 1));
+  while (std::getline(in, v, ','))
+    if (!v.empty()) values.push_back(v);
+  if (values.empty()) return std::nullopt;
+  return std::make_pair(p.substr(0, eq), values);
+}
+
+}  // namespace
+
+CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
+  auto* sweep = app.add_subcommand("sweep", "Run a grid of variants (common random numbers) and write one tidy table");
+  sweep->add_option("scenario", o.scenario, "Scenario file (TOML)")->required();
+  sweep->add_option("--param", o.params, "PATH=v1,v2,... (repeat for a grid)")->required();
+  add_ensemble_options(sweep, o.ensemble,
+                       {.replications = "Replications per variant",
+                        .min_replications = 1,
+                        .out = "Output folder (default results/<scenario name>-sweep)",
+                        .threads = "Threads per process (default: all cores)",
+                        .set = "Override a value of every variant: PATH=VALUE"});
+  return sweep;
+}
+
+int run_sweep(const SweepOptions& o) {
+  const std::string& file = o.scenario;
+  const auto& sets = o.ensemble.sets;
+  const auto& params = o.params;
+  output::RunSettings settings = o.ensemble.settings;
+  std::string out_dir = o.ensemble.out_dir;
+  const bool quiet = o.ensemble.quiet;
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid;
+  for (auto& p : params) {
+    auto g = parse_sweep_param(p);
+    if (!g) {
+      if (cluster().root()) std::cerr << fmt::format("expoflow: --param {}: write PATH=v1,v2,...\n", p);
+      return leave(kBadInput, "bad --param");
+    }
+    grid.push_back(*g);
+  }
+  // Every combination, the first parameter varying slowest.
+  std::vector<std::vector<std::string>> variants{{}};
+  for (auto& [path, values] : grid) {
+    std::vector<std::vector<std::string>> next;
+    for (auto& v : variants)
+      for (auto& x : values) {
+        next.push_back(v);
+        next.back().push_back(x);
+      }
+    variants = std::move(next);
+  }
+  // Load every variant before running any: bad values are found at once.
+  std::vector<scenario::Scenario> scenarios;
+  for (auto& v : variants) {
+    std::vector<std::string> overrides = sets;
+    for (std::size_t i = 0; i < grid.size(); ++i) overrides.push_back(grid[i].first + "=" + v[i]);
+    auto s = load_or_report(file, overrides);
+    if (!s) return leave(kBadInput, "bad sweep variant");
+    scenarios.push_back(std::move(*s));
+  }
+  if (out_dir.empty()) out_dir = (fs::path("results") / (scenarios.front().name + "-sweep")).string();
+  std::string csv = "";
+  for (auto& [path, values] : grid) csv += path + ",";
+  csv += "indicator,mean,ci95_lo,ci95_hi\n";
+  std::vector<std::vector<double>> headline;  // per variant: entries, mean entrance wait, p95, taxi wait
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    const model::Simulation sim(scenarios[k]);
+    Progress progress(fmt::format("variant {}/{}", k + 1, scenarios.size()), quiet);
+    settings.progress = std::ref(progress);
+    output::Ensemble e;
+    try {
+      e = cluster_ensemble(cluster(), sim, settings);  // the same seed for all: common random numbers
+    } catch (const model::Interrupted&) {
+      if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
+      std::cerr << "\nexpoflow: interrupted; nothing was written\n";
+      return interrupted_exit_code();
+    }
+    if (!cluster().root()) continue;
+    std::string prefix;
+    for (auto& x : variants[k]) prefix += x + ",";
+    auto row = [&](const std::string& name, const Tally& t) {
+      const Interval ci = confidence_interval95(t);
+      csv += fmt::format("{}{},{:.10g},{:.10g},{:.10g}\n", prefix, name, ci.mean, ci.lo, ci.hi);
+    };
+    for (std::size_t i = 0; i < e.observed.size(); ++i) row(scenarios[k].observed[i].id, e.observed[i]);
+    // The headline columns: entrance waits, the first taxi stand's party wait, and the denied
+    // boardings of every line together.
+    std::vector<double> h(4, 0.0);
+    bool taxi_seen = false;
+    for (auto& [name, t] : e.kpis) {
+      row(name, t);
+      if (name == "entrances.wait_mean_s") h[0] = t.mean();
+      if (name == "entrances.wait_p95_s") h[1] = t.mean();
+      if (!taxi_seen && name.find(".party_wait_mean_s") != std::string::npos) {
+        h[2] = t.mean();
+        taxi_seen = true;
+      }
+      if (name.rfind("line[", 0) == 0 && name.find(".denied_boardings") != std::string::npos) h[3] += t.mean();
+    }
+    headline.push_back(h);
+  }
+  if (!cluster().root()) return 0;
+  try {
+    fs::create_directories(out_dir);
+    support::write_atomically(fs::path(out_dir) / "sweep.csv", csv);
+  } catch (const std::exception& ex) {
+    std::cerr << "expoflow: " << ex.what() << "\n";
+    return 1;
+  }
+  if (!quiet) {
+    std::string head;
+    for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);
+    std::cout << "\n" << head
+              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "entrance wait", "entrance wait", "taxi party", "denied");
+    std::cout << std::string(head.size(), ' ')
+              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "mean (min)", "p95 (min)", "wait (min)", "boardings");
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+      std::string line;
+      for (auto& x : variants[k]) line += fmt::format("{:>28} ", x);
+      const auto& h = headline[k];
+      std::cout << line << fmt::format("{:>16.1f} {:>16.1f} {:>16.1f} {:>10.0f}\n", h[0] / 60, h[1] / 60, h[2] / 60, h[3]);
+    }
+    std::cout << fmt::format("\nwrote {}/sweep.csv ({} variants x {} replications, every indicator)\n", out_dir,
+                             variants.size(), settings.replications);
+  }
+  return 0;
+}
+
+}  // namespace expoflow::cli
