@@ -189,7 +189,7 @@ struct World {
   }
 
   // The party has left the model: its slot is free for a later party.
-  void finish(std::uint32_t pid) {
+  [[gnu::always_inline]] void finish(std::uint32_t pid) {
     Party& p = parties[pid];
     p.stage = Stage::done;
     persons_live -= p.size;
@@ -197,7 +197,9 @@ struct World {
   }
 
   // A party's keyed draw.
-  static double u(const RandomStream& st, const Party& p, std::uint64_t draw) { return st.uniform(p.key, draw); }
+  [[gnu::always_inline]] static double u(const RandomStream& st, const Party& p, std::uint64_t draw) {
+    return st.uniform(p.key, draw);
+  }
 
 #if defined(EXPOFLOW_CHECKS)
   void check_invariants(const Record& r);
