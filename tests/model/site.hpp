@@ -35,7 +35,7 @@ auto& by_id(Defs& defs, const std::string& id) {
   throw std::invalid_argument("no element " + id);
 }
 
-inline model::Scenario tiny_scenario() {
+inline scenario::Scenario tiny_scenario() {
   using namespace model;
   Scenario s;
   s.name = "tiny";
@@ -66,8 +66,8 @@ inline model::Scenario tiny_scenario() {
 // reach the stop at 08:00, 08:30, 09:00 and 09:30, 10 min after leaving upstream. Two directions,
 // both bringing riders to the site and taking them home: southbound (boarding in the north) and
 // northbound. Visitors by bus split evenly over them, both ways.
-inline void add_bus_line(model::Scenario& s, const std::string& id = "bus") {
-  model::TransitLineDef l{.id = id, .vehicle_capacity = 12, .fleet = 1, .first_s = at(8), .last_s = at(9, 30), .site_node = "stop"};
+inline void add_bus_line(scenario::Scenario& s, const std::string& id = "bus") {
+  scenario::TransitLineDef l{.id = id, .vehicle_capacity = 12, .fleet = 1, .first_s = at(8), .last_s = at(9, 30), .site_node = "stop"};
   l.directions.push_back({.id = "southbound", .from_zone = "north", .to_zone = "south", .travel_s = 600,
                           .headway_s = {{{0, 1800}}}, .background_load = std::vector<double>(24, 0.25)});
   l.directions.push_back(l.directions[0]);
@@ -83,14 +83,14 @@ inline void add_bus_line(model::Scenario& s, const std::string& id = "bus") {
 
 // Taxi stand P6 at the stand, open 08:00-20:00: 60 cabs an hour, a rank of 2 cabs, one loading
 // bay (1 min on average).
-inline void add_taxi_stand(model::Scenario& s) {
+inline void add_taxi_stand(scenario::Scenario& s) {
   s.taxi_stands.push_back({.id = "P6", .node = "stand", .bays = 1, .loading_mean_s = 60, .rank_capacity = 2,
                            .open_s = at(8), .close_s = at(20), .cabs_per_hour = std::vector<double>(24, 60)});
 }
 
 // Car park P1 at the lot, reached on foot.
-inline void add_lot(model::Scenario& s, double spaces) {
-  s.lots.push_back({.id = "P1", .node = "lot", .kind = model::LotKind::car_park, .spaces = spaces});
+inline void add_lot(scenario::Scenario& s, double spaces) {
+  s.lots.push_back({.id = "P1", .node = "lot", .kind = scenario::LotKind::car_park, .spaces = spaces});
 }
 
 // A party of `size` persons of the visitor class, on foot both ways; its key names its draws.
@@ -103,7 +103,7 @@ inline model::Party visitor(std::uint64_t key, std::uint16_t size = 1) {
 
 class Site {
  public:
-  model::Scenario s = tiny_scenario();  // change it before start()
+  scenario::Scenario s = tiny_scenario();  // change it before start()
   RecordLog log;                         // every record of the run, in order
 
   Site() = default;
@@ -148,7 +148,7 @@ class Site {
 
   std::uint32_t place(const std::string& id) const { return place_index(*sim_, id); }
   // The records of one kind at one place, and their times, persons, vehicles and values.
-  std::vector<model::Record> records(const std::string& at_place, model::RecordKind kind) const {
+  std::vector<model::Record> records(const std::string& at_place, scenario::RecordKind kind) const {
     std::vector<model::Record> out;
     const std::uint32_t pl = place(at_place);
     for (const model::Record& r : log.records)
@@ -156,21 +156,21 @@ class Site {
     return out;
   }
   template <class F>
-  auto each(const std::string& at_place, model::RecordKind kind, F&& field) const {
+  auto each(const std::string& at_place, scenario::RecordKind kind, F&& field) const {
     std::vector<decltype(field(model::Record{}))> out;
     for (const model::Record& r : records(at_place, kind)) out.push_back(field(r));
     return out;
   }
-  std::vector<Time> times(const std::string& at_place, model::RecordKind kind) const {
+  std::vector<Time> times(const std::string& at_place, scenario::RecordKind kind) const {
     return each(at_place, kind, [](const model::Record& r) { return r.time; });
   }
-  std::vector<std::uint32_t> persons(const std::string& at_place, model::RecordKind kind) const {
+  std::vector<std::uint32_t> persons(const std::string& at_place, scenario::RecordKind kind) const {
     return each(at_place, kind, [](const model::Record& r) { return r.persons; });
   }
-  std::vector<std::uint32_t> vehicles(const std::string& at_place, model::RecordKind kind) const {
+  std::vector<std::uint32_t> vehicles(const std::string& at_place, scenario::RecordKind kind) const {
     return each(at_place, kind, [](const model::Record& r) { return r.vehicles; });
   }
-  std::vector<double> values(const std::string& at_place, model::RecordKind kind) const {
+  std::vector<double> values(const std::string& at_place, scenario::RecordKind kind) const {
     return each(at_place, kind, [](const model::Record& r) { return r.value; });
   }
 
