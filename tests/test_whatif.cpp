@@ -116,7 +116,7 @@ TEST_CASE("A variant identical to its base differs from it by exactly zero, pair
   const Scenario base = load_or_fail("tests/data/whatif/metro.toml");
   const Scenario same = load_or_fail("tests/data/whatif/same.toml");  // extends metro.toml, renamed
   const Simulation base_sim(base), same_sim(same);
-  output::RunSettings rs;
+  ensemble::Settings rs;
   rs.seed = kSeed;
   rs.replications = 4;
   const output::Ensemble b = output::run_ensemble(base_sim, rs);
@@ -142,7 +142,7 @@ TEST_CASE("A variant identical to its base differs from it by exactly zero, pair
   CHECK(spread > 0);                        // the replications differ: zero is not for want of noise
 
   // The check has teeth: the same variant run with other random numbers does differ.
-  output::RunSettings other = rs;
+  ensemble::Settings other = rs;
   other.seed = kSeed + 1;
   const output::Comparison c2 = output::compare(b, output::run_ensemble(same_sim, other));
   const auto nonzero = std::count_if(c2.values.begin(), c2.values.end(),
@@ -158,7 +158,7 @@ TEST_CASE("The calibrated CIIE baseline against a file that only extends it: exa
   const Scenario same = load_or_fail("tests/data/whatif/ciie_same.toml", reduced);
   REQUIRE(same.name == "ciie_same");
   const Simulation base_sim(base), same_sim(same);
-  output::RunSettings rs;
+  ensemble::Settings rs;
   rs.seed = kSeed;
   rs.replications = 2;
   const output::Comparison c =
@@ -187,12 +187,12 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
   const Scenario base = load_or_fail("scenarios/ciie2024-calibrated.toml", reduced);
   const Scenario lanes = load_or_fail("scenarios/more-lanes.toml", reduced);
   const Simulation base_sim(base), lanes_sim(lanes);
-  output::RunSettings rs;
+  ensemble::Settings rs;
   rs.seed = kSeed;
   rs.replications = 10;
   const output::Ensemble b = output::run_ensemble(base_sim, rs);
   const output::Ensemble v = output::run_ensemble(lanes_sim, rs);
-  output::RunSettings other = rs;
+  ensemble::Settings other = rs;
   other.seed = kSeed + 1000;  // independent random numbers for the variant
   const output::Ensemble vi = output::run_ensemble(lanes_sim, other);
 

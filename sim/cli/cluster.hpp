@@ -1,14 +1,10 @@
 #pragma once
-// Replications across processes with MPI: each rank runs its share (r % ranks == rank, on its own
-// threads), rank 0 gathers every replication's results in replication order and writes the
-// outputs. Each replication depends only on (seed, stream, replication), and the results travel
-// as exact bytes, so the outputs are the same for any number of ranks, and without MPI.
+// This process among MPI ranks: starting and stopping MPI, failing every rank, summing over
+// ranks. The replications are shared out over ranks by the ensemble runner (ensemble/runner.hpp);
+// only rank 0 prints and writes.
 #include <functional>
-#include <optional>
-#include <vector>
 #include <string>
-
-#include "output/ensemble.hpp"
+#include <vector>
 
 namespace expoflow::cli {
 
@@ -25,8 +21,5 @@ void cluster_stop();
 
 // Sum a vector over all ranks, in place (every rank gets the sum); null without MPI.
 std::function<void(std::vector<double>&)> cluster_sum(const Cluster& c);
-
-// The ensemble over all ranks: complete on rank 0, empty (no replications) on the others.
-output::Ensemble cluster_ensemble(const Cluster& c, const model::Simulation& sim, output::RunSettings settings);
 
 }  // namespace expoflow::cli

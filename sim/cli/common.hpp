@@ -69,7 +69,7 @@ long peak_rss_kb();
 
 // The options of an ensemble command.
 struct EnsembleOptions {
-  output::RunSettings settings;
+  ensemble::Settings settings;
   std::string out_dir;
   std::vector<std::string> sets;
   bool quiet = false;

@@ -30,7 +30,7 @@ int run_compare(const CompareOptions& o) {
   const std::string& base_file = o.base;
   const std::string& variant_file = o.variant;
   const auto& sets = o.ensemble.sets;
-  output::RunSettings settings = o.ensemble.settings;
+  ensemble::Settings settings = o.ensemble.settings;
   std::string out_dir = o.ensemble.out_dir;
   const bool quiet = o.ensemble.quiet;
   auto base = load_or_report(base_file, {});
@@ -42,9 +42,9 @@ int run_compare(const CompareOptions& o) {
   output::Ensemble b, v;
   try {
     settings.progress = std::ref(base_progress);
-    b = cluster_ensemble(cluster(), base_sim, settings);
+    b = output::run_ensemble(base_sim, settings);
     settings.progress = std::ref(variant_progress);
-    v = cluster_ensemble(cluster(), variant_sim, settings);
+    v = output::run_ensemble(variant_sim, settings);
   } catch (const model::Interrupted&) {
     if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
     std::cerr << "\nexpoflow: interrupted; nothing was written\n";

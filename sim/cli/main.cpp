@@ -37,17 +37,26 @@ int expoflow_main(int argc, char** argv) {
   }
   cli::install_signal_handlers();
   const cli::Cluster& cluster = cli::cluster();
-  if (*run) return cli::run_run(run_options);
-  // These run on rank 0 alone; a calibration's evaluations are shared out among all ranks.
+  // These run on rank 0 alone; the replications of run, compare and sweep and a calibration's
+  // evaluations are shared out among all ranks.
   if (!cluster.root() && (*validate || *graph)) return 0;
+  for (cli::EnsembleOptions* o : {&run_options.ensemble, &compare_options.ensemble, &sweep_options.ensemble}) {
+    o->settings.rank = cluster.rank;
+    o->settings.ranks = cluster.size;
+  }
   calibrate_options.rank = cluster.rank;
   calibrate_options.ranks = cluster.size;
   calibrate_options.sum_over_ranks = cli::cluster_sum(cluster);
-  if (*validate) return cli::run_validate(validate_options);
-  if (*compare) return cli::run_compare(compare_options);
-  if (*sweep) return cli::run_sweep(sweep_options);
-  if (*graph) return cli::run_graph(graph_options);
-  if (*calibrate) return cli::run_calibrate(calibrate_options);
+  try {
+    if (*run) return cli::run_run(run_options);
+    if (*validate) return cli::run_validate(validate_options);
+    if (*compare) return cli::run_compare(compare_options);
+    if (*sweep) return cli::run_sweep(sweep_options);
+    if (*graph) return cli::run_graph(graph_options);
+    if (*calibrate) return cli::run_calibrate(calibrate_options);
+  } catch (const std::exception& e) {  // a replication failed: every rank stops
+    cli::cluster_fail(cluster, e.what(), 1);
+  }
   return 0;
 }
 

@@ -47,7 +47,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
 int run_run(const RunOptions& o) {
   const std::string& file = o.scenario;
   const auto& sets = o.ensemble.sets;
-  output::RunSettings settings = o.ensemble.settings;
+  ensemble::Settings settings = o.ensemble.settings;
   std::string out_dir = o.ensemble.out_dir;
   const bool quiet = o.ensemble.quiet, stats = o.stats, force = o.force;
   auto s = load_or_report(file, sets);
@@ -68,7 +68,7 @@ int run_run(const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   output::Ensemble e;
   try {
-    e = cluster_ensemble(cluster(), sim, settings);
+    e = output::run_ensemble(sim, settings);
   } catch (const model::Interrupted&) {
     if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
     std::cerr << fmt::format("\nexpoflow: interrupted; no result was written. Finished replications are kept in {}: "

@@ -48,7 +48,7 @@ int run_sweep(const SweepOptions& o) {
   const std::string& file = o.scenario;
   const auto& sets = o.ensemble.sets;
   const auto& params = o.params;
-  output::RunSettings settings = o.ensemble.settings;
+  ensemble::Settings settings = o.ensemble.settings;
   std::string out_dir = o.ensemble.out_dir;
   const bool quiet = o.ensemble.quiet;
   std::vector<std::pair<std::string, std::vector<std::string>>> grid;
@@ -91,7 +91,7 @@ int run_sweep(const SweepOptions& o) {
     settings.progress = std::ref(progress);
     output::Ensemble e;
     try {
-      e = cluster_ensemble(cluster(), sim, settings);  // the same seed for all: common random numbers
+      e = output::run_ensemble(sim, settings);  // the same seed for all: common random numbers
     } catch (const model::Interrupted&) {
       if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
       std::cerr << "\nexpoflow: interrupted; nothing was written\n";

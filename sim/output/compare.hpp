@@ -22,7 +22,7 @@ struct ComparedValue {
 
 struct Comparison {
   std::string base_name, variant_name;
-  RunSettings settings;
+  ensemble::Settings settings;
   std::vector<ComparedValue> values;  // observed totals first, then KPIs present in both
 };
 

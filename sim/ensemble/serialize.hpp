@@ -7,11 +7,11 @@
 
 #include "model/simulation.hpp"
 
-namespace expoflow::output {
+namespace expoflow::ensemble {
 
 std::string save_replication(const model::ReplicationResult& r, const std::string& tag);
 // Rebuild into `sim`'s layout; nothing if the bytes are not a replication of this tag.
 std::optional<model::ReplicationResult> load_replication(const model::Simulation& sim, const std::string& bytes,
                                                          const std::string& tag);
 
-}  // namespace expoflow::output
+}  // namespace expoflow::ensemble

@@ -1,10 +1,10 @@
-#include "output/serialize.hpp"
+#include "ensemble/serialize.hpp"
 
 #include <cstring>
 #include <type_traits>
 #include <vector>
 
-namespace expoflow::output {
+namespace expoflow::ensemble {
 
 namespace {
 
@@ -145,4 +145,4 @@ std::optional<model::ReplicationResult> load_replication(const model::Simulation
   return r;
 }
 
-}  // namespace expoflow::output
+}  // namespace expoflow::ensemble

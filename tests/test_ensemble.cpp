@@ -1,0 +1,205 @@
+// The ensemble runner: results reach the consumer in job order whatever the thread count and the
+// order in which jobs finish; the reorder buffer stays bounded; replications are the model's own,
+// saved and reused exactly; a failing job stops the others and its failure is what is thrown.
+// (Peak memory of long ensembles is measured by benchmarks, not here.)
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "ensemble/replications.hpp"
+#include "ensemble/runner.hpp"
+#include "ensemble/serialize.hpp"
+#include "model/simulation.hpp"
+#include "support.hpp"
+
+using namespace expoflow;
+using namespace expoflow::test;
+
+namespace {
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// A result that counts how many results exist at once (moved-from ones do not count).
+struct Token {
+  static inline std::atomic<int> alive{0}, most{0};
+  std::uint32_t job = 0;
+  bool owns = false;
+  explicit Token(std::uint32_t j) : job(j), owns(true) {
+    const int n = ++alive;
+    for (int m = most.load(); n > m && !most.compare_exchange_weak(m, n);) {
+    }
+  }
+  Token(Token&& o) noexcept : job(o.job), owns(std::exchange(o.owns, false)) {}
+  Token& operator=(Token&& o) noexcept {
+    release();
+    job = o.job;
+    owns = std::exchange(o.owns, false);
+    return *this;
+  }
+  Token(const Token&) = delete;
+  Token& operator=(const Token&) = delete;
+  ~Token() { release(); }
+  void release() {
+    if (owns) --alive;
+    owns = false;
+  }
+  static void reset() {
+    alive = 0;
+    most = 0;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("The runner hands every result to the consumer in job order, whatever the threads and finishing order",
+          "[ensemble]") {
+  const std::uint32_t jobs = 40;
+  for (unsigned threads : {1u, 2u, 3u, 8u}) {
+    INFO("threads " << threads);
+    std::vector<std::uint32_t> order;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> progress;
+    ensemble::Pool pool;
+    pool.threads = threads;
+    pool.progress = [&](std::uint32_t done, std::uint32_t total) { progress.emplace_back(done, total); };
+    ensemble::run<std::uint64_t>(
+        jobs, pool,
+        [](std::uint32_t j) {
+          sleep_ms(static_cast<int>((j * 7) % 5));  // later jobs often finish first
+          return std::uint64_t{j} * j;
+        },
+        [&](std::uint32_t j, std::uint64_t&& v) {
+          CHECK(v == std::uint64_t{j} * j);
+          order.push_back(j);
+        });
+    REQUIRE(order.size() == jobs);
+    for (std::uint32_t j = 0; j < jobs; ++j) CHECK(order[j] == j);
+    REQUIRE(progress.size() == jobs);
+    for (std::uint32_t k = 0; k < jobs; ++k) CHECK(progress[k] == std::make_pair(k + 1, jobs));
+  }
+}
+
+TEST_CASE("The reorder buffer holds at most the window's results while a slow job holds up the others",
+          "[ensemble]") {
+  const std::uint32_t jobs = 30;
+  const unsigned threads = 3;
+  const std::size_t window = ensemble::detail::plan(ensemble::Pool{threads, 0, 1, 0, {}}, jobs).window;
+  CHECK(window == 2 * threads);
+  SECTION("the first job is slow, the others fast: finished ones wait, and workers wait for room") {
+    Token::reset();
+    std::atomic<std::uint32_t> started_after_first{0};
+    std::vector<std::uint32_t> order;
+    ensemble::Pool pool;
+    pool.threads = threads;
+    ensemble::run<Token>(
+        jobs, pool,
+        [&](std::uint32_t j) {
+          if (j == 0) {
+            sleep_ms(300);
+            return Token(j);
+          }
+          ++started_after_first;
+          sleep_ms(2);
+          return Token(j);
+        },
+        [&](std::uint32_t j, Token&& t) {
+          CHECK(t.job == j);
+          order.push_back(j);
+        });
+    CHECK(order.size() == jobs);
+    CHECK(std::is_sorted(order.begin(), order.end()));
+    INFO("most results held at once: " << Token::most);
+    CHECK(Token::most <= static_cast<int>(window));
+    CHECK(Token::most > static_cast<int>(threads));  // the buffer did hold results finished early
+    CHECK(Token::alive == 0);
+  }
+  SECTION("a slow consumer: workers block rather than let the buffer grow") {
+    Token::reset();
+    ensemble::Pool pool;
+    pool.threads = threads;
+    pool.window = 4;
+    std::uint32_t consumed = 0;
+    ensemble::run<Token>(
+        jobs, pool, [](std::uint32_t j) { return Token(j); },
+        [&](std::uint32_t j, Token&& t) {
+          CHECK(t.job == j);
+          ++consumed;
+          sleep_ms(3);
+        });
+    CHECK(consumed == jobs);
+    INFO("most results held at once: " << Token::most);
+    CHECK(Token::most <= 4);
+    CHECK(Token::most >= 3);
+  }
+}
+
+TEST_CASE("Replications through the runner are the model's own, in order, and saved ones are reused exactly",
+          "[ensemble]") {
+  const scenario::Scenario s = load_or_fail("tests/data/whatif/metro.toml");
+  const model::Simulation sim(s);
+  const std::uint32_t reps = 5;
+  std::vector<std::string> direct;
+  for (std::uint32_t r = 0; r < reps; ++r) direct.push_back(ensemble::save_replication(sim.run(7, r), "t"));
+
+  const TempDir tmp("ensemble-resume");
+  ensemble::Settings settings;
+  settings.seed = 7;
+  settings.replications = reps;
+  settings.tag = "t";
+  settings.replication_dir = tmp.path / "saved";
+  for (unsigned threads : {1u, 3u}) {
+    INFO("threads " << threads);
+    settings.threads = threads;
+    std::vector<std::string> got;
+    const std::uint32_t resumed = ensemble::run_replications(sim, settings, [&](model::ReplicationResult&& r) {
+      CHECK(r.replication == got.size());
+      got.push_back(ensemble::save_replication(r, "t"));
+    });
+    CHECK(resumed == 0);
+    CHECK(got == direct);
+  }
+  // Every replication was saved: resuming reuses them all and hands on the same bytes.
+  settings.resume = true;
+  std::vector<std::string> again;
+  const std::uint32_t resumed = ensemble::run_replications(
+      sim, settings, [&](model::ReplicationResult&& r) { again.push_back(ensemble::save_replication(r, "t")); });
+  CHECK(resumed == reps);
+  CHECK(again == direct);
+  // A saved file of another tag is not reused.
+  settings.tag = "other";
+  CHECK(ensemble::run_replications(sim, settings, [](model::ReplicationResult&&) {}) == 0);
+}
+
+// Last in this file: a failure asks every simulation of the process to stop (model::request_stop),
+// which lasts for the process. ctest runs each test case in a process of its own.
+TEST_CASE("A failing job stops the others, and its failure is what the runner throws", "[ensemble]") {
+  std::atomic<std::uint32_t> ran{0};
+  std::vector<std::uint32_t> consumed;
+  ensemble::Pool pool;
+  pool.threads = 3;
+  const auto attempt = [&] {
+    ensemble::run<std::uint32_t>(
+        200, pool,
+        [&](std::uint32_t j) {
+          ++ran;
+          if (j == 5) throw std::runtime_error("job 5 failed");
+          sleep_ms(2);
+          return j;
+        },
+        [&](std::uint32_t j, std::uint32_t&& v) {
+          CHECK(v == j);
+          consumed.push_back(j);
+        });
+  };
+  CHECK_THROWS_WITH(attempt(), "job 5 failed");
+  CHECK(consumed.size() <= 5);  // nothing after the failed job reaches the consumer
+  CHECK(ran < 200);             // and the others stopped
+  CHECK(model::stop_requested());
+}
