@@ -18,6 +18,7 @@
 #include "ensemble/runner.hpp"
 #include "ensemble/serialize.hpp"
 #include "model/simulation.hpp"
+#include "output/ensemble.hpp"
 #include "support.hpp"
 
 using namespace expoflow;
@@ -158,23 +159,83 @@ TEST_CASE("Replications through the runner are the model's own, in order, and sa
     INFO("threads " << threads);
     settings.threads = threads;
     std::vector<std::string> got;
-    const std::uint32_t resumed = ensemble::run_replications(sim, settings, [&](model::ReplicationResult&& r) {
-      CHECK(r.replication == got.size());
-      got.push_back(ensemble::save_replication(r, "t"));
-    });
+    const std::uint32_t resumed = ensemble::run_replications<std::string>(
+        sim, settings, [](model::ReplicationResult&& r) { return ensemble::save_replication(r, "t"); },
+        [&](std::string&& bytes) { got.push_back(std::move(bytes)); });
     CHECK(resumed == 0);
     CHECK(got == direct);
   }
   // Every replication was saved: resuming reuses them all and hands on the same bytes.
   settings.resume = true;
   std::vector<std::string> again;
-  const std::uint32_t resumed = ensemble::run_replications(
-      sim, settings, [&](model::ReplicationResult&& r) { again.push_back(ensemble::save_replication(r, "t")); });
+  const std::uint32_t resumed = ensemble::run_replications<std::string>(
+      sim, settings, [](model::ReplicationResult&& r) { return ensemble::save_replication(r, "t"); },
+      [&](std::string&& bytes) { again.push_back(std::move(bytes)); });
   CHECK(resumed == reps);
   CHECK(again == direct);
   // A saved file of another tag is not reused.
   settings.tag = "other";
-  CHECK(ensemble::run_replications(sim, settings, [](model::ReplicationResult&&) {}) == 0);
+  CHECK(ensemble::run_replications<int>(
+            sim, settings, [](model::ReplicationResult&&) { return 0; }, [](int&&) {}) == 0);
+}
+
+TEST_CASE("The ensemble folded as replications come gives, bit for bit, the means of the replications kept",
+          "[ensemble][outputs]") {
+  const scenario::Scenario s = load_or_fail("tests/data/whatif/metro.toml");
+  const model::Simulation sim(s);
+  ensemble::Settings settings;
+  settings.seed = 11;
+  settings.replications = 4;
+  settings.threads = 2;
+  const output::Ensemble e = output::run_ensemble(sim, settings);
+  std::vector<model::ReplicationResult> kept;
+  for (std::uint32_t r = 0; r < settings.replications; ++r) kept.push_back(sim.run(settings.seed, r));
+  REQUIRE(e.count == settings.replications);
+  const double n = settings.replications;
+  // The mean and the sum of squares of f over the replications kept, summed in replication order.
+  auto check = [&](std::size_t p, output::Series series, std::size_t b, auto&& f) {
+    double sum = 0, sq = 0;
+    for (auto& r : kept) {
+      sum += f(r);
+      sq += f(r) * f(r);
+    }
+    CHECK(e.mean(p, series, b) == sum / n);
+    CHECK(e.places[p].series[series].sum_sq(b) == sq);
+  };
+  const std::size_t bins = sim.num_bins();
+  std::size_t pooled = 0;
+  for (std::size_t p = 0; p < sim.places().size(); ++p) {
+    INFO(sim.places()[p].id);
+    auto stats = [&](const model::ReplicationResult& r) -> const model::PlaceStats& { return r.recorder->places()[p]; };
+    for (std::size_t b = 0; b < bins; ++b) {
+      for (std::size_t k = 0; k < model::kNumCounted; ++k) {
+        check(p, output::Series(output::kPersons + k), b, [&](auto& r) { return stats(r).persons[k][b]; });
+        check(p, output::Series(output::kVehicles + k), b, [&](auto& r) { return stats(r).vehicles[k][b]; });
+      }
+      check(p, output::kQueueMean, b, [&](auto& r) { return stats(r).queue.bin_mean(b); });
+      check(p, output::kQueueMax, b, [&](auto& r) { return stats(r).queue.bin_max(b); });
+      check(p, output::kOccupancyMean, b, [&](auto& r) { return stats(r).occupancy.bin_mean(b); });
+      check(p, output::kOccupancyMax, b, [&](auto& r) { return stats(r).occupancy.bin_max(b); });
+      check(p, output::kWaitN, b, [&](auto& r) { return stats(r).wait_n[b]; });
+      check(p, output::kWaitSum, b, [&](auto& r) { return stats(r).wait_sum[b]; });
+      check(p, output::kWaitMax, b, [&](auto& r) { return stats(r).wait_max[b]; });
+    }
+    const output::PlaceSums& ps = e.places[p];
+    CHECK(ps.waits.empty() == stats(kept.front()).wait_bin_hist.empty());
+    for (std::size_t b = 0; b < ps.waits.size(); ++b) {
+      Histogram h;
+      for (auto& r : kept) h.merge(stats(r).wait_bin_hist[b]);
+      CHECK(ps.waits[b].count() == h.count());
+      CHECK(ps.waits[b].quantile(0.95) == h.quantile(0.95));
+      pooled += h.count() > 0;
+    }
+  }
+  CHECK(pooled > 0);  // the scenario does pool waits somewhere
+  for (std::size_t i = 0; i < s.observed.size(); ++i)
+    for (std::uint32_t r = 0; r < settings.replications; ++r) CHECK(e.observed_values[i][r] == kept[r].observed[i]);
+  REQUIRE(e.kpis.size() == kept.front().kpis.size());
+  for (std::size_t i = 0; i < e.kpis.size(); ++i)
+    for (std::uint32_t r = 0; r < settings.replications; ++r) CHECK(e.kpi_values[i][r] == kept[r].kpis[i].second);
 }
 
 // Last in this file: a failure asks every simulation of the process to stop (model::request_stop),

@@ -97,6 +97,14 @@ double kpi(const ReplicationResult& r, const std::string& name) {
   return 0;
 }
 
+// An indicator's value in each replication of an ensemble.
+const std::vector<double>& kpi_values(const output::Ensemble& e, const std::string& name) {
+  for (std::size_t i = 0; i < e.kpis.size(); ++i)
+    if (e.kpis[i].first == name) return e.kpi_values[i];
+  FAIL("no KPI " << name);
+  return e.kpi_values.front();
+}
+
 const output::ComparedValue& value_named(const output::Comparison& c, const std::string& name) {
   for (auto& v : c.values)
     if (v.name == name) return v;
@@ -198,8 +206,9 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
 
   const std::string name = "entrances.wait_mean_s";
   Tally base_t, crn_t, indep_t, paired, independent;
+  const auto &bx = kpi_values(b, name), &vx = kpi_values(v, name), &ix = kpi_values(vi, name);
   for (std::size_t r = 0; r < rs.replications; ++r) {
-    const double x = kpi(b.reps[r], name), y = kpi(v.reps[r], name), z = kpi(vi.reps[r], name);
+    const double x = bx[r], y = vx[r], z = ix[r];
     base_t.add(x);
     crn_t.add(y);
     indep_t.add(z);
@@ -223,6 +232,10 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
   CHECK(var_paired > 0);
   CHECK(reduction >= 10);
   CHECK(cv.variance_reduction() >= 10);
+  // The sums kept beside the comparison agree with the pairs.
+  CHECK(cv.diff_sum == Approx(paired.mean() * static_cast<double>(rs.replications)));
+  CHECK(cv.diff_sum_sq == Approx(var_paired * static_cast<double>(rs.replications - 1) +
+                                 paired.mean() * paired.mean() * static_cast<double>(rs.replications)));
   // Both estimates of the independent variance tell the same story.
   CHECK(independent.variance() >= 10 * var_paired);
 }

@@ -1,14 +1,18 @@
 #pragma once
 // Replications 0..R-1 of one Simulation through the runner: each saved as it finishes (for
-// --resume), reused from its saved file when resuming, and handed to a consumer in replication
-// order. Each replication depends only on (seed, stream, replication), and results travel between
-// ranks as exact bytes, so what the consumer sees does not depend on the thread count or the
-// number of MPI ranks.
+// --resume), reused from its saved file when resuming, reduced on the thread that ran it to what
+// its consumer keeps, and handed to the consumer in replication order. Each replication depends
+// only on (seed, stream, replication), and replications travel between ranks as exact bytes, so
+// what the consumer sees does not depend on the thread count or the number of MPI ranks.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "ensemble/runner.hpp"
 #include "model/simulation.hpp"
 
 namespace expoflow::ensemble {
@@ -27,10 +31,58 @@ struct Settings {
   std::function<void(std::uint32_t, std::uint32_t)> progress;
 };
 
-// Run the replications and hand each to `consume` in replication order (on rank 0: every
-// replication; on the other ranks: none). Returns how many replications this process reused from
-// settings.replication_dir. Throws model::Interrupted if a stop was requested, or the first failure.
-std::uint32_t run_replications(const model::Simulation& sim, const Settings& settings,
-                               const std::function<void(model::ReplicationResult&&)>& consume);
+namespace detail {
+// Replication r as saved in settings.replication_dir (its bytes and the replication), if it is there
+// and of this tag, seed and index.
+std::optional<std::pair<std::string, model::ReplicationResult>> load_saved(const model::Simulation& sim,
+                                                                           const Settings& settings, std::uint32_t r);
+// Replication r run, and saved when settings.replication_dir is set (its bytes then, else empty).
+std::pair<std::string, model::ReplicationResult> run_and_save(const model::Simulation& sim, const Settings& settings,
+                                                              std::uint32_t r);
+std::optional<model::ReplicationResult> from_bytes(const model::Simulation& sim, const Settings& settings,
+                                                   const std::string& bytes);
+std::string to_bytes(const model::ReplicationResult& rep, const Settings& settings);
+}  // namespace detail
+
+// Run the replications: `reduce(ReplicationResult&&)` turns each into what is kept of it (a T) on
+// the worker thread that ran it (or, for another rank's, on rank 0's calling thread), and
+// `consume(T&&)` receives them in replication order (on rank 0: every replication; on the other
+// ranks: none). Returns how many replications this process reused from settings.replication_dir.
+// Throws model::Interrupted if a stop was requested, or the first failure.
+template <class T, class Reduce, class Consume>
+std::uint32_t run_replications(const model::Simulation& sim, const Settings& settings, Reduce&& reduce,
+                               Consume&& consume) {
+  // On rank 0 a replication is reduced where it ran; on the others it stays bytes, for rank 0.
+  struct Finished {
+    std::optional<T> kept;
+    std::string bytes;
+  };
+  const bool sends = settings.ranks > 1 && settings.rank != 0;
+  if (!settings.replication_dir.empty()) std::filesystem::create_directories(settings.replication_dir);
+  std::atomic<std::uint32_t> resumed{0};
+  auto produce = [&](std::uint32_t r) {
+    std::pair<std::string, model::ReplicationResult> done;
+    if (auto saved = settings.resume ? detail::load_saved(sim, settings, r) : std::nullopt) {
+      done = std::move(*saved);
+      ++resumed;
+    } else {
+      done = detail::run_and_save(sim, settings, r);
+    }
+    if (!sends) return Finished{reduce(std::move(done.second)), {}};
+    if (done.first.empty()) done.first = detail::to_bytes(done.second, settings);
+    return Finished{std::nullopt, std::move(done.first)};
+  };
+  const Codec<Finished> codec{[](Finished&& f) { return std::move(f.bytes); },
+                              [&](const std::string& bytes) -> std::optional<Finished> {
+                                auto rep = detail::from_bytes(sim, settings, bytes);
+                                if (!rep) return std::nullopt;
+                                return Finished{reduce(std::move(*rep)), {}};
+                              }};
+  const Pool pool{settings.threads, settings.rank, settings.ranks, 0, settings.progress};
+  run<Finished>(
+      settings.replications, pool, produce, [&](std::uint32_t, Finished&& f) { consume(std::move(*f.kept)); },
+      &codec);
+  return resumed;
+}
 
 }  // namespace expoflow::ensemble

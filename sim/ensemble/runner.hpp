@@ -36,7 +36,7 @@ struct Pool {
 // A result as bytes and back, for the trip from its rank to rank 0 (needed when ranks > 1).
 template <class T>
 struct Codec {
-  std::function<std::string(const T&)> save;
+  std::function<std::string(T&&)> save;
   std::function<std::optional<T>(const std::string&)> load;  // nothing: the bytes are not a result
 };
 

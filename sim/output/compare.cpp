@@ -1,5 +1,6 @@
 #include "output/compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -19,45 +20,46 @@ bool ComparedValue::significant() const {
   return ci.lo > 0 || ci.hi < 0;
 }
 
+namespace {
+
+// Base and variant values of one quantity, replication by replication, and their differences.
+ComparedValue paired(const std::string& name, bool observed, const std::vector<double>& base,
+                     const std::vector<double>& variant, std::size_t reps) {
+  ComparedValue v;
+  v.name = name;
+  v.observed = observed;
+  for (std::size_t r = 0; r < reps; ++r) {
+    const double b = base[r], x = variant[r], d = x - b;
+    v.base.add(b);
+    v.variant.add(x);
+    v.diff.add(d);
+    v.diff_sum += d;
+    v.diff_sum_sq += d * d;
+  }
+  return v;
+}
+
+}  // namespace
+
 Comparison compare(const Ensemble& base, const Ensemble& variant) {
   Comparison c;
   c.base_name = base.sim->scenario().name;
   c.variant_name = variant.sim->scenario().name;
   c.settings = base.settings;
-  const std::size_t reps = std::min(base.reps.size(), variant.reps.size());
+  const std::size_t reps = std::min(base.count, variant.count);
   const auto& bo = base.sim->scenario().observed;
   const auto& vo = variant.sim->scenario().observed;
   for (std::size_t i = 0; i < bo.size(); ++i)
-    for (std::size_t j = 0; j < vo.size(); ++j) {
-      if (bo[i].id != vo[j].id) continue;
-      ComparedValue v;
-      v.name = bo[i].id;
-      v.observed = true;
-      for (std::size_t r = 0; r < reps; ++r) {
-        const double b = base.reps[r].observed[i], x = variant.reps[r].observed[j];
-        v.base.add(b);
-        v.variant.add(x);
-        v.diff.add(x - b);
-      }
-      c.values.push_back(v);
-    }
+    for (std::size_t j = 0; j < vo.size(); ++j)
+      if (bo[i].id == vo[j].id)
+        c.values.push_back(paired(bo[i].id, true, base.observed_values[i], variant.observed_values[j], reps));
   if (reps == 0) return c;
-  const auto& bk = base.reps[0].kpis;
-  const auto& vk = variant.reps[0].kpis;
-  for (std::size_t i = 0; i < bk.size(); ++i)
-    for (std::size_t j = 0; j < vk.size(); ++j) {
-      if (bk[i].first != vk[j].first) continue;
-      ComparedValue v;
-      v.name = bk[i].first;
-      for (std::size_t r = 0; r < reps; ++r) {
-        const double b = base.reps[r].kpis[i].second, x = variant.reps[r].kpis[j].second;
-        v.base.add(b);
-        v.variant.add(x);
-        v.diff.add(x - b);
+  for (std::size_t i = 0; i < base.kpis.size(); ++i)
+    for (std::size_t j = 0; j < variant.kpis.size(); ++j)
+      if (base.kpis[i].first == variant.kpis[j].first) {
+        c.values.push_back(paired(base.kpis[i].first, false, base.kpi_values[i], variant.kpi_values[j], reps));
+        break;
       }
-      c.values.push_back(v);
-      break;
-    }
   return c;
 }
 

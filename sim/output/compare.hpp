@@ -14,6 +14,7 @@ struct ComparedValue {
   std::string name;  // observed total id, or KPI name
   bool observed = false;
   Tally base, variant, diff;  // over replications; diff is variant - base, pair by pair
+  double diff_sum = 0, diff_sum_sq = 0;  // sums over the pairs of the difference and its square
   // Variance of the difference of means with independent random numbers (base var + variant
   // var) over the paired one: how much sharper the common random numbers made the comparison.
   double variance_reduction() const;

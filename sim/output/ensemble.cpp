@@ -6,34 +6,84 @@
 
 namespace expoflow::output {
 
-namespace {
-
-Ensemble combine(const model::Simulation& sim, const ensemble::Settings& settings,
-                 std::vector<model::ReplicationResult> reps) {
-  Ensemble e;
-  e.sim = &sim;
-  e.settings = settings;
-  e.reps = std::move(reps);
-  e.observed.resize(sim.scenario().observed.size());
-  for (auto& r : e.reps) {
-    for (std::size_t i = 0; i < r.observed.size(); ++i) e.observed[i].add(r.observed[i]);
-    if (e.kpis.empty())
-      for (auto& [name, v] : r.kpis) e.kpis.emplace_back(name, Tally{});
-    for (std::size_t i = 0; i < r.kpis.size(); ++i) e.kpis[i].second.add(r.kpis[i].second);
-    e.events += r.events;
-    e.peak_pending = std::max(e.peak_pending, r.peak_pending);
-  }
-  return e;
+Ensemble::Ensemble(const model::Simulation& sim_, const ensemble::Settings& settings_)
+    : sim(&sim_), settings(settings_) {
+  observed.resize(sim_.scenario().observed.size());
+  observed_values.resize(observed.size());
+  places.resize(sim_.places().size());
 }
 
-}  // namespace
+ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins) {
+  ReplicationValues v;
+  v.observed = std::move(r.observed);
+  v.kpis = std::move(r.kpis);
+  v.events = r.events;
+  v.peak_pending = r.peak_pending;
+  v.persons_generated = r.persons_generated;
+  v.persons_left_inside = r.persons_left_inside;
+  const auto& stats = r.recorder->places();
+  v.places.resize(stats.size());
+  for (std::size_t p = 0; p < stats.size(); ++p) {
+    const model::PlaceStats& s = stats[p];
+    ReplicationValues::Place& out = v.places[p];
+    auto keep = [&](std::size_t series, auto&& value) {
+      std::vector<double> x(bins);
+      bool any = false;
+      for (std::size_t b = 0; b < bins; ++b) any |= (x[b] = value(b)) != 0;
+      if (any) out.series[series] = std::move(x);
+    };
+    for (std::size_t k = 0; k < model::kNumCounted; ++k) {
+      keep(kPersons + k, [&](std::size_t b) { return s.persons[k][b]; });
+      keep(kVehicles + k, [&](std::size_t b) { return s.vehicles[k][b]; });
+    }
+    keep(kQueueMean, [&](std::size_t b) { return s.queue.bin_mean(b); });
+    keep(kQueueMax, [&](std::size_t b) { return s.queue.bin_max(b); });
+    keep(kOccupancyMean, [&](std::size_t b) { return s.occupancy.bin_mean(b); });
+    keep(kOccupancyMax, [&](std::size_t b) { return s.occupancy.bin_max(b); });
+    keep(kWaitN, [&](std::size_t b) { return s.wait_n[b]; });
+    keep(kWaitSum, [&](std::size_t b) { return s.wait_sum[b]; });
+    keep(kWaitMax, [&](std::size_t b) { return s.wait_max[b]; });
+    out.waits = s.wait_bin_hist;
+  }
+  return v;
+}
+
+void Ensemble::add(ReplicationValues&& r) {
+  for (std::size_t i = 0; i < r.observed.size(); ++i) {
+    observed[i].add(r.observed[i]);
+    observed_values[i].push_back(r.observed[i]);
+  }
+  if (kpis.empty())
+    for (auto& [name, v] : r.kpis) kpis.emplace_back(name, Tally{});
+  kpi_values.resize(kpis.size());
+  for (std::size_t i = 0; i < r.kpis.size(); ++i) {
+    kpis[i].second.add(r.kpis[i].second);
+    kpi_values[i].push_back(r.kpis[i].second);
+  }
+  events += r.events;
+  peak_pending = std::max(peak_pending, r.peak_pending);
+  persons_generated += r.persons_generated;
+  persons_left_inside += r.persons_left_inside;
+  const std::size_t bins = sim->num_bins();
+  for (std::size_t p = 0; p < places.size(); ++p) {
+    PlaceSums& sums = places[p];
+    const ReplicationValues::Place& x = r.places[p];
+    for (std::size_t i = 0; i < kNumSeries; ++i)
+      for (std::size_t b = 0; b < x.series[i].size(); ++b) sums.series[i].add(bins, b, x.series[i][b]);
+    if (!x.waits.empty()) {
+      sums.waits.resize(bins);
+      for (std::size_t b = 0; b < bins; ++b) sums.waits[b].merge(x.waits[b]);
+    }
+  }
+  ++count;
+}
 
 Ensemble run_ensemble(const model::Simulation& sim, const ensemble::Settings& settings) {
-  std::vector<model::ReplicationResult> reps;
-  const std::uint32_t resumed =
-      ensemble::run_replications(sim, settings, [&](model::ReplicationResult&& r) { reps.push_back(std::move(r)); });
-  Ensemble e = combine(sim, settings, std::move(reps));
-  e.resumed = resumed;
+  Ensemble e(sim, settings);
+  const std::size_t bins = sim.num_bins();
+  e.resumed = ensemble::run_replications<ReplicationValues>(
+      sim, settings, [bins](model::ReplicationResult&& r) { return values_of(std::move(r), bins); },
+      [&](ReplicationValues&& r) { e.add(std::move(r)); });
   return e;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // Replications of one scenario and what they add up to: means and 95% intervals of the observed
 // totals and indicators, and time-binned tables averaged over replications.
+#include <array>
 #include <cstdint>
-#include <filesystem>
-#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ensemble/replications.hpp"
@@ -13,18 +13,93 @@
 
 namespace expoflow::output {
 
+// The per-bin series the tables average, taken from each place's statistics (model::PlaceStats):
+// counted persons and vehicles by record kind (kCountedKinds), the queue and the occupancy (time-
+// weighted mean and maximum of each bin), and the waits (number, sum, maximum).
+enum Series : std::size_t {
+  kPersons = 0,                                // + counted kind
+  kVehicles = kPersons + model::kNumCounted,  // + counted kind
+  kQueueMean = kVehicles + model::kNumCounted,
+  kQueueMax,
+  kOccupancyMean,
+  kOccupancyMax,
+  kWaitN,
+  kWaitSum,
+  kWaitMax,
+  kNumSeries
+};
+
+// One replication's part of an ensemble, taken out of its Recorder on the thread that ran it: a
+// replication waiting for its turn in the reorder buffer holds this (a few MB), not its Recorder.
+struct ReplicationValues {
+  struct Place {
+    std::array<std::vector<double>, kNumSeries> series;  // per bin; empty: zero in every bin
+    std::vector<Histogram> waits;  // per bin, where the Recorder keeps them (entrances, taxi stands)
+  };
+  std::vector<double> observed;
+  std::vector<std::pair<std::string, double>> kpis;
+  std::vector<Place> places;
+  std::uint64_t events = 0;
+  std::size_t peak_pending = 0;
+  double persons_generated = 0, persons_left_inside = 0;
+};
+ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins);
+
+// Sums over replications of a value kept per time bin, and of its squares, added in replication
+// order: sum / replications is the mean the tables print, bit for bit the same as summing the
+// replications' values in order. A value zero in every replication so far keeps no vectors (most
+// places never see most kinds of record); adding a zero changes neither sum.
+class BinSums {
+ public:
+  void add(std::size_t bins, std::size_t b, double x) {
+    if (x == 0) return;
+    if (sum_.empty()) {
+      sum_.assign(bins, 0.0);
+      sum_sq_.assign(bins, 0.0);
+    }
+    sum_[b] += x;
+    sum_sq_[b] += x * x;
+  }
+  double sum(std::size_t b) const { return sum_.empty() ? 0.0 : sum_[b]; }
+  double sum_sq(std::size_t b) const { return sum_sq_.empty() ? 0.0 : sum_sq_[b]; }
+
+ private:
+  std::vector<double> sum_, sum_sq_;
+};
+
+// One place's series summed over replications, and its waits pooled.
+struct PlaceSums {
+  std::array<BinSums, kNumSeries> series;
+  std::vector<Histogram> waits;  // per bin, pooled over replications (entrances, taxi stands)
+};
+
+// Replications of one scenario folded in replication order as they come: what the outputs need,
+// not the replications themselves, so memory does not grow with their number.
 struct Ensemble {
   const model::Simulation* sim = nullptr;
   ensemble::Settings settings;
-  std::vector<model::ReplicationResult> reps;  // in replication order
-  std::vector<Tally> observed;                 // per scenario.observed
-  std::vector<std::pair<std::string, Tally>> kpis;
+  std::uint32_t count = 0;                           // replications added
+  std::vector<Tally> observed;                       // per scenario.observed
+  std::vector<std::vector<double>> observed_values;  // [observed total][replication]
+  std::vector<std::pair<std::string, Tally>> kpis;   // named indicators, in the replications' order
+  std::vector<std::vector<double>> kpi_values;       // [indicator][replication]
+  std::vector<PlaceSums> places;                     // per place of sim
+  double persons_generated = 0, persons_left_inside = 0;  // sums over replications
   std::uint64_t events = 0;
   std::size_t peak_pending = 0;
   std::uint32_t resumed = 0;  // replications reused from replication_dir
+
+  Ensemble() = default;
+  Ensemble(const model::Simulation& sim, const ensemble::Settings& settings);
+  // Fold in the next replication.
+  void add(ReplicationValues&& r);
+  // The mean over the replications of bin b of a place's series (0 without replications).
+  double mean(std::size_t place, Series series, std::size_t b) const {
+    return count ? places[place].series[series].sum(b) / static_cast<double>(count) : 0.0;
+  }
 };
 
-// Replications 0..R-1 through the ensemble runner (ensemble::run_replications), combined in
+// Replications 0..R-1 through the ensemble runner (ensemble::run_replications), folded in
 // replication order: the same for any number of threads or MPI ranks. Complete on rank 0, empty
 // on the others. Throws model::Interrupted if a stop was requested.
 Ensemble run_ensemble(const model::Simulation& sim, const ensemble::Settings& settings);

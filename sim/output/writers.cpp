@@ -16,7 +16,6 @@ namespace expoflow::output {
 namespace fs = std::filesystem;
 using model::Place;
 using scenario::PlaceKind;
-using model::PlaceStats;
 
 
 namespace {
@@ -30,14 +29,6 @@ const Tally* find_kpi(const Ensemble& e, const std::string& name) {
 double kpi_mean(const Ensemble& e, const std::string& name) {
   const Tally* t = find_kpi(e, name);
   return t ? t->mean() : 0.0;
-}
-
-// Mean over replications of f(replication's PlaceStats of place p).
-template <class F>
-double mean_over_reps(const Ensemble& e, std::size_t p, F&& f) {
-  double sum = 0;
-  for (auto& r : e.reps) sum += f(r.recorder->places()[p]);
-  return e.reps.empty() ? 0.0 : sum / static_cast<double>(e.reps.size());
 }
 
 double bin_start(std::size_t b, double bin_s) { return static_cast<double>(b) * bin_s; }
@@ -97,13 +88,9 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
                    {"level_of_service", std::string(1, model::fruin_queue_los(p.area_m2, peak))}};
     }
   j["level_of_service"] = los;
-  double persons = 0, inside = 0;
-  for (auto& r : e.reps) {
-    persons += r.persons_generated;
-    inside += r.persons_left_inside;
-  }
-  const double n = static_cast<double>(std::max<std::size_t>(1, e.reps.size()));
-  j["demand"] = {{"persons_per_replication", persons / n}, {"persons_inside_at_horizon", inside / n}};
+  const double n = static_cast<double>(std::max<std::uint32_t>(1, e.count));
+  j["demand"] = {{"persons_per_replication", e.persons_generated / n},
+                 {"persons_inside_at_horizon", e.persons_left_inside / n}};
   return j.dump(2) + "\n";
 }
 
@@ -118,8 +105,8 @@ std::string counts_csv(const Ensemble& e) {
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t k = 0; k < model::kNumCounted; ++k)
       for (std::size_t b = 0; b < bins; ++b) {
-        const double persons = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.persons[k][b]; });
-        const double vehicles = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.vehicles[k][b]; });
+        const double persons = e.mean(p, Series(kPersons + k), b);
+        const double vehicles = e.mean(p, Series(kVehicles + k), b);
         if (persons == 0 && vehicles == 0) continue;
         fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, scenario::place_kind_name(places[p].kind),
                        scenario::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
@@ -137,17 +124,16 @@ std::string queues_csv(const Ensemble& e) {
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
-      const double qmean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_mean(b); });
-      const double qmax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.queue.bin_max(b); });
-      const double n = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_n[b]; });
-      const double wsum = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_sum[b]; });
-      const double wmax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.wait_max[b]; });
+      const double qmean = e.mean(p, kQueueMean, b);
+      const double qmax = e.mean(p, kQueueMax, b);
+      const double n = e.mean(p, kWaitN, b);
+      const double wsum = e.mean(p, kWaitSum, b);
+      const double wmax = e.mean(p, kWaitMax, b);
       if (qmax == 0 && n == 0) continue;
       // Percentiles of the waits pooled over the replications (entrances and taxi stands only).
       std::string p50, p95;
-      if (!e.reps.empty() && !e.reps.front().recorder->places()[p].wait_bin_hist.empty()) {
-        Histogram pooled;
-        for (auto& r : e.reps) pooled.merge(r.recorder->places()[p].wait_bin_hist[b]);
+      if (const auto& waits = e.places[p].waits; !waits.empty()) {
+        const Histogram& pooled = waits[b];
         if (pooled.count() > 0) {
           p50 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.5));
           p95 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.95));
@@ -169,8 +155,8 @@ std::string occupancy_csv(const Ensemble& e) {
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t b = 0; b < bins; ++b) {
-      const double omean = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_mean(b); });
-      const double omax = mean_over_reps(e, p, [&](const PlaceStats& s) { return s.occupancy.bin_max(b); });
+      const double omean = e.mean(p, kOccupancyMean, b);
+      const double omax = e.mean(p, kOccupancyMax, b);
       if (omax == 0) continue;
       const Place& pl = places[p];
       const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
