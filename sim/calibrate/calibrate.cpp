@@ -1,21 +1,18 @@
 #include "calibrate/calibrate.hpp"
 
+#include "ensemble/runner.hpp"
 #include "kernel/hash.hpp"
 #include "model/kpis.hpp"
-#include "output/writers.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
+#include <cstring>
 #include <fstream>
 #include <fmt/format.h>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "kernel/stats.hpp"
 #include "model/simulation.hpp"
@@ -68,10 +65,6 @@ bool is_share_table(const scenario::Node& t) {
 double round6(double x) {
   if (x == 0 || !std::isfinite(x)) return x;
   return std::stod(fmt::format("{:.6g}", x));
-}
-
-unsigned thread_count(unsigned requested) {
-  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
 double mean_of(const std::vector<double>& xs) {
@@ -220,6 +213,9 @@ std::filesystem::path cache_file(const Distribution& d, const std::vector<double
   h.add(d.tag).add_bytes(theta.data(), theta.size() * sizeof(double)).add_bytes(&seed, sizeof seed).add_bytes(&r, sizeof r);
   return d.cache_dir / fmt::format("{:016x}.bin", h.value());
 }
+std::string to_bytes(const std::vector<double>& totals) {
+  return std::string(reinterpret_cast<const char*>(totals.data()), totals.size() * sizeof(double));
+}
 bool load_cached(const std::filesystem::path& f, std::size_t m, std::vector<double>& into) {
   std::ifstream in(f, std::ios::binary);
   if (!in) return false;
@@ -261,41 +257,37 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
   const auto num_reps = static_cast<std::size_t>(reps);
   std::vector<std::vector<std::vector<double>>> out(
       thetas.size(), std::vector<std::vector<double>>(m, std::vector<double>(num_reps, 0.0)));
-  const std::size_t jobs = thetas.size() * num_reps;
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (std::size_t job; (job = next.fetch_add(1)) < jobs;) {
-      if (static_cast<int>(job % static_cast<std::size_t>(d.ranks)) != d.rank) continue;
-      const std::size_t k = job / num_reps, r = job % num_reps;
-      try {
-        std::vector<double> totals;
-        const auto file = d.cache_dir.empty() ? std::filesystem::path() : cache_file(d, thetas[k], seed, r);
-        if (!(d.resume && !file.empty() && load_cached(file, m, totals))) {
-          totals = built[k]->sim->run(seed, static_cast<std::uint32_t>(r)).observed;
-          if (!file.empty())
-            support::write_atomically(file, std::string(reinterpret_cast<const char*>(totals.data()),
-                                                       totals.size() * sizeof(double)));
-        }
-        for (std::size_t i = 0; i < m; ++i) out[k][i][r] = totals[i];
-      } catch (...) {
-        model::request_stop();  // the other workers stop too
-        const std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
+  // Job j is replication j % reps of vector j / reps: its totals, from the cache when resuming.
+  auto produce = [&](std::uint32_t job) {
+    const std::size_t k = job / num_reps, r = job % num_reps;
+    std::vector<double> totals;
+    const auto file = d.cache_dir.empty() ? std::filesystem::path() : cache_file(d, thetas[k], seed, r);
+    if (!(d.resume && !file.empty() && load_cached(file, m, totals))) {
+      totals = built[k]->sim->run(seed, static_cast<std::uint32_t>(r)).observed;
+      if (!file.empty()) support::write_atomically(file, to_bytes(totals));
     }
+    return totals;
   };
-  const unsigned n_threads = static_cast<unsigned>(std::min<std::size_t>(thread_count(threads), std::max<std::size_t>(1, jobs)));
-  if (n_threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned i = 0; i < n_threads; ++i) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
-  if (failure) std::rethrow_exception(failure);
-  if (d.combine) {  // every process's jobs into every process
+  const ensemble::Codec<std::vector<double>> codec{
+      [](std::vector<double>&& totals) { return to_bytes(totals); },
+      [m](const std::string& bytes) -> std::optional<std::vector<double>> {
+        if (bytes.size() != m * sizeof(double)) return std::nullopt;
+        std::vector<double> totals(m);
+        std::memcpy(totals.data(), bytes.data(), bytes.size());
+        return totals;
+      }};
+  ensemble::Pool pool;
+  pool.threads = threads;
+  pool.rank = d.rank;
+  pool.ranks = d.ranks;
+  // On rank 0 every job's totals arrive here; the other ranks' entries stay zero.
+  ensemble::run<std::vector<double>>(
+      static_cast<std::uint32_t>(thetas.size() * num_reps), pool, produce,
+      [&](std::uint32_t job, std::vector<double>&& totals) {
+        for (std::size_t i = 0; i < m; ++i) out[job / num_reps][i][job % num_reps] = totals[i];
+      },
+      &codec);
+  if (d.combine) {  // rank 0's totals into every process
     std::vector<double> flat;
     for (auto& a : out)
       for (auto& b : a) flat.insert(flat.end(), b.begin(), b.end());

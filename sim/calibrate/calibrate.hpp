@@ -73,15 +73,17 @@ bool apply(const Problem& problem, const std::vector<double>& theta, scenario::N
            std::string* error);
 
 // Simulated totals of several parameter vectors, each over replications 0..reps-1 of `seed`.
-// Every (vector, replication) pair is one job for a pool of `threads` threads (0 = all cores);
-// results are stored by (vector, replication) and do not depend on the thread count.
-// result[k][i][r]: vector k, observation i, replication r. Throws std::runtime_error when a
-// parameter vector does not make a valid scenario.
+// Every (vector, replication) pair is one job of the ensemble runner (ensemble/runner.hpp) on
+// `threads` threads (0 = all cores); results are stored by (vector, replication) and do not
+// depend on the thread count. result[k][i][r]: vector k, observation i, replication r. Throws
+// std::runtime_error when a parameter vector does not make a valid scenario, model::Interrupted
+// when a stop was requested.
 // How evaluations are shared out and kept. This process runs the jobs j (vector k, replication r:
-// j = k * reps + r) with j % ranks == rank; `combine` adds the results of every process (entries of
-// other processes' jobs are zero, so the sum is exact) so that all hold all and go on in lockstep.
-// With a cache folder each finished job's totals are saved, and with `resume` saved ones are
-// reused: an interrupted calibration run again gives the same fit.
+// j = k * reps + r) with j % ranks == rank, and the runner brings every job's totals to rank 0;
+// `combine` then adds the results of every process (the other processes' entries are zero, so the
+// sum is exact) so that all hold all and go on in lockstep. With a cache folder each finished
+// job's totals are saved, and with `resume` saved ones are reused: an interrupted calibration run
+// again gives the same fit.
 struct Distribution {
   int rank = 0, ranks = 1;
   std::function<void(std::vector<double>&)> combine;  // sum over processes; null: one process
