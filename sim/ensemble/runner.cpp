@@ -63,6 +63,17 @@ void run(std::uint32_t jobs, const Pool& pool, const Plan& plan, const Callbacks
   const std::uint32_t local = local_jobs(jobs, rank, ranks);
   const std::size_t window = plan.window;
 
+  // One thread of one process: each job runs on the calling thread and is consumed at once.
+  if (plan.threads == 1 && ranks == 1) {
+    for (std::uint32_t j = 0; j < jobs; ++j) {
+      if (model::stop_requested()) throw model::Interrupted{};
+      c.run(j, 0);
+      c.consume(j, 0);
+      if (pool.progress) pool.progress(j + 1, jobs);
+    }
+    return;
+  }
+
   // Shared by the workers and the consumer, under `mu`. Jobs of this process are counted by their
   // local index i (job rank + i * ranks); local job i lives in slot i % window, free again once
   // consumed: at most `window` are started and not consumed, so no two share a slot.
