@@ -30,7 +30,7 @@ int run_validate(const ValidateOptions& o) {
   if (print) {
     scenario::Problems problems;
     auto tree = scenario::load(file, problems);
-    for (auto& o : sets) scenario::apply_override(*tree, o, "--set", problems);
+    for (auto& assignment : sets) scenario::apply_override(*tree, assignment, "--set", problems);
     scenario::print_tree(*tree, "", std::cout);
   }
   const model::Simulation sim(*s);
