@@ -1,5 +1,6 @@
-// Security: an entrance's lanes serve its queue first come, first served; a closed entrance
-// (0 lanes) queues everybody, and at the halls' closing whoever still queues is turned away.
+// Security: a party heads for the entrance with the least walking plus queueing time; an
+// entrance's lanes serve its queue first come, first served; a closed entrance (0 lanes) queues
+// everybody, and at the halls' closing whoever still queues is turned away.
 #include <catch2/catch.hpp>
 
 #include "site.hpp"
@@ -79,4 +80,35 @@ TEST_CASE("a party reaching an entrance after the halls have closed is turned aw
   site.run();
   CHECK(site.times("gate[west]", RecordKind::denied) == std::vector<Time>{at(18, 30)});
   CHECK(site.records("gate[west]", RecordKind::queue_join).empty());
+}
+
+TEST_CASE("a party heads for the nearer entrance until the queue there costs more than the longer walk "
+          "(queue x service time / lanes)",
+          "[model][security]") {
+  // From the plaza West is 100 m away and East 150 m: at the mean walking speed of 1.34 m/s,
+  // 74.6 s against 111.9 s, 37.3 s apart. Screening takes 10 s a person, East has no queue. By
+  // hand: a queue of Q persons at West costs 10 Q / lanes seconds, so a party still heads West
+  // while 10 Q / lanes < 37.3, i.e. up to Q = 3 with one lane and Q = 7 with two; beyond, East.
+  struct Case {
+    int lanes, last_queue_for_west;
+  };
+  for (const Case c : {Case{1, 3}, Case{2, 7}}) {
+    for (int queue = 0; queue <= 10; ++queue) {
+      INFO(c.lanes << " lane(s) at West, " << queue << " persons queueing there");
+      Site site;
+      by_id(site.s.gates, "west").lanes = {{{at(8), c.lanes}, {at(18), 0}}};
+      REQUIRE(site.s.walk_speed_mean == 1.34);
+      World& w = site.start();
+      site.run_until(at(9));
+      for (int i = 0; i < c.lanes + queue; ++i) {  // the first `lanes` are screened, the rest queue
+        Party p = visitor(100 + static_cast<std::uint64_t>(i));
+        p.gate = 0;
+        site.hand_on(p, "west", Stage::security);
+      }
+      REQUIRE(w.res[w.security.gate_res[0]].weight_waiting() == queue);
+      const std::uint32_t pid = site.hand_on(visitor(1), "plaza", Stage::entrance);
+      const char* expected = queue <= c.last_queue_for_west ? "west" : "east";
+      CHECK(w.s.gates[w.parties[pid].gate].id == expected);
+    }
+  }
 }

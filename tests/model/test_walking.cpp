@@ -1,5 +1,6 @@
-// Walking: a walkway's traversal time at free speed, its outlet's flow limit (width x maximum
-// specific flow) and its storage limit (area x storage density: entry blocked when full).
+// Walking: a walkway's traversal time at free speed and at density (Weidmann's law), its outlet's
+// flow limit (width x maximum specific flow) and its storage limit (area x storage density: entry
+// blocked when full).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -37,6 +38,32 @@ TEST_CASE("a lone party crosses an empty walkway at its free speed times the wal
   CHECK(site.times("walkway[origin_plaza].forward", RecordKind::enter) == std::vector<Time>{0});
   CHECK(site.times("walkway[origin_plaza].forward", RecordKind::pass) == std::vector<Time>{200 / (double{speed} * 0.8)});
   CHECK(w.parties[pid].stage == Stage::done);
+}
+
+TEST_CASE("walking time at density follows Weidmann's speed-density law, worked out by hand", "[model][walking]") {
+  // Weidmann (1993): v = v0 (1 - exp(-1.913 (1/k - 1/k_jam))) at k persons/m², k_jam = 5.4 (the
+  // scenario's default). v / v0 at each density, worked out by hand to four digits:
+  struct Density {
+    std::uint16_t persons;  // one party alone on a 10 m² walkway: k = persons / 10
+    double k, factor;
+  };
+  const Density densities[] = {{5, 0.5, 0.9689}, {10, 1, 0.7896}, {20, 2, 0.4524}, {30, 3, 0.2468}, {40, 4, 0.1166}};
+  for (const Density& d : densities) {
+    INFO(d.k << " persons/m²");
+    Site site;
+    auto& walkway = by_id(site.s.walkways, "plaza_west");
+    walkway.length_m = 10;
+    walkway.width_m = 1;  // 10 m², room for 40 persons
+    REQUIRE(site.s.jam_density == 5.4);
+    site.start();
+    Party p = visitor(7, d.persons);
+    p.speed = 1;  // free speed 1 m/s: the 10 m take 10 / factor seconds
+    walk(site, p, "plaza", "west");
+    site.run();
+    const auto passed = site.times("walkway[plaza_west].forward", RecordKind::pass);
+    REQUIRE(passed.size() == 1);
+    CHECK(passed[0] == Approx(10 / d.factor).epsilon(5e-4));
+  }
 }
 
 TEST_CASE("parties reaching an outlet together pass one after another, each taking size / (width x max flow)",
