@@ -93,6 +93,16 @@ inline std::map<std::string, std::string> snapshot(const fs::path& dir) {
 
 // ---- processes -----------------------------------------------------------------------------------
 
+// An environment variable set for the commands run while it lives (e.g. the test hook
+// EXPOFLOW_FAIL_WRITE of support/files.hpp), unset again after.
+struct ScopedEnv {
+  std::string name;
+  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name.c_str()); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+};
+
 // Runs `cmd` with /bin/sh; its exit code, or -1 when it did not exit (killed by a signal).
 inline int shell(const std::string& cmd) {
   const int status = std::system(cmd.c_str());

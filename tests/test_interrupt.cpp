@@ -21,14 +21,15 @@ namespace {
 
 const std::string kScenario = source_path("scenarios/ciie2024.toml");
 
-pid_t spawn(const std::vector<std::string>& args) {
+// Starts expoflow with `args`; its stderr goes to `err` (discarded by default).
+pid_t spawn(const std::vector<std::string>& args, const std::string& err = "/dev/null") {
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::freopen("/dev/null", "w", stdout);
-    ::freopen("/dev/null", "w", stderr);
+    ::freopen(err.c_str(), "w", stderr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -50,9 +51,34 @@ int interrupt_when(pid_t pid, const std::function<bool()>& ready) {
   return wait_exit(pid);
 }
 
-std::vector<std::string> run_args(const fs::path& out, std::vector<std::string> extra = {}, int replications = 4) {
+// What a test says when its process had finished before the signal arrived: it interrupted
+// nothing, so it checked nothing.
+const char* const kMissed = "the process finished before the signal arrived: nothing was interrupted, so nothing was "
+                            "checked; give it more work";
+
+// The replications saved below `out`/.replications/ by their index (replication-NNNNN.bin).
+std::vector<int> saved_replications(const fs::path& out) {
+  std::vector<int> indices;
+  if (fs::exists(out / ".replications"))
+    for (auto& e : fs::recursive_directory_iterator(out / ".replications"))
+      if (e.path().extension() == ".bin") indices.push_back(std::stoi(e.path().stem().string().substr(12)));
+  std::sort(indices.begin(), indices.end());
+  return indices;
+}
+
+// The number in "resumed N replication(s)" on stderr, or -1 when it says none.
+int resumed_count(const std::string& err) {
+  const std::string what = "resumed ";
+  const std::size_t at = err.find(what);
+  return at == std::string::npos ? -1 : std::stoi(err.substr(at + what.size()));
+}
+
+// Without --quiet (`quiet` false) a resumed run says how many replications it reused.
+std::vector<std::string> run_args(const fs::path& out, std::vector<std::string> extra = {}, int replications = 4,
+                                  bool quiet = true) {
   std::vector<std::string> a = {kBinary, "run", kScenario, "--set", "demand_scale=0.2", "-r", std::to_string(replications),
-                                "-j", "1", "--seed", "3", "--out", out.string(), "--quiet"};
+                                "-j", "1", "--seed", "3", "--out", out.string()};
+  if (quiet) a.push_back("--quiet");
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -75,38 +101,53 @@ TEST_CASE("SIGTERM or SIGINT stops a run within a second and leaves earlier resu
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(rc == 128 + sig);
     CHECK(took < 1.0);
-    // Earlier files unchanged, no partial file left: every new file is a finished replication.
+    // Earlier files unchanged; every new file is a saved replication ...
     const auto after = snapshot(out);
     for (auto& [name, bytes] : before) {
       REQUIRE(after.count(name));
       CHECK(after.at(name) == bytes);
     }
+    std::size_t new_files = 0;
     for (auto& [name, bytes] : after)
-      if (!before.count(name)) {
+      if (!before.count(name) && name.back() != '/') {
         INFO(name);
         CHECK(name.rfind(".replications/", 0) == 0);
-        CHECK(name.find(".tmp") == std::string::npos);
+        CHECK(fs::path(name).extension() == ".bin");
+        ++new_files;
       }
+    // ... and a whole one: a run resumed with as many replications as were saved reuses every one
+    // (on one thread they finish in order: 0, 1, ...).
+    const std::vector<int> saved = saved_replications(out);
+    CHECK(saved.size() == new_files);
+    if (saved.empty()) continue;
+    CHECK(saved.back() + 1 == static_cast<int>(saved.size()));
+    const TempDir log("signal-log");
+    const std::string err = (log.path / "stderr.txt").string();
+    CHECK(wait_exit(spawn(run_args(out, {"--resume"}, static_cast<int>(saved.size()), false), err)) == 0);
+    CHECK(resumed_count(read_text(err)) == static_cast<int>(saved.size()));
   }
 }
 
-TEST_CASE("Resuming after an interruption with --resume gives the uninterrupted run's results byte for byte", "[cli][interrupt]") {
+TEST_CASE("Resuming after an interruption with --resume reuses the saved replications and gives the uninterrupted "
+          "run's results byte for byte",
+          "[cli][interrupt]") {
   const TempDir whole_dir("whole"), resumed_dir("resumed");
   const fs::path &whole = whole_dir.path, &resumed = resumed_dir.path;
   REQUIRE(run(run_args(whole, {}, 6)) == 0);
-  const pid_t pid = spawn(run_args(resumed, {}, 6));
-  // Let at least one replication finish, then interrupt.
-  const fs::path saved = resumed / ".replications";
-  const int rc = interrupt_when(pid, [&] {
-    bool any = false;
-    if (fs::exists(saved))
-      for (auto& e : fs::recursive_directory_iterator(saved)) any = any || e.path().extension() == ".bin";
-    return any;
-  });
-  if (rc == 0) WARN("the run finished before the signal; the resume below reuses nothing");
-  else CHECK(rc == 128 + SIGINT);
+  // Saved replications belong to the scenario and seed, not to the number asked for: a run of 40
+  // is surely still running when its first replication is saved, and is interrupted then.
+  const pid_t pid = spawn(run_args(resumed, {}, 40));
+  const int rc = interrupt_when(pid, [&] { return !saved_replications(resumed).empty(); });
+  INFO(kMissed);
+  REQUIRE(rc == 128 + SIGINT);
   CHECK_FALSE(fs::exists(resumed / "summary.json"));
-  REQUIRE(run(run_args(resumed, {"--resume"}, 6)) == 0);
+  const std::vector<int> saved = saved_replications(resumed);
+  const auto reusable = std::count_if(saved.begin(), saved.end(), [](int r) { return r < 6; });
+  REQUIRE(reusable > 0);
+  const TempDir log("resume-log");
+  const std::string err = (log.path / "stderr.txt").string();
+  REQUIRE(wait_exit(spawn(run_args(resumed, {"--resume"}, 6, false), err)) == 0);
+  CHECK(resumed_count(read_text(err)) == reusable);
   for (const char* f : {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"}) {
     INFO(f);
     CHECK(read_text(whole / f) == read_text(resumed / f));
@@ -129,7 +170,7 @@ TEST_CASE("a folder holding another scenario's results is not overwritten withou
   CHECK(read_text(out / "summary.json") != before.at("summary.json"));
 }
 
-TEST_CASE("An interrupted calibration resumed with --resume writes the uninterrupted fit", "[cli][interrupt][calibrate]") {
+TEST_CASE("An interrupted calibration resumed with --resume writes the uninterrupted fit", "[cli][interrupt][calibrate][slow]") {
   const std::string scenario = source_path("tests/data/calibrate/recovery.toml");
   const TempDir whole_dir("calib-whole"), resumed_dir("calib-resumed");
   const fs::path &whole = whole_dir.path, &resumed = resumed_dir.path;
@@ -147,8 +188,10 @@ TEST_CASE("An interrupted calibration resumed with --resume writes the uninterru
     if (fs::exists(saved)) n = static_cast<std::size_t>(std::distance(fs::directory_iterator(saved), {}));
     return n >= 3;
   });
-  if (rc == 0) WARN("the calibration finished before the signal");
-  else CHECK(rc == 128 + SIGINT);
+  {
+    INFO(kMissed);
+    REQUIRE(rc == 128 + SIGINT);
+  }
   CHECK_FALSE(fs::exists(resumed / "fit.toml"));
   REQUIRE(run(args(resumed, true)) == 0);
   // The fit is the same; only the comment lines naming the date and the output differ.
@@ -161,4 +204,32 @@ TEST_CASE("An interrupted calibration resumed with --resume writes the uninterru
   };
   CHECK(values(whole / "fit.toml") == values(resumed / "fit.toml"));
   CHECK_FALSE(fs::exists(saved));
+}
+
+TEST_CASE("SIGTERM stops compare, sweep and calibrate with exit code 143 and nothing written", "[cli][interrupt]") {
+  struct Command {
+    std::string name;
+    std::vector<std::string> args;  // each given far more work than 1.5 s
+    std::string writes;             // what it would write, below the temporary folder
+  };
+  const TempDir tmp("sigterm-commands");
+  const std::string out = (tmp.path / "out").string();
+  const std::vector<Command> commands = {
+      {"compare", {"compare", kScenario, source_path("scenarios/more-lanes.toml"), "-r", "40", "-j", "1", "--out", out, "-q"}, "out"},
+      {"sweep", {"sweep", kScenario, "--param", "demand_scale=0.5,0.6", "-r", "40", "-j", "1", "--out", out, "-q"}, "out"},
+      {"calibrate", {"calibrate", kScenario, "--out", out + "/fit.toml", "-r", "4", "-j", "1", "-q"}, "out/fit.toml"},
+  };
+  for (const Command& c : commands) {
+    INFO(c.name);
+    std::vector<std::string> args{kBinary};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const pid_t pid = spawn(args);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ::kill(pid, SIGTERM);
+    {
+      INFO(kMissed);
+      CHECK(wait_exit(pid) == 128 + SIGTERM);
+    }
+    CHECK_FALSE(fs::exists(tmp.path / c.writes));
+  }
 }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "calibrate/calibrate.hpp"
+#include "cli/common.hpp"
 #include "output/writers.hpp"
 #include "support/files.hpp"
 
@@ -88,7 +89,7 @@ int run_calibrate(const CalibrateOptions& o) {
   } catch (const model::Interrupted&) {
     std::cerr << fmt::format("\nexpoflow: calibration interrupted; nothing was written. Evaluations done are kept in {}: "
                              "run again with --resume to go on from them\n", settings.distribution.cache_dir.string());
-    return 130;
+    return interrupted_exit_code();
   } catch (const std::exception& e) {
     std::cerr << "expoflow: calibration failed: " << e.what() << "\n";
     return 1;
@@ -98,8 +99,9 @@ int run_calibrate(const CalibrateOptions& o) {
   std::cout << calibrate::report_text(*problem, result);
   try {
     fs::create_directories(folder);
-    support::write_atomically(json_path, calibrate::report_json(*problem, result, date));
-    support::write_atomically(out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date));
+    // The report and the scenario are one result: a failed write leaves an earlier pair as it was.
+    support::write_set_atomically({{json_path, calibrate::report_json(*problem, result, date)},
+                                   {out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date)}});
   } catch (const std::exception& e) {
     std::cerr << "expoflow: " << e.what() << "\n";
     return 1;
