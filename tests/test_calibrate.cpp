@@ -66,7 +66,7 @@ const Recovery& recovery() {
 
 }  // namespace
 
-TEST_CASE("calibration recovers known parameter values within two standard errors", "[calibrate]") {
+TEST_CASE("calibration recovers known parameter values within two standard errors", "[calibrate][slow]") {
   const Recovery& r = recovery();
   INFO(calibrate::report_text(r.problem, r.result));
   REQUIRE(r.result.params.size() == kTruth.size());
@@ -148,7 +148,7 @@ TEST_CASE("bad calibration input fails with exit code 2 and names file, line and
   CHECK(problems.empty());
 }
 
-TEST_CASE("the calibrated scenario extends the original and reproduces the fitted values", "[calibrate]") {
+TEST_CASE("the calibrated scenario extends the original and reproduces the fitted values", "[calibrate][slow]") {
   const Recovery& r = recovery();
   const TempDir tmp("calibrate");
   const fs::path& dir = tmp.path;

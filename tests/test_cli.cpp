@@ -1,16 +1,19 @@
 // The command line as a user meets it: help and version, every problem of a bad scenario reported
 // like a compiler's error (file:line:col: path: message) with exit code 2 and nothing written,
-// a bad --set caught the same way, and the shipped scenario valid.
+// a bad --set caught the same way, the shipped scenario valid, what --stats prints, and a run
+// beyond the event calendar's reach stopped with exit code 1.
 //
 // The bad scenarios in tests/data/cli/ each extend tests/data/small/tiny.toml and change one thing
 // (several.toml changes three), so the expected positions are in short files of their own.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "model/world.hpp"
 #include "support.hpp"
 
 using namespace expoflow::test;
@@ -169,4 +172,62 @@ TEST_CASE("A bad set override fails with exit code 2 and writes nothing", "[cli]
   CHECK_THAT(o.err, Contains("gate[west].lanes_scale"));
 
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("run --stats prints the events processed and the peak of pending events, as counted by stepping the model",
+          "[cli][stats]") {
+  const TempDir tmp("cli-stats");
+  const std::string run = "run tests/data/small/tiny.toml -r 2 -j 2 --seed 3 --quiet --out '" + (tmp.path / "out").string() + "'";
+  const Outcome o = run_expoflow(run + " --stats", tmp);
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  std::smatch m;
+  const std::regex line(R"(^events (\d+) in ([0-9.]+) s \(([0-9.e+]+) events/s\), peak pending events (\d+), peak memory (\d+) MB\n$)");
+  REQUIRE(std::regex_match(o.err, m, line));
+  const double events = std::stod(m[1]), seconds = std::stod(m[2]), rate = std::stod(m[3]);
+
+  // The same two replications stepped here, one event at a time: events processed in all, and
+  // the most events pending at once in either (the calendar only grows within a step).
+  const auto s = load_or_fail("tests/data/small/tiny.toml");
+  const expoflow::model::Simulation sim(s);
+  double stepped = 0;
+  std::size_t peak = 0;
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    expoflow::model::World w(sim, 3, r, nullptr);
+    expoflow::model::start_run(w);
+    peak = std::max(peak, w.cal.size());
+    while (expoflow::model::step(w)) {
+      ++stepped;
+      peak = std::max(peak, w.cal.size());
+    }
+  }
+  REQUIRE(stepped > 1000);
+  CHECK(events == stepped);
+  CHECK(std::stoul(m[4]) == peak);
+  // The rate is the events over the seconds printed (each rounded as printed).
+  if (seconds > 0.002) {
+    CHECK(rate >= events / (seconds + 0.0005) * 0.995);
+    CHECK(rate <= events / (seconds - 0.0005) * 1.005);
+  }
+  CHECK(std::stol(m[5]) > 0);
+
+  // Without --stats, nothing.
+  const Outcome quiet = run_expoflow(run, tmp);
+  CHECK(quiet.code == 0);
+  CHECK(quiet.err.empty());
+}
+
+TEST_CASE("a run with more parties present at once than the event calendar can address stops with exit code 1 and "
+          "says so, writing nothing",
+          "[cli][slow]") {
+  // 16.8 million visitors set off within three hours on a 100 km walkway, all still walking at
+  // the horizon: party 16,777,216 is one beyond the calendar's 24-bit event targets. (About 2 GB
+  // of memory and a few seconds.)
+  const TempDir tmp("cli-calendar-limit");
+  const fs::path out = tmp.path / "out";
+  const Outcome o = run_expoflow("run tests/data/limits/calendar_overflow.toml -r 1 -j 1 --quiet --out '" + out.string() + "'", tmp);
+  CHECK(o.code == 1);
+  CHECK(o.err == "expoflow: event target 16777216 beyond the calendar's limit of 16,777,215 (more entities at once than "
+                 "the calendar can address)\n");
+  CHECK_FALSE(fs::exists(out / "summary.json"));
 }

@@ -141,7 +141,7 @@ TEST_CASE("Erlang C helper: known values and no overflow", "[model][gate][erlang
 }
 
 TEST_CASE("a multi-lane security gate is M/M/c: mean wait matches Erlang C and one lane fewer does not",
-          "[model][gate][erlang]") {
+          "[model][gate][erlang][slow]") {
   const Scenario s = load();
   const GateQueue q = gate_queue(s);
   REQUIRE(q.lanes >= 10);

@@ -104,7 +104,7 @@ TEST_CASE("Erlang C helper matches known values", "[queueing]") {
 }
 
 TEST_CASE("M/M/40 mean wait in queue matches Erlang C and one server fewer does not",
-          "[queueing][erlang]") {
+          "[queueing][erlang][slow]") {
   // 40 servers, mean service 60 s, utilisation 0.9: lambda = 0.9 * 40 / 60 = 0.6 per second.
   constexpr int c = 40;
   const double mu = 1.0 / 60, lambda = 0.9 * c * mu;
