@@ -7,8 +7,12 @@
 //   and every plot it shows exists.
 // A hidden test ("[.full]", about a minute) reruns the full 10 replications of summary.json:
 //   build-test/tests/test_report_page "[full]"
-// When one fails after an intended change of the model or the scenario: run scripts/report and
-// commit results/ciie2024/.
+// These are golden files: numbers the code itself wrote, the last line of defence, not a
+// specification (the behavioural tests say what is right). When one fails, find out which
+// behaviour changed and why before anything else: a change that was not meant to move these
+// numbers is a bug. Only when the change is intended and understood, run scripts/report and
+// commit results/ciie2024/ with a message that says what changed in the model or the scenario,
+// why, and how the totals moved.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -26,7 +30,11 @@ using nlohmann::json;
 namespace {
 
 const fs::path kPage = kSourceDir / "results" / "ciie2024";
-const char* const kRegenerate = "results/ciie2024/ is stale: run scripts/report and commit results/ciie2024/";
+const char* const kRegenerate =
+    "the current code no longer gives the numbers of results/ciie2024/. Do not just regenerate them: first say which "
+    "behaviour changed and why (a change that was not meant to move these numbers is a bug, to be found with the "
+    "behavioural tests). Only for an intended, explained change: run scripts/report and commit results/ciie2024/ "
+    "with that explanation and how the totals moved";
 
 json read_json(const fs::path& p) {
   INFO("reading " << p.string());
