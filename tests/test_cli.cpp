@@ -142,9 +142,8 @@ TEST_CASE("Every problem of a file is reported before stopping", "[cli]") {
   const Outcome v = run_expoflow("validate " + file, tmp);
   CHECK(v.code == 2);
   CHECK_THAT(v.err, Contains(file + ":6:1: gate[main].service_mean_s: must be > 0, got 0\n"));
-  // The lanes table is merged key by key with the base's; the message is exact, its position is
-  // where the base file defined the table (see the report: it should be this file's line 7).
-  CHECK_THAT(v.err, Contains(": gate[main].lanes: lanes must be whole numbers >= 0, got 2.5\n"));
+  // The lanes table is merged key by key with the base's: the problem is where this file changed it.
+  CHECK_THAT(v.err, Contains(file + ":7:1: gate[main].lanes: lanes must be whole numbers >= 0, got 2.5\n"));
   CHECK_THAT(v.err, Contains(file + ":10:1: halls.close: must be after open\n"));
   CHECK_THAT(v.err, Contains(nothing_written(3, file)));
 }
@@ -170,6 +169,13 @@ TEST_CASE("A bad set override fails with exit code 2 and writes nothing", "[cli]
   o = run_expoflow(run + "'gate[west].lanes_scale=-1'", tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Contains("gate[west].lanes_scale"));
+
+  // A share changed by --set makes the shares of its table sum to 0.8: the --set is to blame, not
+  // the file that wrote the table.
+  o = run_expoflow("validate tests/data/small/tiny.toml --set 'class[visitor].access.walk=0.8'", tmp);
+  CHECK(o.code == 2);
+  CHECK(o.err == join_lines({"--set: class[visitor].access: shares must sum to 1, got 0.8",
+                             nothing_written(1, "tests/data/small/tiny.toml")}));
 
   CHECK_FALSE(fs::exists(out));
 }

@@ -174,6 +174,16 @@ TEST_CASE("extends merges tables, arrays of tables by id and replaces other valu
   CHECK(service->pos.line == 12);
   CHECK(lookup(*doc, "gate[north].service_mean_s")->integer == 7);
 
+  // A table the child writes into is where the child wrote into it (a problem of the table as a
+  // whole, such as shares that no longer sum to 1, is the child's doing); one it leaves alone is
+  // where the base defined it.
+  CHECK_THAT(doc->find("demand")->pos.file, EndsWith("child.toml"));
+  CHECK(doc->find("demand")->pos.line == 5);
+  CHECK_THAT(lookup(*doc, "gate[west]")->pos.file, EndsWith("child.toml"));
+  CHECK(lookup(*doc, "gate[west]")->pos.line == 8);
+  CHECK_THAT(lookup(*doc, "gate[east]")->pos.file, EndsWith("/base.toml"));
+  CHECK(lookup(*doc, "gate[east]")->pos.line == 14);
+
   // Arrays of tables without ids are replaced as a whole.
   const Node* phases = doc->find("phase");
   REQUIRE(phases);
@@ -276,6 +286,11 @@ TEST_CASE("apply_override sets, creates and refuses with a reason") {
   CHECK(lookup(doc, "run.label")->text == "peak day");
   REQUIRE(lookup(doc, "new.table.value"));
   CHECK(lookup(doc, "new.table.value")->items.size() == 2);
+  // The tables an override writes into are now where it wrote into them.
+  for (const char* table : {"gate[west]", "run", "new", "new.table"}) {
+    INFO(table);
+    CHECK(lookup(doc, table)->pos.file == "--set");
+  }
 
   Problems unknown_id;
   CHECK_FALSE(apply_override(doc, "gate[wset].lanes_scale=2", "--set", unknown_id));

@@ -396,8 +396,10 @@ void merge_array(Node& base, Node&& child) {
   }
 }
 
-// The merged table keeps the base's position (where it was first defined); every value keeps
-// the position of the file that set it last.
+// Every value keeps the position of the file that set it last, and so does a merged table: the
+// child wrote into it, so a problem of the table as a whole (shares that no longer sum to 1, a
+// lane count in a schedule, a direction named in a split) is where the child changed it, not
+// where the base first defined it.
 void merge(Node& base, Node&& child) {
   if (!base.is_table() || !child.is_table()) {
     if (base.is_array() && child.is_array())
@@ -406,6 +408,7 @@ void merge(Node& base, Node&& child) {
       base = std::move(child);
     return;
   }
+  base.pos = child.pos;
   for (auto& [key, value] : child.members) {
     if (Node* existing = base.find(key))
       merge(*existing, std::move(value));

@@ -144,7 +144,10 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
   Node value = *parsed;
   set_origin(value, pos);
 
-  // Walk down, creating missing tables but never missing array elements.
+  // Walk down, creating missing tables but never missing array elements. Each table on the way
+  // is now last written by the override and takes its position (as a file that extends another
+  // does, document.cpp): a problem of the table as a whole, such as shares that no longer sum to
+  // 1, names the --set that changed it.
   Node* at = &root;
   std::string walked;
   for (std::size_t k = 0; k < segments->size(); ++k) {
@@ -166,11 +169,10 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
         return true;
       }
       if (!next) {
-        Node table;
-        table.pos = pos;
-        at->members.emplace_back(s.key, std::move(table));
+        at->members.emplace_back(s.key, Node{});
         next = &at->members.back().second;
       }
+      if (next->is_table()) next->pos = pos;
       at = next;
       continue;
     }
@@ -187,6 +189,7 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
       return false;
     }
     walked += "[" + *s.id + "]";
+    element->pos = pos;
     if (last) {
       // Replacing a whole element keeps its id, so it can still be found by it.
       const bool keep_id = next->is_array() && value.is_table() && !value.find("id");
