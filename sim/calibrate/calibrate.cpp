@@ -2,7 +2,7 @@
 
 #include "ensemble/runner.hpp"
 #include "kernel/hash.hpp"
-#include "model/kpis.hpp"
+#include "observe/probes.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -103,7 +103,7 @@ std::optional<Problem> prepare(const std::string& file, scenario::Problems& prob
   for (const auto& o : s.observed) {
     const std::string path = fmt::format("observed[{}]", o.id);
     if (std::none_of(sim.places().begin(), sim.places().end(),
-                     [&](const model::Place& pl) { return model::probe_matches(o.probe, pl); })) {
+                     [&](const observe::Place& pl) { return observe::probe_matches(o.probe, pl); })) {
       const scenario::Node* n = scenario::lookup(*root, path);
       std::vector<std::string> of_kind;
       for (auto& pl : sim.places())

@@ -137,9 +137,9 @@ std::optional<model::ReplicationResult> load_replication(const model::Simulation
   r.num_parties = parties;
   rd.pod(r.persons_generated);
   rd.pod(r.persons_left_inside);
-  r.recorder = std::make_unique<model::Recorder>(sim.places(), sim.num_bins(), sim.scenario().bin_s);
+  r.recorder = std::make_unique<observe::Recorder>(sim.places(), sim.num_bins(), sim.scenario().bin_s);
   // Probes are part of the state: rebuild them as the run does, then overwrite their totals.
-  for (std::size_t i = 0; i < sim.scenario().observed.size(); ++i) r.recorder->add_probe(model::Probe{});
+  for (std::size_t i = 0; i < sim.scenario().observed.size(); ++i) r.recorder->add_probe(observe::Probe{});
   r.recorder->visit_state(rd);
   if (!rd.ok || rd.p != rd.end) return std::nullopt;
   return r;

@@ -20,24 +20,6 @@ double mean_wait(const PlaceStats& ps) {
 
 }  // namespace
 
-bool probe_matches(const ProbeDef& probe, const Place& place) {
-  if (place.kind != probe.place_kind) return false;
-  if (probe.booked_only && !place.booked) return false;
-  return probe.places.empty() || std::find(probe.places.begin(), probe.places.end(), place.id) != probe.places.end();
-}
-
-Probe make_probe(const Simulation& sim, const ObservedDef& o) {
-  Probe pr;
-  pr.kind = o.probe.record;
-  pr.vehicles = o.probe.vehicles;
-  pr.from = o.from_s;
-  pr.to = o.to_s;
-  const auto& places = sim.places();
-  pr.at_place.assign(places.size(), 0);
-  for (std::size_t i = 0; i < places.size(); ++i) pr.at_place[i] = probe_matches(o.probe, places[i]);
-  return pr;
-}
-
 ReplicationResult collect_result(World& w) {
   const auto& L = w.L;
   ReplicationResult out;

@@ -6,8 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "model/recorder.hpp"
-#include "model/records.hpp"
 #include "model/vocabulary.hpp"
 #include "network/site_graph.hpp"
 

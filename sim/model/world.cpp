@@ -1,6 +1,6 @@
 #include "model/world.hpp"
 
-#include "model/kpis.hpp"
+#include "observe/probes.hpp"
 
 namespace expoflow::model {
 
@@ -18,7 +18,7 @@ World::World(const Simulation& sim_, std::uint64_t seed, std::uint32_t rep, Reco
   parking::build(*this);
   halls::build(*this);
   disruptions::build(*this);
-  for (const ObservedDef& o : s.observed) rec->add_probe(make_probe(sim, o));
+  for (const ObservedDef& o : s.observed) rec->add_probe(make_probe(sim.places(), o));
 }
 
 #if defined(EXPOFLOW_CHECKS)

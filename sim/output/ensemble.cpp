@@ -24,7 +24,7 @@ ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins) {
   const auto& stats = r.recorder->places();
   v.places.resize(stats.size());
   for (std::size_t p = 0; p < stats.size(); ++p) {
-    const model::PlaceStats& s = stats[p];
+    const observe::PlaceStats& s = stats[p];
     ReplicationValues::Place& out = v.places[p];
     auto keep = [&](std::size_t series, auto&& value) {
       std::vector<double> x(bins);
@@ -32,7 +32,7 @@ ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins) {
       for (std::size_t b = 0; b < bins; ++b) any |= (x[b] = value(b)) != 0;
       if (any) out.series[series] = std::move(x);
     };
-    for (std::size_t k = 0; k < model::kNumCounted; ++k) {
+    for (std::size_t k = 0; k < observe::kNumCounted; ++k) {
       keep(kPersons + k, [&](std::size_t b) { return s.persons[k][b]; });
       keep(kVehicles + k, [&](std::size_t b) { return s.vehicles[k][b]; });
     }

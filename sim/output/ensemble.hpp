@@ -13,13 +13,13 @@
 
 namespace expoflow::output {
 
-// The per-bin series the tables average, taken from each place's statistics (model::PlaceStats):
+// The per-bin series the tables average, taken from each place's statistics (observe::PlaceStats):
 // counted persons and vehicles by record kind (kCountedKinds), the queue and the occupancy (time-
 // weighted mean and maximum of each bin), and the waits (number, sum, maximum).
 enum Series : std::size_t {
   kPersons = 0,                                // + counted kind
-  kVehicles = kPersons + model::kNumCounted,  // + counted kind
-  kQueueMean = kVehicles + model::kNumCounted,
+  kVehicles = kPersons + observe::kNumCounted,  // + counted kind
+  kQueueMean = kVehicles + observe::kNumCounted,
   kQueueMax,
   kOccupancyMean,
   kOccupancyMax,

@@ -14,7 +14,7 @@
 namespace expoflow::output {
 
 namespace fs = std::filesystem;
-using model::Place;
+using observe::Place;
 using scenario::PlaceKind;
 
 
@@ -103,13 +103,13 @@ std::string counts_csv(const Ensemble& e) {
   append(out, "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n");
   auto to = std::back_inserter(out);
   for (std::size_t p = 0; p < places.size(); ++p)
-    for (std::size_t k = 0; k < model::kNumCounted; ++k)
+    for (std::size_t k = 0; k < observe::kNumCounted; ++k)
       for (std::size_t b = 0; b < bins; ++b) {
         const double persons = e.mean(p, Series(kPersons + k), b);
         const double vehicles = e.mean(p, Series(kVehicles + k), b);
         if (persons == 0 && vehicles == 0) continue;
         fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, scenario::place_kind_name(places[p].kind),
-                       scenario::record_kind_name(model::kCountedKinds[k]), persons, vehicles);
+                       scenario::record_kind_name(observe::kCountedKinds[k]), persons, vehicles);
       }
   return fmt::to_string(out);
 }

@@ -38,7 +38,7 @@ constexpr std::optional<E> parse(const char* const (&names)[N], std::string_view
     return kinds_detail::parse<Enum>(k##Enum##Names, s);                                      \
   }
 
-// What a record of the record stream says happened (records.hpp).
+// What a record of the record stream says happened (observe/records.hpp).
 enum class RecordKind : std::uint8_t {
   pass,         // persons passed a counting point (security lane, fare gate)
   board,        // persons boarded a vehicle (value: -1) at a stop
@@ -62,7 +62,7 @@ EXPOFLOW_KIND_NAMES(RecordKind, record_kind, depart,  // record_kind_name, parse
                     "activate", "replan", "enter", "leave", "queue_join", "queue_leave", "served",
                     "depart")
 
-// What a place of the simulation is (Place::kind in records.hpp; the place_kind of the outputs).
+// What a place of the simulation is (Place::kind in observe/records.hpp; the place_kind of the outputs).
 enum class PlaceKind : std::uint8_t {
   gate, walkway, fare_gate, platform, metro, bus, shuttle, taxi_stand, cab_rank, taxi_bays,
   car_park, coach_park, dropoff, hall, hold, event, replan, policy, arrivals, upstream, stop

@@ -6,10 +6,11 @@
 #include <vector>
 
 #include "kernel/stats.hpp"
-#include "model/records.hpp"
-#include "model/vocabulary.hpp"
+#include "observe/records.hpp"
 
-namespace expoflow::model {
+namespace expoflow::observe {
+
+using scenario::kNumRecordKinds;
 
 // A level (persons queueing, persons present) over time: per-bin time integral and maximum.
 // Records arrive in time order, so the bin of the last change is kept in the object itself (its
@@ -239,4 +240,4 @@ class Recorder final : public RecordObserver {
 };
 
 
-}  // namespace expoflow::model
+}  // namespace expoflow::observe

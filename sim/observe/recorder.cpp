@@ -1,10 +1,10 @@
-#include "model/recorder.hpp"
+#include "observe/recorder.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace expoflow::model {
+namespace expoflow::observe {
 
 void BinnedLevel::locate() {
   cur_b_ = static_cast<std::size_t>(last_t_ / bin_s_);
@@ -118,4 +118,4 @@ void Recorder::close(Time horizon) {
   }
 }
 
-}  // namespace expoflow::model
+}  // namespace expoflow::observe

@@ -1,15 +1,19 @@
 #pragma once
 // The record stream. The simulation emits one small immutable record per thing that happens at a
 // place; every statistic, table, calibration probe and test observer is a handler of these records
-// (the model computes no statistics itself).
+// (the model computes no statistics itself). Nothing here knows the model: it speaks only the
+// scenario's kinds (scenario/kinds.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "kernel/time.hpp"
-#include "model/vocabulary.hpp"
+#include "scenario/kinds.hpp"
 
-namespace expoflow::model {
+namespace expoflow::observe {
+
+using scenario::PlaceKind;
+using scenario::RecordKind;
 
 struct Record {
   Time time = 0;
@@ -36,4 +40,4 @@ class RecordObserver {
   virtual void on_record(const Record& r) = 0;
 };
 
-}  // namespace expoflow::model
+}  // namespace expoflow::observe
