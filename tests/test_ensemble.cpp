@@ -235,7 +235,10 @@ TEST_CASE("The ensemble folded as replications come gives, bit for bit, the mean
     for (std::uint32_t r = 0; r < settings.replications; ++r) CHECK(e.observed_values[i][r] == kept[r].observed[i]);
   REQUIRE(e.kpis.size() == kept.front().kpis.size());
   for (std::size_t i = 0; i < e.kpis.size(); ++i)
-    for (std::uint32_t r = 0; r < settings.replications; ++r) CHECK(e.kpi_values[i][r] == kept[r].kpis[i].second);
+    for (std::uint32_t r = 0; r < settings.replications; ++r) {
+      CHECK(e.kpis[i].first == kept[r].kpis[i].id);
+      CHECK(e.kpi_values[i][r] == kept[r].kpis[i].value);
+    }
 }
 
 // Last in this file: a failure asks every simulation of the process to stop (model::request_stop),

@@ -24,6 +24,7 @@
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"
+#include "output/kpi_names.hpp"
 #include "support.hpp"
 
 using namespace expoflow;
@@ -90,9 +91,9 @@ struct ThresholdWatch {
 // At most `most` lines of problems, for a message.
 std::string join(const std::vector<std::string>& lines, std::size_t most = 10) { return join_lines(lines, most); }
 
-double kpi(const ReplicationResult& r, const std::string& name) {
-  for (auto& [n, v] : r.kpis)
-    if (n == name) return v;
+double kpi(const Simulation& sim, const ReplicationResult& r, const std::string& name) {
+  for (const Kpi& k : r.kpis)
+    if (output::kpi_name(k.id, sim.places()) == name) return k.value;
   FAIL("no KPI " << name);
   return 0;
 }
@@ -100,7 +101,7 @@ double kpi(const ReplicationResult& r, const std::string& name) {
 // An indicator's value in each replication of an ensemble.
 const std::vector<double>& kpi_values(const output::Ensemble& e, const std::string& name) {
   for (std::size_t i = 0; i < e.kpis.size(); ++i)
-    if (e.kpis[i].first == name) return e.kpi_values[i];
+    if (output::kpi_name(e.kpis[i].first, e.sim->places()) == name) return e.kpi_values[i];
   FAIL("no KPI " << name);
   return e.kpi_values.front();
 }
@@ -326,18 +327,18 @@ TEST_CASE("A suspended metro line carries no one while suspended and its riders 
       INFO("in the window: line A base " << base_a << ", line B base " << base_b << " variant " << var_b);
       CHECK(base_a > 1000);
       CHECK(var_b > base_b + 0.8 * base_a);
-      CHECK(kpi(res, "line[lineb].boardings") > kpi(bres, "line[lineb].boardings"));
-      CHECK(kpi(res, "line[linea].boardings") < kpi(bres, "line[linea].boardings"));
-      CHECK(kpi(res, "line[linea].boardings") + kpi(res, "line[lineb].boardings") ==
-            kpi(bres, "line[linea].boardings") + kpi(bres, "line[lineb].boardings"));
-      CHECK(kpi(res, "replans.at_setoff_persons") == a.replan_setoff);
-      CHECK(kpi(res, "replans.while_waiting_persons") == a.replan_waiting);
+      CHECK(kpi(sim, res, "line[lineb].boardings") > kpi(base_sim, bres, "line[lineb].boardings"));
+      CHECK(kpi(sim, res, "line[linea].boardings") < kpi(base_sim, bres, "line[linea].boardings"));
+      CHECK(kpi(sim, res, "line[linea].boardings") + kpi(sim, res, "line[lineb].boardings") ==
+            kpi(base_sim, bres, "line[linea].boardings") + kpi(base_sim, bres, "line[lineb].boardings"));
+      CHECK(kpi(sim, res, "replans.at_setoff_persons") == a.replan_setoff);
+      CHECK(kpi(sim, res, "replans.while_waiting_persons") == a.replan_waiting);
 
       // Conservation: the same visitors, and every one of them has left by the horizon.
       CHECK(res.persons_generated == bres.persons_generated);
       CHECK(bres.persons_left_inside == 0);
       CHECK(res.persons_left_inside == 0);
-      CHECK(kpi(res, "gate[main].entries") == kpi(bres, "gate[main].entries"));
+      CHECK(kpi(sim, res, "gate[main].entries") == kpi(base_sim, bres, "gate[main].entries"));
     }
   }
 }
@@ -378,7 +379,7 @@ TEST_CASE("Every metro line suspended: riders come and go on foot instead, and a
                      total(sim, vlog, "arrivals[metro]", RecordKind::arrive, 0, 1e9);
   CHECK(all == all_base);
   CHECK(all == res.persons_generated);
-  CHECK(kpi(res, "gate[main].entries") == kpi(bres, "gate[main].entries"));
+  CHECK(kpi(sim, res, "gate[main].entries") == kpi(base_sim, bres, "gate[main].entries"));
   CHECK(res.persons_left_inside == 0);
 }
 
@@ -448,8 +449,8 @@ TEST_CASE("line17-outage: no Line 17 trip in the window, its riders take Line 2,
   INFO("boardings in the window: base line 17 " << base17 << ", line 2 " << base2 << "; outage line 2 " << var2);
   CHECK(base17 > 300);  // the base does carry riders then
   CHECK(var2 > base2);
-  CHECK(kpi(res, "line[line2].boardings") > kpi(bres, "line[line2].boardings"));
-  CHECK(kpi(res, "line[line17].boardings") < kpi(bres, "line[line17].boardings"));
+  CHECK(kpi(sim, res, "line[line2].boardings") > kpi(base_sim, bres, "line[line2].boardings"));
+  CHECK(kpi(sim, res, "line[line17].boardings") < kpi(base_sim, bres, "line[line17].boardings"));
   // The same entries through security (the observed total "entries"): riders came another way.
   CHECK(res.observed.at(0) == bres.observed.at(0));
   CHECK(variant.observed.at(0).id == "entries");
@@ -532,7 +533,7 @@ TEST_CASE("Platform exits: the station's entries close when the platform reaches
       CHECK(a.watch.problems().empty());
       CHECK(a.problems.empty());
       CHECK(a.watch.activations >= 3);
-      CHECK(kpi(res, "policy.platform_exits.line[out].activations") == a.watch.activations);
+      CHECK(kpi(sim, res, "policy.platform_exits.line[out].activations") == a.watch.activations);
       CHECK(a.served_while_active == 0);
       CHECK(a.passes_while_active <= a.passes_allowed);
       CHECK(res.persons_left_inside == 0);
@@ -595,7 +596,7 @@ TEST_CASE("Platform exits come into force exactly at the threshold, not one pers
   RecordLog above_log;
   const ReplicationResult res = above_sim.run(kSeed, 0, &above_log);
   CHECK(count_of(above_log.records, place_index(above_sim, "policy.platform_exits.line[out]"), RecordKind::activate) == 0);
-  CHECK(kpi(res, "line[out].platform_peak") == peak);  // the same run as without the policy
+  CHECK(kpi(above_sim, res, "line[out].platform_peak") == peak);  // the same run as without the policy
 }
 
 // ---- 4b. hall occupancy ----------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "model/simulation.hpp"
+#include "output/kpi_names.hpp"
 #include "output/writers.hpp"
 #include "support/files.hpp"
 
@@ -107,17 +108,18 @@ int run_sweep(const SweepOptions& o) {
     for (std::size_t i = 0; i < e.observed.size(); ++i) row(scenarios[k].observed[i].id, e.observed[i]);
     // The headline columns: entrance waits, the first taxi stand's party wait, and the denied
     // boardings of every line together.
+    using observe::Metric;
     std::vector<double> h(4, 0.0);
+    h[0] = e.kpi({observe::kWholeSite, Metric::all_entrances_wait_mean_s}).mean();
+    h[1] = e.kpi({observe::kWholeSite, Metric::all_entrances_wait_p95_s}).mean();
     bool taxi_seen = false;
-    for (auto& [name, t] : e.kpis) {
-      row(name, t);
-      if (name == "entrances.wait_mean_s") h[0] = t.mean();
-      if (name == "entrances.wait_p95_s") h[1] = t.mean();
-      if (!taxi_seen && name.find(".party_wait_mean_s") != std::string::npos) {
+    for (auto& [id, t] : e.kpis) {
+      row(output::kpi_name(id, sim.places()), t);
+      if (!taxi_seen && id.metric == Metric::party_wait_mean_s) {
         h[2] = t.mean();
         taxi_seen = true;
       }
-      if (name.rfind("line[", 0) == 0 && name.find(".denied_boardings") != std::string::npos) h[3] += t.mean();
+      if (id.metric == Metric::denied_boardings) h[3] += t.mean();
     }
     headline.push_back(h);
   }

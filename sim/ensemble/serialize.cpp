@@ -8,7 +8,9 @@ namespace expoflow::ensemble {
 
 namespace {
 
-constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '1'};
+// Version 2: indicators by typed id (place, metric), not by name. Bytes of another version are not
+// a replication: a resumed run runs that replication again.
+constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '2'};
 
 struct Writer {
   std::string out;
@@ -97,9 +99,10 @@ std::string save_replication(const model::ReplicationResult& r, const std::strin
   std::vector<double> observed = r.observed;
   w(observed);
   w.pod(static_cast<std::uint64_t>(r.kpis.size()));
-  for (auto& [name, v] : r.kpis) {
-    w.text(name);
-    w.pod(v);
+  for (const observe::Kpi& k : r.kpis) {
+    w.pod(k.id.place);
+    w.pod(static_cast<std::uint32_t>(k.id.metric));
+    w.pod(k.value);
   }
   w.pod(static_cast<std::uint64_t>(r.events));
   w.pod(static_cast<std::uint64_t>(r.peak_pending));
@@ -123,10 +126,15 @@ std::optional<model::ReplicationResult> load_replication(const model::Simulation
   std::uint64_t n = 0;
   rd.pod(n);
   for (std::uint64_t i = 0; i < n && rd.ok && i < 100000; ++i) {
-    std::string name = rd.text();
-    double v = 0;
-    rd.pod(v);
-    r.kpis.emplace_back(std::move(name), v);
+    observe::Kpi k;
+    std::uint32_t metric = 0;
+    rd.pod(k.id.place);
+    rd.pod(metric);
+    rd.pod(k.value);
+    if (metric >= observe::kNumMetrics || (k.id.place >= sim.places().size() && k.id.place != observe::kWholeSite))
+      rd.ok = false;
+    k.id.metric = static_cast<observe::Metric>(metric);
+    r.kpis.push_back(k);
   }
   std::uint64_t events = 0, pending = 0, parties = 0;
   rd.pod(events);

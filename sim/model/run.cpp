@@ -5,7 +5,6 @@
 // the stage). Everything else lives in the components' files (world.hpp lists them).
 #include <atomic>
 
-#include "model/kpis.hpp"
 #include "model/world.hpp"
 
 namespace expoflow::model {
@@ -119,9 +118,17 @@ ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
   }
   w.now = w.s.horizon_s;
   w.rec->close(w.s.horizon_s);
-  ReplicationResult out = collect_result(w);
+  ReplicationResult out;
   out.seed = seed;
   out.replication = replication;
+  for (const Probe& p : w.rec->probes()) out.observed.push_back(p.total);
+  out.kpis = compute_kpis(*w.rec, kpi_places_);
+  out.events = w.cal.num_processed();
+  out.peak_pending = w.cal.peak_size();
+  out.num_parties = w.parties.size();
+  out.persons_generated = w.persons_generated;
+  out.persons_left_inside = w.persons_live;
+  out.recorder = std::move(w.rec);
   return out;
 }
 

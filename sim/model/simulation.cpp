@@ -206,6 +206,21 @@ struct LayoutBuilder {
   }
 };
 
+// Which places the indicators are of, as the observe layer asks.
+KpiPlaces kpi_places_of(const Simulation::Layout& L, const std::vector<Place>& places) {
+  KpiPlaces k;
+  for (const auto& g : L.gates) k.gates.push_back(g.place);
+  for (const auto& l : L.lines) k.lines.push_back({l.place_line, l.metro, l.place_platform, l.place_fare_in, l.capacity});
+  for (const auto& t : L.taxis) k.taxi_stands.push_back({t.place_parties, t.place_cabs});
+  for (const auto& l : L.lots) k.lots.push_back(l.place);
+  k.hall = L.place_hall;
+  for (const auto& w : L.walkways) k.walkways.push_back({w.place, w.area_m2});
+  k.replans = {L.place_replan_setoff, L.place_replan_waiting};
+  for (std::uint32_t p = 0; p < places.size(); ++p)
+    if (places[p].kind == PlaceKind::policy || places[p].kind == PlaceKind::event) k.switches.push_back(p);
+  return k;
+}
+
 }  // namespace
 
 char fruin_queue_los(double area_m2, double persons) {
@@ -231,6 +246,7 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   b.gates_and_site();
   b.lines();
   b.taxis_and_lots();
+  kpi_places_ = kpi_places_of(*layout_, places_);
 }
 
 }  // namespace expoflow::model

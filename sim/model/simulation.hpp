@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/vocabulary.hpp"
+#include "observe/kpis.hpp"
 #include "network/site_graph.hpp"
 
 namespace expoflow::model {
@@ -15,7 +16,7 @@ struct ReplicationResult {
   std::uint64_t seed = 0;
   std::uint32_t replication = 0;
   std::vector<double> observed;                            // one per scenario.observed
-  std::vector<std::pair<std::string, double>> kpis;        // named indicators, fixed order
+  std::vector<Kpi> kpis;                                   // the indicators, in compute_kpis' order
   std::unique_ptr<Recorder> recorder;                      // the full statistics
   std::uint64_t events = 0;
   std::size_t peak_pending = 0;
@@ -36,6 +37,8 @@ class Simulation {
   const std::vector<Place>& places() const { return places_; }
   const network::SiteGraph& graph() const { return graph_; }
   std::size_t num_bins() const;
+  // Which places the indicators are of (entrances, lines, taxi stands, lots, ...), from the layout.
+  const KpiPlaces& kpi_places() const { return kpi_places_; }
 
   // Internal layout shared with the run (sim/model/run.cpp); not for users of the model.
   struct Layout;
@@ -46,6 +49,7 @@ class Simulation {
   network::SiteGraph graph_;
   std::vector<Place> places_;
   std::unique_ptr<Layout> layout_;
+  KpiPlaces kpi_places_;
 };
 
 // Asking every running replication to stop (a signal handler may call request_stop: it only

@@ -6,6 +6,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "output/kpi_names.hpp"
+
 namespace expoflow::output {
 
 double ComparedValue::variance_reduction() const {
@@ -54,12 +56,15 @@ Comparison compare(const Ensemble& base, const Ensemble& variant) {
       if (bo[i].id == vo[j].id)
         c.values.push_back(paired(bo[i].id, true, base.observed_values[i], variant.observed_values[j], reps));
   if (reps == 0) return c;
-  for (std::size_t i = 0; i < base.kpis.size(); ++i)
-    for (std::size_t j = 0; j < variant.kpis.size(); ++j)
-      if (base.kpis[i].first == variant.kpis[j].first) {
-        c.values.push_back(paired(base.kpis[i].first, false, base.kpi_values[i], variant.kpi_values[j], reps));
-        break;
-      }
+  // Indicators by name: the two simulations number their places each their own way.
+  std::vector<std::string> variant_names;
+  for (auto& [id, t] : variant.kpis) variant_names.push_back(kpi_name(id, variant.sim->places()));
+  for (std::size_t i = 0; i < base.kpis.size(); ++i) {
+    const std::string name = kpi_name(base.kpis[i].first, base.sim->places());
+    const auto j = std::find(variant_names.begin(), variant_names.end(), name);
+    if (j != variant_names.end())
+      c.values.push_back(paired(name, false, base.kpi_values[i], variant.kpi_values[j - variant_names.begin()], reps));
+  }
   return c;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <stdexcept>
+
+#include "output/kpi_names.hpp"
 
 namespace expoflow::output {
 
@@ -54,11 +57,11 @@ void Ensemble::add(ReplicationValues&& r) {
     observed_values[i].push_back(r.observed[i]);
   }
   if (kpis.empty())
-    for (auto& [name, v] : r.kpis) kpis.emplace_back(name, Tally{});
+    for (const observe::Kpi& k : r.kpis) kpis.emplace_back(k.id, Tally{});
   kpi_values.resize(kpis.size());
   for (std::size_t i = 0; i < r.kpis.size(); ++i) {
-    kpis[i].second.add(r.kpis[i].second);
-    kpi_values[i].push_back(r.kpis[i].second);
+    kpis[i].second.add(r.kpis[i].value);
+    kpi_values[i].push_back(r.kpis[i].value);
   }
   events += r.events;
   peak_pending = std::max(peak_pending, r.peak_pending);
@@ -76,6 +79,14 @@ void Ensemble::add(ReplicationValues&& r) {
     }
   }
   ++count;
+}
+
+std::size_t Ensemble::kpi_index(observe::KpiId id) const {
+  for (std::size_t i = 0; i < kpis.size(); ++i)
+    if (kpis[i].first == id) return i;
+  if (!sim) throw std::out_of_range("no indicator in an empty ensemble");
+  throw std::out_of_range(fmt::format("no indicator {} in the results of {}", describe_kpi(id, sim->places()),
+                                      sim->scenario().name));
 }
 
 Ensemble run_ensemble(const model::Simulation& sim, const ensemble::Settings& settings) {

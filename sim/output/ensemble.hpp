@@ -37,7 +37,7 @@ struct ReplicationValues {
     std::vector<Histogram> waits;  // per bin, where the Recorder keeps them (entrances, taxi stands)
   };
   std::vector<double> observed;
-  std::vector<std::pair<std::string, double>> kpis;
+  std::vector<observe::Kpi> kpis;
   std::vector<Place> places;
   std::uint64_t events = 0;
   std::size_t peak_pending = 0;
@@ -81,8 +81,8 @@ struct Ensemble {
   std::uint32_t count = 0;                           // replications added
   std::vector<Tally> observed;                       // per scenario.observed
   std::vector<std::vector<double>> observed_values;  // [observed total][replication]
-  std::vector<std::pair<std::string, Tally>> kpis;   // named indicators, in the replications' order
-  std::vector<std::vector<double>> kpi_values;       // [indicator][replication]
+  std::vector<std::pair<observe::KpiId, Tally>> kpis;  // indicators, in the replications' order
+  std::vector<std::vector<double>> kpi_values;         // [indicator][replication]
   std::vector<PlaceSums> places;                     // per place of sim
   double persons_generated = 0, persons_left_inside = 0;  // sums over replications
   std::uint64_t events = 0;
@@ -93,10 +93,17 @@ struct Ensemble {
   Ensemble(const model::Simulation& sim, const ensemble::Settings& settings);
   // Fold in the next replication.
   void add(ReplicationValues&& r);
+  // An indicator over the replications, and its value in each. Throws std::out_of_range, naming
+  // the indicator, if the ensemble has none of that id.
+  const Tally& kpi(observe::KpiId id) const { return kpis[kpi_index(id)].second; }
+  const std::vector<double>& kpi_values_of(observe::KpiId id) const { return kpi_values[kpi_index(id)]; }
   // The mean over the replications of bin b of a place's series (0 without replications).
   double mean(std::size_t place, Series series, std::size_t b) const {
     return count ? places[place].series[series].sum(b) / static_cast<double>(count) : 0.0;
   }
+
+ private:
+  std::size_t kpi_index(observe::KpiId id) const;
 };
 
 // Replications 0..R-1 through the ensemble runner (ensemble::run_replications), folded in

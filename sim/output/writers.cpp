@@ -9,27 +9,21 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "output/kpi_names.hpp"
 #include "support/text.hpp"
 
 namespace expoflow::output {
 
 namespace fs = std::filesystem;
+using observe::Metric;
 using observe::Place;
 using scenario::PlaceKind;
 
 
 namespace {
 
-const Tally* find_kpi(const Ensemble& e, const std::string& name) {
-  for (auto& [n, t] : e.kpis)
-    if (n == name) return &t;
-  return nullptr;
-}
-
-double kpi_mean(const Ensemble& e, const std::string& name) {
-  const Tally* t = find_kpi(e, name);
-  return t ? t->mean() : 0.0;
-}
+// The mean of an indicator over the replications (an error if there is no such indicator).
+double kpi_mean(const Ensemble& e, std::uint32_t place, observe::Metric metric) { return e.kpi({place, metric}).mean(); }
 
 double bin_start(std::size_t b, double bin_s) { return static_cast<double>(b) * bin_s; }
 
@@ -72,17 +66,17 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
     j["observations"].push_back(x);
   }
   nlohmann::ordered_json k = nlohmann::ordered_json::object();
-  for (auto& [name, t] : e.kpis) {
+  for (auto& [id, t] : e.kpis) {
     const Interval ci = confidence_interval95(t);
-    k[name] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
+    k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
   }
   j["kpis"] = k;
   // Level of service of each metro platform at its mean peak occupancy (Fruin, queueing areas).
   nlohmann::ordered_json los = nlohmann::ordered_json::object();
-  for (const Place& p : e.sim->places())
-    if (p.kind == PlaceKind::platform) {
-      const std::string line = p.id.substr(0, p.id.find(".platform"));
-      const double peak = kpi_mean(e, line + ".platform_peak");
+  for (const auto& line : e.sim->kpi_places().lines)
+    if (line.metro) {
+      const Place& p = e.sim->places()[line.platform];
+      const double peak = kpi_mean(e, line.place, Metric::platform_peak);
       los[p.id] = {{"peak_persons", peak}, {"area_m2", p.area_m2},
                    {"m2_per_person", peak > 0 ? nlohmann::ordered_json(p.area_m2 / peak) : nlohmann::ordered_json()},
                    {"level_of_service", std::string(1, model::fruin_queue_los(p.area_m2, peak))}};
@@ -170,6 +164,7 @@ std::string occupancy_csv(const Ensemble& e) {
 std::string comparison_table(const Ensemble& e) {
   const auto& s = e.sim->scenario();
   const auto& places = e.sim->places();
+  const observe::KpiPlaces& at = e.sim->kpi_places();
   std::string out;
   out += fmt::format("\n{} — {} replication(s), seed {}\n\n", s.title, e.settings.replications, e.settings.seed);
   out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9}\n", "reported total", "observed", "simulated",
@@ -182,38 +177,37 @@ std::string comparison_table(const Ensemble& e) {
   }
   out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",
                      "wait mean (min)");
-  for (const Place& p : places)
-    if (p.kind == PlaceKind::gate)
-      out += fmt::format("{:<26} {:>12} {:>14.1f} {:>14.1f}\n", p.id, fmt_num(kpi_mean(e, p.id + ".peak_queue")),
-                         kpi_mean(e, p.id + ".wait_p95_s") / 60, kpi_mean(e, p.id + ".wait_mean_s") / 60);
+  for (const std::uint32_t g : at.gates)
+    out += fmt::format("{:<26} {:>12} {:>14.1f} {:>14.1f}\n", places[g].id, fmt_num(kpi_mean(e, g, Metric::peak_queue)),
+                       kpi_mean(e, g, Metric::wait_p95_s) / 60, kpi_mean(e, g, Metric::wait_mean_s) / 60);
   out += fmt::format("\n{:<26} {:>14} {:>5} {:>17} {:>12}\n", "line", "platform peak", "LOS", "denied boardings",
                      "boardings");
-  for (const Place& p : places)
-    if (p.kind == PlaceKind::metro || p.kind == PlaceKind::bus || p.kind == PlaceKind::shuttle) {
-      std::string peak = "-", los = "-";
-      if (p.kind == PlaceKind::metro) {
-        const double v = kpi_mean(e, p.id + ".platform_peak");
-        peak = fmt_num(v);
-        for (const Place& q : places)
-          if (q.id == p.id + ".platform") los = std::string(1, model::fruin_queue_los(q.area_m2, v));
-      }
-      out += fmt::format("{:<26} {:>14} {:>5} {:>17} {:>12}\n", p.id, peak, los,
-                         fmt_num(kpi_mean(e, p.id + ".denied_boardings")), fmt_num(kpi_mean(e, p.id + ".boardings")));
+  for (const auto& line : at.lines) {
+    std::string peak = "-", los = "-";
+    if (line.metro) {
+      const double v = kpi_mean(e, line.place, Metric::platform_peak);
+      peak = fmt_num(v);
+      los = std::string(1, model::fruin_queue_los(places[line.platform].area_m2, v));
     }
-  for (const Place& p : places)
-    if (p.kind == PlaceKind::taxi_stand)
-      out += fmt::format("\n{}: party wait mean {:.1f} min, p95 {:.1f} min, peak {} persons queueing; "
-                         "cab wait mean {:.1f} min, peak {} cabs in the rank\n",
-                         p.id, kpi_mean(e, p.id + ".party_wait_mean_s") / 60, kpi_mean(e, p.id + ".party_wait_p95_s") / 60,
-                         fmt_num(kpi_mean(e, p.id + ".peak_parties_waiting")), kpi_mean(e, p.id + ".cab_wait_mean_s") / 60,
-                         fmt_num(kpi_mean(e, p.id + ".peak_cabs_waiting")));
+    out += fmt::format("{:<26} {:>14} {:>5} {:>17} {:>12}\n", places[line.place].id, peak, los,
+                       fmt_num(kpi_mean(e, line.place, Metric::denied_boardings)),
+                       fmt_num(kpi_mean(e, line.place, Metric::boardings)));
+  }
+  for (const auto& stand : at.taxi_stands) {
+    const std::uint32_t p = stand.parties;
+    out += fmt::format("\n{}: party wait mean {:.1f} min, p95 {:.1f} min, peak {} persons queueing; "
+                       "cab wait mean {:.1f} min, peak {} cabs in the rank\n",
+                       places[p].id, kpi_mean(e, p, Metric::party_wait_mean_s) / 60,
+                       kpi_mean(e, p, Metric::party_wait_p95_s) / 60, fmt_num(kpi_mean(e, p, Metric::peak_parties_waiting)),
+                       kpi_mean(e, p, Metric::cab_wait_mean_s) / 60, fmt_num(kpi_mean(e, p, Metric::peak_cabs_waiting)));
+  }
   out += fmt::format("\n{:<26} {:>10} {:>16} {:>12}\n", "car park / lot", "spaces", "peak occupancy", "peak queue");
-  for (const Place& p : places)
-    if (p.kind == PlaceKind::car_park || p.kind == PlaceKind::coach_park || p.kind == PlaceKind::dropoff)
-      out += fmt::format("{:<26} {:>10} {:>16} {:>12}\n", p.id, fmt_num(p.capacity),
-                         fmt_num(kpi_mean(e, p.id + ".peak_occupancy")), fmt_num(kpi_mean(e, p.id + ".peak_queue")));
+  for (const std::uint32_t l : at.lots)
+    out += fmt::format("{:<26} {:>10} {:>16} {:>12}\n", places[l].id, fmt_num(places[l].capacity),
+                       fmt_num(kpi_mean(e, l, Metric::peak_occupancy)), fmt_num(kpi_mean(e, l, Metric::peak_queue)));
   out += fmt::format("\nhalls peak occupancy {} persons; densest walkway peak {:.2f} persons/m²\n",
-                     fmt_num(kpi_mean(e, "halls.peak_occupancy")), kpi_mean(e, "walkways.max_peak_density"));
+                     fmt_num(kpi_mean(e, at.hall, Metric::peak_occupancy)),
+                     kpi_mean(e, observe::kWholeSite, Metric::densest_walkway_peak));
   return out;
 }
 

@@ -1,0 +1,94 @@
+#pragma once
+// The headline indicators (KPIs) of a replication, computed from the Recorder's statistics once it
+// is closed. A KPI is named by a typed id, {place, metric}: the place it is of (an entrance, a
+// line, a taxi stand, a lot, the halls, a re-plan place, a policy or event; kWholeSite for one of
+// the whole site) and what it measures. Names ("gate[west].wait_p95_s") are made only by the
+// outputs (output/kpi_names.hpp). Which places are entrances, lines, ... comes from a plain
+// description (KpiPlaces) that the model fills from its layout: nothing here knows the model.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "observe/recorder.hpp"
+
+namespace expoflow::observe {
+
+enum class Metric : std::uint8_t {
+  // An entrance (its gate place).
+  entries,      // persons screened
+  peak_queue,   // also of a lot (vehicles)
+  wait_mean_s,  // per person
+  wait_p95_s,
+  turned_away,
+  // A line (its line place).
+  boardings,
+  denied_boardings,
+  platform_peak,             // metro: peak platform occupancy
+  platform_wait_p95_s,       // metro
+  fare_gates_in_wait_p95_s,  // metro
+  max_load_ratio,            // the fullest vehicle's load over its capacity
+  // A taxi stand (its parties' place).
+  departures,  // cabs that left with a party
+  party_wait_mean_s,
+  party_wait_p95_s,
+  peak_parties_waiting,
+  cab_wait_mean_s,
+  peak_cabs_waiting,
+  // A lot (vehicles) or the halls (persons).
+  peak_occupancy,
+  // The whole site (place kWholeSite).
+  densest_walkway_peak,       // the largest peak density of any walkway, persons/m²
+  all_entrances_wait_mean_s,  // the wait of every person screened, at any entrance
+  all_entrances_wait_p95_s,
+  // A re-plan place.
+  replanned_persons,
+  // A policy or an event.
+  activations,
+  active_min,  // minutes in force
+};
+inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::active_min) + 1;
+
+// The place of a KPI of the whole site.
+inline constexpr std::uint32_t kWholeSite = ~std::uint32_t{0};
+
+struct KpiId {
+  std::uint32_t place = kWholeSite;  // index into the simulation's places, or kWholeSite
+  Metric metric = Metric::entries;
+  friend bool operator==(const KpiId&, const KpiId&) = default;
+};
+
+struct Kpi {
+  KpiId id;
+  double value = 0;
+};
+
+// Which places the KPIs are of (indices into the simulation's places), each list in place order.
+struct KpiPlaces {
+  struct Line {
+    std::uint32_t place = 0;  // boardings, denied boardings, vehicle departures
+    bool metro = false;
+    std::uint32_t platform = 0, fare_in = 0;  // a metro line's station
+    double capacity = 0;                      // of one vehicle
+  };
+  struct TaxiStand {
+    std::uint32_t parties = 0, cabs = 0;  // the parties' line, the cab rank
+  };
+  struct Walkway {
+    std::uint32_t place = 0;
+    double area_m2 = 0;
+  };
+  std::vector<std::uint32_t> gates;
+  std::vector<Line> lines;
+  std::vector<TaxiStand> taxi_stands;
+  std::vector<std::uint32_t> lots;
+  std::uint32_t hall = 0;
+  std::vector<Walkway> walkways;
+  std::vector<std::uint32_t> replans;   // re-plan places
+  std::vector<std::uint32_t> switches;  // policies and events
+};
+
+// Every KPI of a replication, in a fixed order: per entrance, per line, per taxi stand, per lot,
+// the halls, the densest walkway, all entrances together, per re-plan place, per policy or event.
+std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at);
+
+}  // namespace expoflow::observe

@@ -1,0 +1,66 @@
+#include "output/kpi_names.hpp"
+
+#include <array>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <string_view>
+
+namespace expoflow::output {
+
+namespace {
+
+using observe::Metric;
+
+// By metric: what follows the place's id in the name, or the whole name of a whole-site metric.
+struct MetricName {
+  bool whole_site;
+  const char* text;
+};
+constexpr std::array<MetricName, observe::kNumMetrics> kMetricNames = {{
+    {false, ".entries"},
+    {false, ".peak_queue"},
+    {false, ".wait_mean_s"},
+    {false, ".wait_p95_s"},
+    {false, ".turned_away"},
+    {false, ".boardings"},
+    {false, ".denied_boardings"},
+    {false, ".platform_peak"},
+    {false, ".platform_wait_p95_s"},
+    {false, ".fare_gates_in_wait_p95_s"},
+    {false, ".max_load_ratio"},
+    {false, ".departures"},
+    {false, ".party_wait_mean_s"},
+    {false, ".party_wait_p95_s"},
+    {false, ".peak_parties_waiting"},
+    {false, ".cab_wait_mean_s"},
+    {false, ".peak_cabs_waiting"},
+    {false, ".peak_occupancy"},
+    {true, "walkways.max_peak_density"},
+    {true, "entrances.wait_mean_s"},
+    {true, "entrances.wait_p95_s"},
+    {false, "_persons"},
+    {false, ".activations"},
+    {false, ".active_min"},
+}};
+static_assert(kMetricNames.back().text == std::string_view(".active_min"));
+
+}  // namespace
+
+std::string kpi_name(observe::KpiId id, const std::vector<observe::Place>& places) {
+  const auto m = static_cast<std::size_t>(id.metric);
+  if (m >= kMetricNames.size()) throw std::out_of_range(fmt::format("no KPI metric {}", m));
+  const MetricName& n = kMetricNames[m];
+  if (n.whole_site != (id.place == observe::kWholeSite) || (!n.whole_site && id.place >= places.size()))
+    throw std::out_of_range(fmt::format("no KPI of place {} and metric {}", id.place, m));
+  return n.whole_site ? std::string(n.text) : places[id.place].id + n.text;
+}
+
+std::string describe_kpi(observe::KpiId id, const std::vector<observe::Place>& places) {
+  try {
+    return "'" + kpi_name(id, places) + "'";
+  } catch (const std::out_of_range&) {
+    return fmt::format("of place {} and metric {}", id.place, static_cast<int>(id.metric));
+  }
+}
+
+}  // namespace expoflow::output
