@@ -68,7 +68,10 @@ std::uint32_t run_replications(const model::Simulation& sim, const Settings& set
     } else {
       done = detail::run_and_save(sim, settings, r);
     }
-    if (!sends) return Finished{reduce(std::move(done.second)), {}};
+    if (!sends) {
+      std::string().swap(done.first);  // saved already: free the bytes before reducing
+      return Finished{reduce(std::move(done.second)), {}};
+    }
     if (done.first.empty()) done.first = detail::to_bytes(done.second, settings);
     return Finished{std::nullopt, std::move(done.first)};
   };

@@ -44,6 +44,17 @@ class BinnedLevel {
   double bin_mean(std::size_t b) const { return (cached(b) ? cur_integral_ : integral_[b]) / bin_s_; }
   double bin_max(std::size_t b) const { return cached(b) ? cur_max_ : max_[b]; }
   double min_seen() const { return min_; }
+  // The per-bin means and maxima taken out (bin_mean(b), bin_max(b) for every bin), without a
+  // copy: the level keeps neither afterwards.
+  std::vector<double> take_bin_means() {
+    settle();
+    for (double& x : integral_) x /= bin_s_;
+    return std::move(integral_);
+  }
+  std::vector<double> take_bin_maxima() {
+    settle();
+    return std::move(max_);
+  }
   template <class F>
   void visit_state(F&& f) {
     store();
@@ -55,6 +66,11 @@ class BinnedLevel {
  private:
   void add_across(Time t, double delta);
   bool cached(std::size_t b) const { return cur_end_ > 0 && b == cur_b_; }
+  // The vectors hold every bin from here on (nothing is kept in the copy).
+  void settle() {
+    store();
+    cur_end_ = 0;
+  }
   // Between the bin's vectors and the copy kept here (cur_end_ > 0: the copy is the live value).
   void store() {
     if (cur_end_ > 0) {
@@ -204,6 +220,8 @@ class Recorder final : public RecordObserver {
 
   // The statistics: their per-bin vectors are complete once close() has run.
   const std::vector<PlaceStats>& places() const { return stats_; }
+  // The statistics taken out, to be reduced without a copy; the Recorder holds none afterwards.
+  std::vector<PlaceStats> take_places() { return std::move(stats_); }
   const std::vector<Probe>& probes() const { return probes_; }
   std::size_t num_bins() const { return num_bins_; }
   Time bin_s() const { return bin_s_; }

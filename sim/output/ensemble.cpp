@@ -16,7 +16,7 @@ Ensemble::Ensemble(const model::Simulation& sim_, const ensemble::Settings& sett
   places.resize(sim_.places().size());
 }
 
-ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins) {
+ReplicationValues values_of(model::ReplicationResult&& r) {
   ReplicationValues v;
   v.observed = std::move(r.observed);
   v.kpis = std::move(r.kpis);
@@ -24,29 +24,30 @@ ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins) {
   v.peak_pending = r.peak_pending;
   v.persons_generated = r.persons_generated;
   v.persons_left_inside = r.persons_left_inside;
-  const auto& stats = r.recorder->places();
+  // The series are the Recorder's own vectors, moved (the means divided in place): reducing a
+  // replication allocates nothing, and what is not kept is freed with the Recorder just after.
+  std::vector<observe::PlaceStats> stats = r.recorder->take_places();
+  r.recorder.reset();
   v.places.resize(stats.size());
   for (std::size_t p = 0; p < stats.size(); ++p) {
-    const observe::PlaceStats& s = stats[p];
+    observe::PlaceStats& s = stats[p];
     ReplicationValues::Place& out = v.places[p];
-    auto keep = [&](std::size_t series, auto&& value) {
-      std::vector<double> x(bins);
-      bool any = false;
-      for (std::size_t b = 0; b < bins; ++b) any |= (x[b] = value(b)) != 0;
-      if (any) out.series[series] = std::move(x);
+    auto keep = [&](std::size_t series, std::vector<double>&& x) {
+      if (std::any_of(x.begin(), x.end(), [](double y) { return y != 0; }))
+        out.series[series] = std::move(x);
     };
     for (std::size_t k = 0; k < observe::kNumCounted; ++k) {
-      keep(kPersons + k, [&](std::size_t b) { return s.persons[k][b]; });
-      keep(kVehicles + k, [&](std::size_t b) { return s.vehicles[k][b]; });
+      keep(kPersons + k, std::move(s.persons[k]));
+      keep(kVehicles + k, std::move(s.vehicles[k]));
     }
-    keep(kQueueMean, [&](std::size_t b) { return s.queue.bin_mean(b); });
-    keep(kQueueMax, [&](std::size_t b) { return s.queue.bin_max(b); });
-    keep(kOccupancyMean, [&](std::size_t b) { return s.occupancy.bin_mean(b); });
-    keep(kOccupancyMax, [&](std::size_t b) { return s.occupancy.bin_max(b); });
-    keep(kWaitN, [&](std::size_t b) { return s.wait_n[b]; });
-    keep(kWaitSum, [&](std::size_t b) { return s.wait_sum[b]; });
-    keep(kWaitMax, [&](std::size_t b) { return s.wait_max[b]; });
-    out.waits = s.wait_bin_hist;
+    keep(kQueueMean, s.queue.take_bin_means());
+    keep(kQueueMax, s.queue.take_bin_maxima());
+    keep(kOccupancyMean, s.occupancy.take_bin_means());
+    keep(kOccupancyMax, s.occupancy.take_bin_maxima());
+    keep(kWaitN, std::move(s.wait_n));
+    keep(kWaitSum, std::move(s.wait_sum));
+    keep(kWaitMax, std::move(s.wait_max));
+    out.waits = std::move(s.wait_bin_hist);
   }
   return v;
 }
@@ -91,9 +92,8 @@ std::size_t Ensemble::kpi_index(observe::KpiId id) const {
 
 Ensemble run_ensemble(const model::Simulation& sim, const ensemble::Settings& settings) {
   Ensemble e(sim, settings);
-  const std::size_t bins = sim.num_bins();
   e.resumed = ensemble::run_replications<ReplicationValues>(
-      sim, settings, [bins](model::ReplicationResult&& r) { return values_of(std::move(r), bins); },
+      sim, settings, [](model::ReplicationResult&& r) { return values_of(std::move(r)); },
       [&](ReplicationValues&& r) { e.add(std::move(r)); });
   return e;
 }

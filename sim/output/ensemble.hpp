@@ -31,6 +31,7 @@ enum Series : std::size_t {
 
 // One replication's part of an ensemble, taken out of its Recorder on the thread that ran it: a
 // replication waiting for its turn in the reorder buffer holds this (a few MB), not its Recorder.
+// values_of moves the Recorder's non-zero per-bin vectors here and frees the rest with it.
 struct ReplicationValues {
   struct Place {
     std::array<std::vector<double>, kNumSeries> series;  // per bin; empty: zero in every bin
@@ -43,7 +44,7 @@ struct ReplicationValues {
   std::size_t peak_pending = 0;
   double persons_generated = 0, persons_left_inside = 0;
 };
-ReplicationValues values_of(model::ReplicationResult&& r, std::size_t bins);
+ReplicationValues values_of(model::ReplicationResult&& r);
 
 // Sums over replications of a value kept per time bin, and of its squares, added in replication
 // order: sum / replications is the mean the tables print, bit for bit the same as summing the
