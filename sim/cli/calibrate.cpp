@@ -97,15 +97,12 @@ int run_calibrate(const CalibrateOptions& o) {
   if (o.rank != 0) return 0;  // rank 0 reports and writes
   const std::string date = today();
   std::cout << calibrate::report_text(*problem, result);
-  try {
-    fs::create_directories(folder);
-    // The report and the scenario are one result: a failed write leaves an earlier pair as it was.
+  // The report and the scenario are one result: a failed write leaves an earlier pair as it was.
+  const bool written = write_result(folder, [&](const fs::path&) {
     support::write_set_atomically({{json_path, calibrate::report_json(*problem, result, date)},
                                    {out, calibrate::calibrated_scenario(*problem, result, extends, out.stem().string(), date)}});
-  } catch (const std::exception& e) {
-    std::cerr << "expoflow: " << e.what() << "\n";
-    return 1;
-  }
+  });
+  if (!written) return 1;
   std::error_code ec;
   fs::remove_all(settings.distribution.cache_dir, ec);  // complete: no longer needed
   std::cout << fmt::format("\nwrote {} and {}\n", out.string(), json_path.string());

@@ -33,6 +33,23 @@ void install_signal_handlers() {
 
 int interrupted_exit_code() { return 128 + (g_signal ? g_signal : SIGINT); }
 
+int interrupted(const std::string& what) {
+  if (g_cluster.size > 1) cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
+  std::cerr << "\nexpoflow: interrupted; " << what << "\n";
+  return interrupted_exit_code();
+}
+
+bool write_result(const std::filesystem::path& dir, const std::function<void(const std::filesystem::path&)>& write) {
+  try {
+    std::filesystem::create_directories(dir);
+    write(dir);
+    return true;
+  } catch (const std::exception& ex) {
+    std::cerr << "expoflow: " << ex.what() << "\n";
+    return false;
+  }
+}
+
 std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
   scenario::Problems problems;
   auto s = scenario::load_scenario(file, sets, problems);

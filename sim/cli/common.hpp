@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +32,13 @@ int leave(int code, const std::string& why);
 // command then reports, cleans up and exits 128 + signal, leaving earlier results untouched.
 void install_signal_handlers();
 int interrupted_exit_code();
+// An ensemble command stopped by a signal: every MPI rank stops, "expoflow: interrupted; <what>"
+// is printed, and the exit code is 128 + signal.
+int interrupted(const std::string& what);
+
+// Write a result into the folder `dir` (made if need be) by `write(dir)`, each file atomically;
+// false, with the reason printed, if anything failed.
+bool write_result(const std::filesystem::path& dir, const std::function<void(const std::filesystem::path&)>& write);
 
 // Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
 class Progress {

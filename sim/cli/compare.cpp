@@ -46,21 +46,16 @@ int run_compare(const CompareOptions& o) {
     settings.progress = std::ref(variant_progress);
     v = output::run_ensemble(variant_sim, settings);
   } catch (const model::Interrupted&) {
-    if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
-    std::cerr << "\nexpoflow: interrupted; nothing was written\n";
-    return interrupted_exit_code();
+    return interrupted("nothing was written");
   }
   if (!cluster().root()) return 0;
   const output::Comparison c = output::compare(b, v);
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
-  try {
-    fs::create_directories(out_dir);
-    support::write_atomically(fs::path(out_dir) / "comparison.json", output::comparison_json(c));
-    support::write_atomically(fs::path(out_dir) / "comparison.csv", output::comparison_csv(c));
-  } catch (const std::exception& ex) {
-    std::cerr << "expoflow: " << ex.what() << "\n";
-    return 1;
-  }
+  const bool written = write_result(out_dir, [&](const fs::path& dir) {
+    support::write_atomically(dir / "comparison.json", output::comparison_json(c));
+    support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));
+  });
+  if (!written) return 1;
   if (!quiet) {
     std::cout << output::comparison_text(c);
     std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv\n", out_dir);

@@ -70,30 +70,23 @@ int run_run(const RunOptions& o) {
   try {
     e = output::run_ensemble(sim, settings);
   } catch (const model::Interrupted&) {
-    if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
-    std::cerr << fmt::format("\nexpoflow: interrupted; no result was written. Finished replications are kept in {}: "
-                             "run again with --resume to go on from them\n", settings.replication_dir.string());
-    return interrupted_exit_code();
+    return interrupted(fmt::format("no result was written. Finished replications are kept in {}: run again with "
+                                   "--resume to go on from them", settings.replication_dir.string()));
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!cluster().root()) return 0;  // rank 0 writes
   if (!quiet && e.resumed)
     std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
-  const std::string hash_input = hash;
-  try {
-    fs::create_directories(out_dir);
-    const fs::path dir(out_dir);
-    support::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash_input));
+  const bool written = write_result(out_dir, [&](const fs::path& dir) {
+    support::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash));
     support::write_atomically(dir / "counts.csv", output::counts_csv(e));
     support::write_atomically(dir / "queues.csv", output::queues_csv(e));
     support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);
-  } catch (const std::exception& ex) {
-    std::cerr << "expoflow: " << ex.what() << "\n";
-    return 1;
-  }
+  });
+  if (!written) return 1;
   if (!quiet) {
     std::cout << output::comparison_table(e);
     std::cout << fmt::format("\nwrote {}/summary.json, counts.csv, queues.csv, occupancy.csv\n", out_dir);

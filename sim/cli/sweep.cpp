@@ -94,9 +94,7 @@ int run_sweep(const SweepOptions& o) {
     try {
       e = output::run_ensemble(sim, settings);  // the same seed for all: common random numbers
     } catch (const model::Interrupted&) {
-      if (cluster().size > 1) cluster_fail(cluster(), "interrupted", interrupted_exit_code());
-      std::cerr << "\nexpoflow: interrupted; nothing was written\n";
-      return interrupted_exit_code();
+      return interrupted("nothing was written");
     }
     if (!cluster().root()) continue;
     std::string prefix;
@@ -124,13 +122,7 @@ int run_sweep(const SweepOptions& o) {
     headline.push_back(h);
   }
   if (!cluster().root()) return 0;
-  try {
-    fs::create_directories(out_dir);
-    support::write_atomically(fs::path(out_dir) / "sweep.csv", csv);
-  } catch (const std::exception& ex) {
-    std::cerr << "expoflow: " << ex.what() << "\n";
-    return 1;
-  }
+  if (!write_result(out_dir, [&](const fs::path& dir) { support::write_atomically(dir / "sweep.csv", csv); })) return 1;
   if (!quiet) {
     std::string head;
     for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);

@@ -37,6 +37,28 @@ std::vector<std::string> bin_prefixes(std::size_t bins, double bin_s) {
 
 void append(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 
+// A table in long format with a row per place, group (a counted kind, say) and time bin, in that
+// order, under `header`. For each, `fill(p, group, b, row)` decides whether there is a row; if so
+// it writes the row's own columns to `row()`, which first writes the columns every such row starts
+// with: bin start (s), clock, place, place kind.
+template <class Fill>
+std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_t groups, Fill&& fill) {
+  const auto& places = e.sim->places();
+  const std::size_t bins = e.sim->num_bins();
+  const auto prefix = bin_prefixes(bins, e.sim->scenario().bin_s);
+  fmt::memory_buffer out;
+  append(out, header);
+  auto to = std::back_inserter(out);
+  for (std::size_t p = 0; p < places.size(); ++p)
+    for (std::size_t g = 0; g < groups; ++g)
+      for (std::size_t b = 0; b < bins; ++b)
+        fill(p, g, b, [&] {
+          return fmt::format_to(to, FMT_COMPILE("{}{},{},"), prefix[b], places[p].id,
+                                scenario::place_kind_name(places[p].kind));
+        });
+  return fmt::to_string(out);
+}
+
 // Rounded to a whole number, with thousands separators.
 std::string fmt_num(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
@@ -89,76 +111,48 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
 }
 
 std::string counts_csv(const Ensemble& e) {
-  const auto& places = e.sim->places();
-  const std::size_t bins = e.sim->num_bins();
-  const double bin_s = e.sim->scenario().bin_s;
-  const auto prefix = bin_prefixes(bins, bin_s);
-  fmt::memory_buffer out;
-  append(out, "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n");
-  auto to = std::back_inserter(out);
-  for (std::size_t p = 0; p < places.size(); ++p)
-    for (std::size_t k = 0; k < observe::kNumCounted; ++k)
-      for (std::size_t b = 0; b < bins; ++b) {
-        const double persons = e.mean(p, Series(kPersons + k), b);
-        const double vehicles = e.mean(p, Series(kVehicles + k), b);
-        if (persons == 0 && vehicles == 0) continue;
-        fmt::format_to(to, FMT_COMPILE("{}{},{},{},{:.6g},{:.6g}\n"), prefix[b], places[p].id, scenario::place_kind_name(places[p].kind),
-                       scenario::record_kind_name(observe::kCountedKinds[k]), persons, vehicles);
-      }
-  return fmt::to_string(out);
+  return per_bin_table(e, "bin_start_s,clock,place,place_kind,counter,persons,vehicles\n", observe::kNumCounted,
+                       [&](std::size_t p, std::size_t k, std::size_t b, auto&& row) {
+                         const double persons = e.mean(p, Series(kPersons + k), b);
+                         const double vehicles = e.mean(p, Series(kVehicles + k), b);
+                         if (persons == 0 && vehicles == 0) return;
+                         fmt::format_to(row(), FMT_COMPILE("{},{:.6g},{:.6g}\n"),
+                                        scenario::record_kind_name(observe::kCountedKinds[k]), persons, vehicles);
+                       });
 }
 
 std::string queues_csv(const Ensemble& e) {
-  const auto& places = e.sim->places();
-  const std::size_t bins = e.sim->num_bins();
-  const double bin_s = e.sim->scenario().bin_s;
-  const auto prefix = bin_prefixes(bins, bin_s);
-  fmt::memory_buffer out;
-  append(out, "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n");
-  auto to = std::back_inserter(out);
-  for (std::size_t p = 0; p < places.size(); ++p)
-    for (std::size_t b = 0; b < bins; ++b) {
-      const double qmean = e.mean(p, kQueueMean, b);
-      const double qmax = e.mean(p, kQueueMax, b);
-      const double n = e.mean(p, kWaitN, b);
-      const double wsum = e.mean(p, kWaitSum, b);
-      const double wmax = e.mean(p, kWaitMax, b);
-      if (qmax == 0 && n == 0) continue;
-      // Percentiles of the waits pooled over the replications (entrances and taxi stands only).
-      std::string p50, p95;
-      if (const auto& waits = e.places[p].waits; !waits.empty()) {
-        const Histogram& pooled = waits[b];
-        if (pooled.count() > 0) {
-          p50 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.5));
-          p95 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.95));
+  return per_bin_table(
+      e, "bin_start_s,clock,place,place_kind,queue_mean,queue_max,served,wait_mean_s,wait_max_s,wait_p50_s,wait_p95_s\n", 1,
+      [&](std::size_t p, std::size_t, std::size_t b, auto&& row) {
+        const double qmean = e.mean(p, kQueueMean, b), qmax = e.mean(p, kQueueMax, b);
+        const double n = e.mean(p, kWaitN, b), wsum = e.mean(p, kWaitSum, b), wmax = e.mean(p, kWaitMax, b);
+        if (qmax == 0 && n == 0) return;
+        // Percentiles of the waits pooled over the replications (entrances and taxi stands only).
+        std::string p50, p95;
+        if (const auto& waits = e.places[p].waits; !waits.empty()) {
+          const Histogram& pooled = waits[b];
+          if (pooled.count() > 0) {
+            p50 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.5));
+            p95 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.95));
+          }
         }
-      }
-      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), prefix[b], places[p].id,
-                     scenario::place_kind_name(places[p].kind), qmean, qmax, n, n > 0 ? wsum / n : 0.0, wmax, p50, p95);
-    }
-  return fmt::to_string(out);
+        fmt::format_to(row(), FMT_COMPILE("{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), qmean, qmax, n,
+                       n > 0 ? wsum / n : 0.0, wmax, p50, p95);
+      });
 }
 
 std::string occupancy_csv(const Ensemble& e) {
-  const auto& places = e.sim->places();
-  const std::size_t bins = e.sim->num_bins();
-  const double bin_s = e.sim->scenario().bin_s;
-  const auto prefix = bin_prefixes(bins, bin_s);
-  fmt::memory_buffer out;
-  append(out, "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n");
-  auto to = std::back_inserter(out);
-  for (std::size_t p = 0; p < places.size(); ++p)
-    for (std::size_t b = 0; b < bins; ++b) {
-      const double omean = e.mean(p, kOccupancyMean, b);
-      const double omax = e.mean(p, kOccupancyMax, b);
-      if (omax == 0) continue;
-      const Place& pl = places[p];
-      const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
-                                  ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
-      fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, scenario::place_kind_name(pl.kind), omean, omax,
-                     pl.capacity, pl.area_m2, los);
-    }
-  return fmt::to_string(out);
+  return per_bin_table(
+      e, "bin_start_s,clock,place,place_kind,occupancy_mean,occupancy_max,capacity,area_m2,level_of_service\n", 1,
+      [&](std::size_t p, std::size_t, std::size_t b, auto&& row) {
+        const double omean = e.mean(p, kOccupancyMean, b), omax = e.mean(p, kOccupancyMax, b);
+        if (omax == 0) return;
+        const Place& pl = e.sim->places()[p];
+        const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
+                                    ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
+        fmt::format_to(row(), FMT_COMPILE("{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), omean, omax, pl.capacity, pl.area_m2, los);
+      });
 }
 
 std::string comparison_table(const Ensemble& e) {
