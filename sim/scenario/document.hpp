@@ -167,6 +167,11 @@ class Reader {
 
  private:
   const Node* get(std::string_view key);  // marks the key as read
+  // A required key that is absent: reported (and marked read). True if so.
+  bool missing(std::string_view key);
+  // A time written as text, `form` ("a clock time \"HH:MM\"") read by `parse` within `range`.
+  double time_text(std::string_view key, double fallback, std::string_view form, std::string_view range,
+                   std::optional<double> (*parse)(std::string_view));
   const Node* node_;
   std::string path_;
   Problems* problems_;

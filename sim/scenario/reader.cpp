@@ -67,6 +67,13 @@ Reader::Reader(const Node& table, std::string path, Problems& problems)
 
 bool Reader::has(std::string_view key) const { return node_->find(key) != nullptr; }
 
+bool Reader::missing(std::string_view key) {
+  if (has(key)) return false;
+  get(key);
+  error(key, "missing required key");
+  return true;
+}
+
 std::string Reader::key_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
@@ -158,14 +165,7 @@ double Reader::fraction(std::string_view key, double fallback) {
   return optional_number(*this, key, get(key), Bound::fraction, fallback);
 }
 
-std::int64_t Reader::count(std::string_view key) {
-  if (!has(key)) {
-    get(key);
-    error(key, "missing required key");
-    return 0;
-  }
-  return count(key, 0);
-}
+std::int64_t Reader::count(std::string_view key) { return missing(key) ? 0 : count(key, 0); }
 
 std::int64_t Reader::count(std::string_view key, std::int64_t fallback) {
   const Node* n = get(key);
@@ -185,14 +185,7 @@ std::int64_t Reader::count(std::string_view key, std::int64_t fallback) {
 
 // ---- strings and choices -----------------------------------------------------------------------
 
-std::string Reader::string(std::string_view key) {
-  if (!has(key)) {
-    get(key);
-    error(key, "missing required key");
-    return {};
-  }
-  return string(key, {});
-}
+std::string Reader::string(std::string_view key) { return missing(key) ? std::string() : string(key, {}); }
 
 std::string Reader::string(std::string_view key, std::string fallback) {
   const Node* n = get(key);
@@ -232,14 +225,7 @@ std::string Reader::choice(std::string_view key, const std::vector<std::string>&
 
 // ---- arrays and maps ---------------------------------------------------------------------------
 
-std::vector<double> Reader::numbers(std::string_view key) {
-  if (!has(key)) {
-    get(key);
-    error(key, "missing required key");
-    return {};
-  }
-  return numbers(key, {});
-}
+std::vector<double> Reader::numbers(std::string_view key) { return missing(key) ? std::vector<double>() : numbers(key, {}); }
 
 std::vector<double> Reader::numbers(std::string_view key, std::vector<double> fallback) {
   const Node* n = get(key);
@@ -317,45 +303,28 @@ std::vector<std::pair<std::string, double>> Reader::number_map(std::string_view 
 
 // ---- clock times -------------------------------------------------------------------------------
 
-double Reader::clock(std::string_view key) {
-  if (!has(key)) {
-    get(key);
-    error(key, "missing required key");
-    return 0;
-  }
-  return clock(key, 0);
-}
+double Reader::clock(std::string_view key) { return missing(key) ? 0 : clock(key, 0); }
 
 double Reader::clock(std::string_view key, double fallback) {
-  const Node* n = get(key);
-  if (!n) return fallback;
-  if (n->kind != Node::Kind::string) {
-    error(key, "expected a clock time \"HH:MM\", got " + n->type_name());
-    return fallback;
-  }
-  if (auto v = parse_clock(n->text)) return *v;
-  error(key, fmt::format("expected a clock time \"HH:MM\" (00:00 to 24:00), got '{}'", n->text));
-  return fallback;
+  return time_text(key, fallback, "a clock time \"HH:MM\"", "00:00 to 24:00", parse_clock);
 }
 
-double Reader::moment(std::string_view key) {
-  if (!has(key)) {
-    get(key);
-    error(key, "missing required key");
-    return 0;
-  }
-  return moment(key, 0);
-}
+double Reader::moment(std::string_view key) { return missing(key) ? 0 : moment(key, 0); }
 
 double Reader::moment(std::string_view key, double fallback) {
+  return time_text(key, fallback, "a moment \"dN HH:MM\"", "day N from 1", parse_moment);
+}
+
+double Reader::time_text(std::string_view key, double fallback, std::string_view form, std::string_view range,
+                         std::optional<double> (*parse)(std::string_view)) {
   const Node* n = get(key);
   if (!n) return fallback;
   if (n->kind != Node::Kind::string) {
-    error(key, "expected a moment \"dN HH:MM\", got " + n->type_name());
+    error(key, fmt::format("expected {}, got {}", form, n->type_name()));
     return fallback;
   }
-  if (auto v = parse_moment(n->text)) return *v;
-  error(key, fmt::format("expected a moment \"dN HH:MM\" (day N from 1), got '{}'", n->text));
+  if (auto v = parse(n->text)) return *v;
+  error(key, fmt::format("expected {} ({}), got '{}'", form, range, n->text));
   return fallback;
 }
 
