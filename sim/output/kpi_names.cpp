@@ -1,9 +1,9 @@
 #include "output/kpi_names.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fmt/format.h>
 #include <stdexcept>
-#include <string_view>
 
 namespace expoflow::output {
 
@@ -42,7 +42,8 @@ constexpr std::array<MetricName, observe::kNumMetrics> kMetricNames = {{
     {false, ".activations"},
     {false, ".active_min"},
 }};
-static_assert(kMetricNames.back().text == std::string_view(".active_min"));
+static_assert(std::all_of(kMetricNames.begin(), kMetricNames.end(), [](const MetricName& n) { return n.text != nullptr; }),
+              "a name for every metric");
 
 }  // namespace
 
