@@ -9,7 +9,8 @@ using namespace expoflow;
 using namespace expoflow::model;
 using namespace expoflow::test;
 
-TEST_CASE("an observed total counts its record kind at its kind of place within [from, to), in persons or vehicles",
+TEST_CASE("an observed total counts its record kind at its kind of place from the start of its window up to but not "
+          "including its end, in persons or vehicles",
           "[model][recorder]") {
   Site site;
   add_taxi_stand(site.s);
