@@ -1,4 +1,4 @@
 # file: sim/output/compare.cpp
-# function: compare
+# function: paired
 # bug: a paired difference is base - variant
-s|v.diff.add(x - b);|v.diff.add(b - x);|g
+/^ComparedValue paired(/,/^}/ s|const double b = base\[r\], x = variant\[r\], d = x - b;|const double b = base[r], x = variant[r], d = b - x;|

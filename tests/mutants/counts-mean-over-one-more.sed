@@ -1,4 +1,4 @@
-# file: sim/output/writers.cpp
-# function: mean_over_reps
+# file: sim/output/ensemble.hpp
+# function: Ensemble::mean
 # bug: per-bin tables divide by one replication more than there are
-s|return e.reps.empty() ? 0.0 : sum / static_cast<double>(e.reps.size());|return e.reps.empty() ? 0.0 : sum / static_cast<double>(e.reps.size() + 1);|
+/^  double mean(std::size_t place, Series series, std::size_t b) const {/,/^  }/ s|/ static_cast<double>(count) : 0.0;|/ static_cast<double>(count + 1) : 0.0;|

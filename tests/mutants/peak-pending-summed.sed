@@ -1,4 +1,4 @@
 # file: sim/output/ensemble.cpp
-# function: combine
+# function: Ensemble::add
 # bug: the peak of pending events is summed over replications, not their maximum
-s|e.peak_pending = std::max(e.peak_pending, r.peak_pending);|e.peak_pending = e.peak_pending + r.peak_pending;|
+/^void Ensemble::add(/,/^}/ s|peak_pending = std::max(peak_pending, r.peak_pending);|peak_pending = peak_pending + r.peak_pending;|

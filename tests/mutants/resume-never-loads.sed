@@ -1,4 +1,4 @@
-# file: sim/output/ensemble.cpp
-# function: run_ensemble
+# file: sim/ensemble/replications.hpp
+# function: run_replications
 # bug: --resume never loads the saved replications
-s|if (settings.resume \&\& !settings.replication_dir.empty())|if (false \&\& settings.resume \&\& !settings.replication_dir.empty())|
+/^std::uint32_t run_replications(/,/^}/ s|if (auto saved = settings.resume ? detail::load_saved(sim, settings, r) : std::nullopt) {|if (auto saved = false \&\& settings.resume ? detail::load_saved(sim, settings, r) : std::nullopt) {|
