@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -78,6 +79,17 @@ inline std::string join_lines(const std::vector<std::string>& lines,
   if (lines.size() > most) out += fmt::format("... and {} more\n", lines.size() - most);
   return out;
 }
+
+// The comma-separated fields of a line of expoflow's CSV tables (which need no quoting).
+inline std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string f; std::getline(in, f, ',');) out.push_back(f);
+  return out;
+}
+
+// a and b agree within `rel` of the larger of 1 and |b| (numbers read back from text).
+inline bool close_to(double a, double b, double rel) { return std::abs(a - b) <= rel * std::max(1.0, std::abs(b)); }
 
 // Everything below dir, to see that nothing was created, removed or changed in it: each regular
 // file's path relative to dir -> its bytes, each folder's relative path with a trailing '/' -> "".

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,15 +25,6 @@ std::string sweep_args(const fs::path& out, unsigned threads) {
          "=1,1.5' -r 3 --seed 9 -j " + std::to_string(threads) + " -q --out '" + out.string() + "'";
 }
 
-std::vector<std::string> fields(const std::string& line) {
-  std::vector<std::string> out;
-  std::istringstream in(line);
-  for (std::string f; std::getline(in, f, ',');) out.push_back(f);
-  return out;
-}
-
-bool same(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
-
 }  // namespace
 
 TEST_CASE("sweep runs every combination with one seed: each variant's rows are what run reports for it",
@@ -52,7 +42,7 @@ TEST_CASE("sweep runs every combination with one seed: each variant's rows are w
   std::vector<std::pair<std::string, std::string>> order;
   std::map<std::pair<std::string, std::string>, Values> rows;
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const auto f = fields(lines[i]);
+    const auto f = csv_fields(lines[i]);
     REQUIRE(f.size() == 6);
     const std::pair<std::string, std::string> variant{f[0], f[1]};
     if (order.empty() || order.back() != variant) order.push_back(variant);
@@ -79,7 +69,7 @@ TEST_CASE("sweep runs every combination with one seed: each variant's rows are w
     for (const auto& [name, want] : expected) {
       INFO("indicator " << name);
       REQUIRE(got.count(name));
-      for (std::size_t i = 0; i < 3; ++i) CHECK(same(got.at(name)[i], want[i]));
+      for (std::size_t i = 0; i < 3; ++i) CHECK(close_to(got.at(name)[i], want[i], 1e-9));
     }
   }
 }
