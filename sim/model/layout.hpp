@@ -80,6 +80,8 @@ struct Simulation::Layout {
   std::uint32_t place_hall;
   std::array<std::uint32_t, kNumModes> place_arrivals{};  // per access mode
   std::uint32_t place_hall_hold;                          // held in the entrance halls
+  std::uint32_t place_holding;                            // screened before opening, waiting for it
+  double holding_capacity = 0;                            // persons
   std::vector<std::uint32_t> place_events;                // per scenario event
   std::uint32_t place_replan_setoff, place_replan_waiting;
   std::array<std::uint32_t, 3> place_hall_policy{};       // staggered, queue inside, exit only

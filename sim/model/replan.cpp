@@ -22,7 +22,7 @@ bool any_positive(const Weights& w) {
 std::vector<double> available_dirs(const World& w, const std::vector<double>& weights) {
   std::vector<double> out(weights);
   for (std::size_t d = 0; d < out.size(); ++d)
-    if (disruptions::suspended(w, d)) out[d] = 0;
+    if (out[d] > 0 && !transit::available(w, d)) out[d] = 0;
   return out;
 }
 
@@ -31,6 +31,7 @@ bool mode_available(const World& w, Mode m, bool access) {
   switch (m) {
     case Mode::metro: return any_positive(available_dirs(w, access ? L.metro_access_w : L.metro_egress_w));
     case Mode::bus: return any_positive(available_dirs(w, access ? L.bus_access_w : L.bus_egress_w));
+    case Mode::taxi: return taxi::any_open(w);
     default: return true;
   }
 }
@@ -183,7 +184,10 @@ void egress_waiting(World& w, std::uint32_t pid) {
 void head_home(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   const auto& L = w.L;
-  if (is_line_mode(p.egress) && disruptions::suspended(w, p.egress_dir())) {
+  // A line suspended or out of its hours, or a taxi stand closed: choose again before setting off.
+  const bool closed = (is_line_mode(p.egress) && !transit::available(w, p.egress_dir())) ||
+                      (p.egress == Mode::taxi && !taxi::open(w, p.stand()));
+  if (closed) {
     w.emit(RecordKind::replan, L.place_replan_setoff, p.size);
     choose_egress_again(w, pid);
   }
@@ -207,6 +211,12 @@ void head_home(World& w, std::uint32_t pid) {
     case Mode::pickup: walking::walk(w, pid, L.lots[p.egress_lot()].node, Stage::pickup_wait); break;
     default: EXPOFLOW_CHECK(false, "not an egress mode");
   }
+}
+
+void service_closed(World& w, std::uint32_t pid) {
+  w.emit(RecordKind::replan, w.L.place_replan_waiting, w.parties[pid].size);
+  choose_egress_again(w, pid);
+  advance(w, pid, Stage::home);
 }
 
 void give_up_waiting(World& w, std::uint32_t r) {

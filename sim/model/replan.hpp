@@ -25,6 +25,8 @@ void access(World& w, std::uint32_t pid, bool was_waiting);
 void egress_waiting(World& w, std::uint32_t pid);
 // Stage::home: walk from where the party is to its egress mode.
 void head_home(World& w, std::uint32_t pid);
+// A party reaching a service that has closed meanwhile (a taxi stand): it chooses again.
+void service_closed(World& w, std::uint32_t pid);
 // Everyone waiting on resource r (a bus stop after the last bus, a taxi stand at closing) leaves
 // and goes home another way (counted as denied there).
 void give_up_waiting(World& w, std::uint32_t r);

@@ -28,6 +28,7 @@ void resume(World& w, std::uint32_t pid) {
     case Stage::pickup_wait: parking::pickup_arrived(w, pid); break;
     case Stage::ride_out: parking::leave(w, pid); break;  // the lot shuttle has brought it back
     case Stage::hall: halls::resume(w, pid); break;
+    case Stage::holding: halls::resume_holding(w, pid); break;
     default: EXPOFLOW_CHECK(false, "party resumed in a stage without events");
   }
 }
@@ -64,6 +65,7 @@ void advance(World& w, std::uint32_t pid, Stage st) {
     case Stage::board: transit::begin_board(w, pid); break;
     case Stage::entrance: security::head_for_entrance(w, pid); break;
     case Stage::security: security::begin(w, pid); break;
+    case Stage::holding: halls::begin_holding(w, pid); break;
     case Stage::hall: halls::begin(w, pid); break;
     case Stage::taxi: taxi::begin(w, pid); break;
     case Stage::lot_space: parking::arrive(w, pid); break;
@@ -87,6 +89,7 @@ void start_run(World& w) {
   transit::schedule(w);
   disruptions::schedule(w);
   taxi::schedule(w);
+  halls::schedule(w);
 }
 
 bool step(World& w) {
@@ -106,6 +109,8 @@ bool step(World& w) {
     case kEventStart: disruptions::on_event(w, e.target, true); break;
     case kEventEnd: disruptions::on_event(w, e.target, false); break;
     case kExitDirection: disruptions::on_exit_direction(w, e.target); break;
+    case kHallsOpen: halls::on_open(w); break;
+    case kHallsClose: halls::on_close(w); break;
     default: EXPOFLOW_CHECK(false, "unknown event kind");
   }
   return true;

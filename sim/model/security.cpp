@@ -105,6 +105,7 @@ void start_screening(World& w, std::uint32_t pid) {
 
 void begin(World& w, std::uint32_t pid) {
   if (halls_closed(w)) turn_away(w, pid);
+  else if (halls::needs_holding(w, w.parties[pid])) advance(w, pid, Stage::holding);
   else if (w.acquire(pid, w.security.gate_res[w.parties[pid].gate], 1)) start_screening(w, pid);
 }
 

@@ -103,6 +103,8 @@ struct LayoutBuilder {
     L.hall_node = node(s.halls.node);
     L.place_hall = place("halls", PlaceKind::hall, 0, s.halls.area_m2);
     L.place_hall_hold = place("halls.hold", PlaceKind::hold);
+    L.holding_capacity = std::floor(s.halls.holding_area_m2 * s.halls.holding_density);
+    L.place_holding = place("halls.holding_area", PlaceKind::hold, L.holding_capacity, s.halls.holding_area_m2);
     for (auto& ev : s.events) {
       const std::string name = ev.id.empty() ? fmt::format("{}:{}", event_kind_name(ev.kind), ev.target) : ev.id;
       L.place_events.push_back(place(fmt::format("event[{}]", name), PlaceKind::event));

@@ -221,8 +221,8 @@ void platform_granted(World& w, std::uint32_t pid) {
 
 void begin_board(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
-  // Reaching the stop of a line suspended meanwhile: choose again rather than wait it out.
-  if (disruptions::suspended(w, p.egress_dir())) replan::egress_waiting(w, pid);
+  // Reaching the stop of a line suspended or closed meanwhile: choose again rather than wait it out.
+  if (!available(w, p.egress_dir())) replan::egress_waiting(w, pid);
   else w.wait_for_vehicle(pid, w.transit.stop_res[p.egress_dir()], p.size);
 }
 
@@ -254,6 +254,13 @@ void step_off_platform(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
   const std::size_t line = w.L.directions[p.egress_dir()].line;
   if (w.L.lines[line].metro) leave_platform_for_train(w, p, line);
+}
+
+bool available(const World& w, std::size_t dir) {
+  if (disruptions::suspended(w, dir)) return false;
+  const TransitLineDef& l = w.s.lines[w.L.directions[dir].line];
+  const double clock = std::fmod(w.now, kSecondsPerDay);
+  return clock >= l.first_s - w.s.service_wait_max_s && clock <= l.last_s;
 }
 
 void send_back_waiting(World& w, std::size_t dir) {

@@ -44,6 +44,9 @@ void arrive_on_platform(World& w, std::uint32_t pid);
 void leave_platform(World& w, Party& p);
 // A rider waiting on the platform steps off it (its line suspended).
 void step_off_platform(World& w, std::uint32_t pid);
+// Whether direction `dir` takes riders now: not suspended, and within its line's service hours
+// (or its first trip of the day due within the scenario's service_wait_max_min).
+bool available(const World& w, std::size_t dir);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 

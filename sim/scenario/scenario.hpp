@@ -48,6 +48,19 @@ struct HallsDef {
   std::string node;
   double open_s = 0, close_s = 0;  // clock times
   double area_m2 = 0;
+  // Whoever is still inside when its class's latest time comes near is released uniformly over
+  // the last sweep_s before it (0: everyone left at that moment leaves at it).
+  double sweep_s = 0;
+  // Parties of classes that wait for opening, screened before `open`, wait in a holding area of
+  // holding_area_m2 at holding_density persons/m²; while it is full, screening of them stops.
+  double holding_area_m2 = 0, holding_density = 2.0;
+};
+
+// A clock-time profile: weights of equal bins from `start_s` (e.g. arrivals, leave times).
+struct Profile {
+  double start_s = 0, bin_s = 3600;
+  std::vector<double> weights;
+  bool empty() const { return weights.empty(); }
 };
 
 struct DirectionDef {
@@ -113,7 +126,14 @@ struct ClassDef {
   double profile_start_s = 0;           // clock time of the first profile bin
   double profile_bin_s = 3600;
   std::vector<double> profile;          // arrival weights per bin
-  double dwell_mean_s = 0, dwell_sd_s = 0;
+  // When a party leaves the halls: either a clock-time leave profile, truncated to [arrival +
+  // min_visit_s, latest_s], or a dwell (lognormal, mean and sd) after its admission. Either way it
+  // is gone by latest_s (clock; default the halls' closing), through the halls' closing sweep.
+  Profile leave;
+  double min_visit_s = 0;
+  double dwell_mean_s = 0, dwell_sd_s = 0;  // used when `leave` is empty
+  double latest_s = 0;
+  bool wait_for_opening = false;  // screened before the halls open: waits in the holding area
   std::array<double, kNumModes> access{};                   // shares over access modes
   std::array<std::array<double, kNumModes>, kNumModes> egress{};  // [access][egress]
 };
@@ -204,6 +224,9 @@ struct Scenario {
   double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
   double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
   double demand_scale = 1.0;
+  // A party finding its service (line, shuttle, taxi stand) closed waits for it only if it opens
+  // within this; otherwise it chooses again.
+  double service_wait_max_s = 0;
   // How a party picks its entrance: least_cost (walking time plus expected queueing time among
   // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
   GateChoice gate_choice = GateChoice::least_cost;
