@@ -192,7 +192,11 @@ void head_home(World& w, std::uint32_t pid) {
     choose_egress_again(w, pid);
   }
   switch (p.egress) {
-    case Mode::metro: walking::walk(w, pid, L.lines[L.directions[p.egress_dir()].line].concourse_node, Stage::fare_in); break;
+    case Mode::metro: {
+      const std::size_t line = L.directions[p.egress_dir()].line;
+      walking::walk(w, pid, L.lines[line].concourse_node, Stage::fare_in, w.transit.fare_in_area[line] != walking::kNoArea);
+      break;
+    }
     case Mode::bus: walking::walk(w, pid, L.lines[L.directions[p.egress_dir()].line].site_node, Stage::board); break;
     case Mode::car:
     case Mode::coach: {

@@ -29,6 +29,12 @@ void resume(World& w, std::uint32_t pid) {
     case Stage::ride_out: parking::leave(w, pid); break;  // the lot shuttle has brought it back
     case Stage::hall: halls::resume(w, pid); break;
     case Stage::holding: halls::resume_holding(w, pid); break;
+    case Stage::alight: transit::step_onto_platform(w, pid); break;
+    case Stage::queue_area: {  // space in the queueing area of the line it waits to join
+      const Party& p = w.parties[pid];
+      walking::area_granted(w, pid, p.after == Stage::security ? security::queue_area(w, p) : transit::queue_area(w, p, p.after));
+      break;
+    }
     default: EXPOFLOW_CHECK(false, "party resumed in a stage without events");
   }
 }

@@ -85,7 +85,7 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
       const double peak = kpi_mean(e, line + ".platform_peak");
       los[p.id] = {{"peak_persons", peak}, {"area_m2", p.area_m2},
                    {"m2_per_person", peak > 0 ? nlohmann::ordered_json(p.area_m2 / peak) : nlohmann::ordered_json()},
-                   {"level_of_service", std::string(1, model::fruin_queue_los(p.area_m2, peak))}};
+                   {"level_of_service", std::string(1, model::fruin_los(p, peak))}};
     }
   j["level_of_service"] = los;
   const double n = static_cast<double>(std::max<std::uint32_t>(1, e.count));
@@ -160,7 +160,7 @@ std::string occupancy_csv(const Ensemble& e) {
       if (omax == 0) continue;
       const Place& pl = places[p];
       const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
-                                  ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
+                                  ? std::string(1, model::fruin_los(pl, omax)) : "";
       fmt::format_to(to, FMT_COMPILE("{}{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), prefix[b], pl.id, scenario::place_kind_name(pl.kind), omean, omax,
                      pl.capacity, pl.area_m2, los);
     }
@@ -195,7 +195,7 @@ std::string comparison_table(const Ensemble& e) {
         const double v = kpi_mean(e, p.id + ".platform_peak");
         peak = fmt_num(v);
         for (const Place& q : places)
-          if (q.id == p.id + ".platform") los = std::string(1, model::fruin_queue_los(q.area_m2, v));
+          if (q.id == p.id + ".platform") los = std::string(1, model::fruin_los(q, v));
       }
       out += fmt::format("{:<26} {:>14} {:>5} {:>17} {:>12}\n", p.id, peak, los,
                          fmt_num(kpi_mean(e, p.id + ".denied_boardings")), fmt_num(kpi_mean(e, p.id + ".boardings")));

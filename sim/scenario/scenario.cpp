@@ -213,6 +213,7 @@ struct Builder {
         if (v < 0 || v != std::floor(v))
           r.error("lanes", fmt::format("lanes must be whole numbers >= 0, got {}", v));
       g.lanes_scale = r.non_negative("lanes_scale", 1.0);
+      g.queue_area_m2 = r.non_negative("queue_area_m2", 0);
       r.finish();
       s.gates.push_back(g);
     }
@@ -255,6 +256,7 @@ struct Builder {
         l.fare_gate_service_s = r.positive("fare_gate_service_s");
         l.platform_area_m2 = r.positive("platform_area_m2");
         l.platform_density = r.positive("platform_density");
+        l.fare_gate_queue_area_m2 = r.non_negative("fare_gate_queue_area_m2", 0);
         l.background_entries = read_hourly(r, "background_entries_per_hour");
         l.background_scale = r.non_negative("background_scale", 1.0);
         // Each hour's entries are numbered in 20 bits of their random key.
@@ -896,6 +898,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     s.jam_density = w->positive("jam_density", 5.4);
     s.storage_density = w->positive("storage_density", 4.0);
     s.max_specific_flow = w->positive("max_specific_flow", 1.3);
+    s.queue_density = w->positive("queue_density", 3.3);
     if (s.storage_density >= s.jam_density)
       w->error("storage_density", fmt::format("must be below jam_density ({})", s.jam_density));
     w->finish();

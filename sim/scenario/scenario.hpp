@@ -42,6 +42,7 @@ struct GateDef {
   DailySchedule lanes;
   double lanes_scale = 1.0;
   double service_mean_s = 0;  // per person, exponential
+  double queue_area_m2 = 0;   // floor space for the queue in front of the lanes (0: not limited)
 };
 
 struct HallsDef {
@@ -84,6 +85,7 @@ struct TransitLineDef {
   std::string concourse_node;
   double fare_gates_in = 0, fare_gates_out = 0, fare_gate_service_s = 0;
   double platform_area_m2 = 0, platform_density = 0;  // storage = area * density
+  double fare_gate_queue_area_m2 = 0;  // in front of the fare gates, each way (0: not limited)
   std::vector<double> background_entries;             // 24 hourly rates, persons/h
   double background_scale = 1.0;                      // scales background station users
   std::vector<double> background_split;               // over directions
@@ -223,6 +225,7 @@ struct Scenario {
   double bin_s = 900;
   double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
   double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
+  double queue_density = 3.3;  // persons/m² a queueing area holds at most
   double demand_scale = 1.0;
   // A party finding its service (line, shuttle, taxi stand) closed waits for it only if it opens
   // within this; otherwise it chooses again.
