@@ -276,9 +276,12 @@ void on_arrival(World& w) {
     advance(w, pid, Stage::fare_in);
     return;
   }
-  if (is_line_mode(p.access) && !transit::available(w, p.access_dir())) {
-    replan::access(w, pid, false);
-    return;
+  if (is_line_mode(p.access)) {  // its line suspended, or not running by the time the party gets to it
+    const std::size_t dir = p.access_dir();
+    if (!transit::available(w, dir, w.L.directions[dir].travel_s)) {
+      replan::access(w, pid, transit::suspended(w, dir) ? replan::Why::setoff : replan::Why::closed);
+      return;
+    }
   }
   start_access(w, pid);
 }

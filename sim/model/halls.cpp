@@ -114,9 +114,9 @@ void begin_holding(World& w, std::uint32_t pid) {
 
 void resume_holding(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
-  if (p.phase == Phase::waiting) {  // space in the holding area: on to screening
+  if (p.phase == Phase::waiting) {  // space in the holding area: through the entrance to it
     w.emit(RecordKind::enter, w.L.place_holding, p.size);
-    advance(w, pid, Stage::security);
+    security::pass(w, pid);
     return;
   }
   leave_holding(w, pid);  // the halls open

@@ -1,5 +1,5 @@
 #pragma once
-// Halls: the holding area before opening, admission (held at the entrance halls while the halls are
+// Halls: the holding area for parties screened before opening, admission (held at the entrance halls while the halls are
 // full), the visit inside (until the leave time drawn at admission), and the
 // hall occupancy policy (staggered entry, queueing inside, exit only), which acts on the entrances.
 #include <cstdint>
@@ -26,9 +26,10 @@ void on_close(World& w);
 // Whether a party must first find space in the holding area: its class waits for opening, the
 // halls are not yet open, and it has no space there yet.
 bool needs_holding(const World& w, const Party& p);
-// Stage::holding: ask for space in the holding area (then on to screening).
+// Stage::holding: a party screened before opening asks for space in the holding area; it keeps
+// its lane until granted (so a full holding area stops screening).
 void begin_holding(World& w, std::uint32_t pid);
-// A party at Stage::holding resumes: space granted (on to screening), or the halls open.
+// A party at Stage::holding resumes: space granted (it passes the entrance), or the halls open.
 void resume_holding(World& w, std::uint32_t pid);
 // Stage::hall: ask to be admitted.
 void begin(World& w, std::uint32_t pid);

@@ -88,6 +88,7 @@ struct Simulation::Layout {
   double holding_capacity = 0;                            // persons
   std::vector<std::uint32_t> place_events;                // per scenario event
   std::uint32_t place_replan_setoff, place_replan_waiting;
+  std::uint32_t place_replan_closed;  // chose again: the service was outside its hours
   std::array<std::uint32_t, 3> place_hall_policy{};       // staggered, queue inside, exit only
   std::uint32_t place_exit_policy;
   std::vector<std::uint32_t> dir_index;                   // direction's index within its line

@@ -117,7 +117,6 @@ std::uint32_t queue_area(const World& w, const Party& p) { return w.security.are
 void begin(World& w, std::uint32_t pid) {
   if (!walking::enter_area(w, pid, queue_area(w, w.parties[pid]), Stage::security)) return;
   if (halls_closed(w)) turn_away(w, pid);
-  else if (halls::needs_holding(w, w.parties[pid])) advance(w, pid, Stage::holding);
   else if (w.acquire(pid, w.security.gate_res[w.parties[pid].gate], 1)) start_screening(w, pid);
 }
 
@@ -127,6 +126,13 @@ void resume(World& w, std::uint32_t pid) {
     start_screening(w, pid);
     return;
   }
+  // Screened before opening: the party waits for space in the holding area, keeping its lane.
+  if (halls::needs_holding(w, p)) advance(w, pid, Stage::holding);
+  else pass(w, pid);
+}
+
+void pass(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
   w.release(w.security.gate_res[p.gate], 1);
   w.emit(RecordKind::pass, w.L.gates[p.gate].place, p.size);
   walking::walk(w, pid, w.L.hall_node, Stage::hall);

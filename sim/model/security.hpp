@@ -30,6 +30,8 @@ void on_lanes(World& w, std::uint32_t g);
 void head_for_entrance(World& w, std::uint32_t pid);
 // Stage::security: queue for screening.
 void begin(World& w, std::uint32_t pid);
+// Screened: the party leaves its lane and walks to the halls.
+void pass(World& w, std::uint32_t pid);
 // The queueing area in front of the party's entrance (walking::kNoArea: none).
 std::uint32_t queue_area(const World& w, const Party& p);
 // A party at Stage::security resumes: granted a lane, or screened.

@@ -115,6 +115,7 @@ struct LayoutBuilder {
     }
     L.place_replan_setoff = place("replans.at_setoff", PlaceKind::replan);
     L.place_replan_waiting = place("replans.while_waiting", PlaceKind::replan);
+    L.place_replan_closed = place("replans.service_closed", PlaceKind::replan);
     L.place_hall_policy = {place("policy.hall_occupancy.staggered_entry", PlaceKind::policy),
                            place("policy.hall_occupancy.queue_inside", PlaceKind::policy),
                            place("policy.hall_occupancy.exit_only", PlaceKind::policy)};

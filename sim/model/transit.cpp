@@ -238,7 +238,11 @@ void platform_granted(World& w, std::uint32_t pid) {
 void begin_board(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
   // Reaching the stop of a line suspended or closed meanwhile: choose again rather than wait it out.
-  if (!available(w, p.egress_dir())) replan::egress_waiting(w, pid);
+  if (suspended(w, p.egress_dir())) replan::egress_waiting(w, pid);
+  else if (!in_hours(w, p.egress_dir())) {
+    step_off_platform(w, pid);
+    replan::service_closed(w, pid);
+  }
   else w.wait_for_vehicle(pid, w.transit.stop_res[p.egress_dir()], p.size);
 }
 
@@ -282,15 +286,18 @@ void step_off_platform(World& w, std::uint32_t pid) {
   if (w.L.lines[line].metro) leave_platform_for_train(w, p, line);
 }
 
-bool available(const World& w, std::size_t dir) {
-  if (disruptions::suspended(w, dir)) return false;
+bool suspended(const World& w, std::size_t dir) { return disruptions::suspended(w, dir); }
+
+bool in_hours(const World& w, std::size_t dir, Time ahead) {
   const TransitLineDef& l = w.s.lines[w.L.directions[dir].line];
-  const double clock = std::fmod(w.now, kSecondsPerDay);
+  const double clock = std::fmod(w.now + ahead, kSecondsPerDay);
   return clock >= l.first_s - w.s.service_wait_max_s && clock <= l.last_s;
 }
 
+bool available(const World& w, std::size_t dir, Time ahead) { return !suspended(w, dir) && in_hours(w, dir, ahead); }
+
 void send_back_waiting(World& w, std::size_t dir) {
-  w.withdraw_to(w.transit.up_res[dir], [&](std::uint32_t pid) { replan::access(w, pid, true); });
+  w.withdraw_to(w.transit.up_res[dir], [&](std::uint32_t pid) { replan::access(w, pid, replan::Why::waiting); });
   w.withdraw_to(w.transit.stop_res[dir], [&](std::uint32_t pid) { replan::egress_waiting(w, pid); });
 }
 

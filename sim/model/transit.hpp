@@ -50,9 +50,11 @@ std::uint32_t queue_area(const World& w, const Party& p, Stage stage);
 void leave_platform(World& w, Party& p);
 // A rider waiting on the platform steps off it (its line suspended).
 void step_off_platform(World& w, std::uint32_t pid);
-// Whether direction `dir` takes riders now: not suspended, and within its line's service hours
-// (or its first trip of the day due within the scenario's service_wait_max_min).
-bool available(const World& w, std::size_t dir);
+// Whether direction `dir` runs: not suspended, and within its line's service hours at the site
+// `ahead` seconds from now (or its first trip of the day due within service_wait_max_min).
+bool available(const World& w, std::size_t dir, Time ahead = 0);
+bool suspended(const World& w, std::size_t dir);
+bool in_hours(const World& w, std::size_t dir, Time ahead = 0);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 
