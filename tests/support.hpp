@@ -5,6 +5,7 @@
 //
 // Every test target is compiled with EXPOFLOW_SOURCE_DIR (the repository root) and
 // EXPOFLOW_BINARY (the expoflow executable under test) defined (tests/CMakeLists.txt).
+#include <cmath>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -35,6 +36,15 @@ inline const fs::path kSourceDir = EXPOFLOW_SOURCE_DIR;
 inline const std::string kBinary = EXPOFLOW_BINARY;
 
 // A path below the repository root, e.g. source_path("scenarios/ciie2024.toml").
+// The sample size (replications) of a statistical test: n, scaled by EXPOFLOW_TEST_SAMPLES (a
+// fraction; the sanitizer preset runs these tests with fewer samples), never below 8.
+inline std::uint32_t samples(std::uint32_t n) {
+  const char* env = std::getenv("EXPOFLOW_TEST_SAMPLES");
+  const double scale = env ? std::atof(env) : 1.0;
+  if (!(scale > 0) || scale >= 1) return n;
+  return std::max<std::uint32_t>(8, static_cast<std::uint32_t>(std::lround(n * scale)));
+}
+
 inline std::string source_path(const std::string& rel) { return std::string(EXPOFLOW_SOURCE_DIR) + "/" + rel; }
 
 // ---- files ---------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ std::vector<Departure> departures(const std::vector<Record>& log, std::uint32_t 
 }  // namespace
 
 TEST_CASE("security gate at 1.2x capacity: lanes x 1/service_mean served, queue grows by the rest",
-          "[model][capacity][gate]") {
+          "[model][capacity][gate][statistical]") {
   const Scenario s = load("capacity_gate.toml");
   const Simulation sim(s);
   const std::uint32_t gate = place_index(sim, "gate[security]");
@@ -138,7 +138,7 @@ TEST_CASE("security gate at 1.2x capacity: lanes x 1/service_mean served, queue 
   const Time from = 3600, to = 4 * 3600;  // every lane busy: checked below
 
   Tally passed, growth;
-  for (std::uint32_t rep = 0; rep < 30; ++rep) {
+  for (std::uint32_t rep = 0; rep < samples(30); ++rep) {
     RecordLog log;
     const ReplicationResult r = sim.run(kSeed, rep, &log);
     const auto& L = log.records;

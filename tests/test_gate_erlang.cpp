@@ -31,7 +31,7 @@ using namespace expoflow::test;
 namespace {
 
 constexpr std::uint64_t kSeed = 2024;
-constexpr int kReplications = 40;
+const std::uint32_t kReplications = expoflow::test::samples(40);
 constexpr double kWarmup_s = 1800;
 
 Scenario load(const std::vector<std::string>& overrides = {}) {
@@ -141,7 +141,7 @@ TEST_CASE("Erlang C helper: known values and no overflow", "[model][gate][erlang
 }
 
 TEST_CASE("a multi-lane security gate is M/M/c: mean wait matches Erlang C and one lane fewer does not",
-          "[model][gate][erlang][slow]") {
+          "[model][gate][erlang][slow][statistical]") {
   const Scenario s = load();
   const GateQueue q = gate_queue(s);
   REQUIRE(q.lanes >= 10);

@@ -2,7 +2,7 @@
 // comparison under common random numbers.
 //
 // - A variant identical to its base differs from it by exactly zero, pair by pair.
-// - more-lanes: common random numbers make the difference in mean entrance wait some 600 times
+// - more-lanes: common random numbers make the difference in mean entrance wait some 350 times
 //   sharper (in variance) than independent random numbers.
 // - A suspended line carries no one while suspended, its riders re-plan and appear on the other
 //   line or mode, and everyone still leaves by the horizon.
@@ -185,7 +185,7 @@ TEST_CASE("The calibrated CIIE baseline against a file that only extends it: exa
 
 // ---- 2. variance reduction for more-lanes --------------------------------------------------------
 
-TEST_CASE("more-lanes: common random numbers make the difference in mean entrance wait at least 600 times "
+TEST_CASE("more-lanes: common random numbers make the difference in mean entrance wait at least 350 times "
           "sharper than independent random numbers",
           "[whatif][compare][crn][slow]") {
   // At 30% of the demand (for speed) the entrances still queue at peaks and more lanes shorten
@@ -231,18 +231,20 @@ TEST_CASE("more-lanes: common random numbers make the difference in mean entranc
   CHECK(paired.max() <= 0);   // in every pair
   CHECK(cv.significant());
   CHECK(var_paired > 0);
-  // Measured at this seed: 863 (and 784 as compare estimates it, 927 from the sample variance of
-  // independent differences). The thresholds sit some 30% below, where a change of the model may
-  // move them; common random numbers broken for a part of the draws (say the screening times, or
-  // one class's arrivals) fall far below.
-  CHECK(reduction >= 600);
-  CHECK(cv.variance_reduction() >= 550);
+  // Measured at this seed: 499 (and 446 as compare estimates it, 535 from the sample variance of
+  // independent differences; 863, 784 and 927 before queues took space and visitors left by a
+  // profile, which made the entrances' waits less alike between the two scenarios). The
+  // thresholds sit some 30% below, where a change of the model may move them; common random
+  // numbers broken for a part of the draws (say the screening times, or one class's arrivals)
+  // fall far below.
+  CHECK(reduction >= 350);
+  CHECK(cv.variance_reduction() >= 310);
   // The sums kept beside the comparison agree with the pairs.
   CHECK(cv.diff_sum == Approx(paired.mean() * static_cast<double>(rs.replications)));
   CHECK(cv.diff_sum_sq == Approx(var_paired * static_cast<double>(rs.replications - 1) +
                                  paired.mean() * paired.mean() * static_cast<double>(rs.replications)));
   // Both estimates of the independent variance tell the same story.
-  CHECK(independent.variance() >= 650 * var_paired);
+  CHECK(independent.variance() >= 375 * var_paired);
 }
 
 // ---- 3. suspended lines ----------------------------------------------------------------------

@@ -79,6 +79,32 @@ double piecewise_uniform(std::span<const double> weights, double start, double w
   return start + width * static_cast<double>(weights.size());
 }
 
+std::optional<double> piecewise_uniform_between(std::span<const double> weights, double start, double width,
+                                                double lo, double hi, double u) {
+  // Cumulative weight below clock time t.
+  auto cdf = [&](double t) {
+    const double x = std::clamp((t - start) / width, 0.0, static_cast<double>(weights.size()));
+    const auto i = static_cast<std::size_t>(x);
+    double acc = 0;
+    for (std::size_t k = 0; k < i && k < weights.size(); ++k) acc += weights[k];
+    if (i < weights.size()) acc += weights[i] * (x - static_cast<double>(i));
+    return acc;
+  };
+  if (!(hi > lo)) return std::nullopt;
+  const double f_lo = cdf(lo), f_hi = cdf(hi);
+  if (!(f_hi > f_lo)) return std::nullopt;
+  const double target = f_lo + std::clamp(u, 0.0, 1.0) * (f_hi - f_lo);
+  double acc = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] > 0 && target <= acc + weights[i]) {
+      const double t = start + width * (static_cast<double>(i) + std::clamp((target - acc) / weights[i], 0.0, 1.0));
+      return std::clamp(t, lo, hi);
+    }
+    acc += weights[i];
+  }
+  return hi;
+}
+
 }  // namespace expoflow::dist
 
 namespace expoflow::dist {

@@ -12,6 +12,7 @@
 // algorithms differ between standard libraries, so results would too).
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -105,6 +106,10 @@ class Cumulative {
 
 // A piecewise-constant density over [start, start + width * n): bin i has weight weights[i].
 double piecewise_uniform(std::span<const double> weights, double start, double width, double u);
+// The same density truncated to [lo, hi], by inversion of its distribution function: the value
+// whose cumulative weight is F(lo) + u (F(hi) - F(lo)). Nothing when no weight lies in [lo, hi].
+std::optional<double> piecewise_uniform_between(std::span<const double> weights, double start, double width,
+                                                double lo, double hi, double u);
 
 }  // namespace dist
 }  // namespace expoflow

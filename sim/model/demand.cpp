@@ -244,7 +244,21 @@ std::int32_t egress_choice(const World& w, const Party& p, double uu) {
 
 const std::array<double, kNumModes>& party_access(const World& w, std::size_t cls) { return w.demand.party_access[cls]; }
 
-Time dwell(const World& w, const Party& p) { return w.demand.dwell[p.cls](World::u(w.demand_rng, p, kDrawDwell)); }
+Time leave_time(const World& w, const Party& p) {
+  const ClassDef& cd = w.s.classes[p.cls];
+  const Time day = std::floor(w.now / kSecondsPerDay) * kSecondsPerDay;
+  const Time latest = day + cd.latest_s;
+  const double u = World::u(w.demand_rng, p, kDrawDwell);
+  if (!cd.leave.empty()) {
+    if (auto t = dist::piecewise_uniform_between(cd.leave.weights, day + cd.leave.start_s, cd.leave.bin_s,
+                                                 w.now + cd.min_visit_s, latest, u))
+      return *t;
+  } else if (const Time t = w.now + w.demand.dwell[p.cls](u); t < latest) {
+    return t;
+  }
+  const Time from = std::max(w.now, latest - w.s.halls.sweep_s);
+  return latest > from ? from + (latest - from) * World::u(w.demand_rng, p, kDrawSweep) : std::max(w.now, latest);
+}
 
 // Arrivals run in list order, one pending at a time: the calendar carries no index.
 void on_arrival(World& w) {
@@ -262,9 +276,12 @@ void on_arrival(World& w) {
     advance(w, pid, Stage::fare_in);
     return;
   }
-  if (is_line_mode(p.access) && disruptions::suspended(w, p.access_dir())) {
-    replan::access(w, pid, false);
-    return;
+  if (is_line_mode(p.access)) {  // its line suspended, or not running by the time the party gets to it
+    const std::size_t dir = p.access_dir();
+    if (!transit::available(w, dir, w.L.directions[dir].travel_s)) {
+      replan::access(w, pid, transit::suspended(w, dir) ? replan::Why::setoff : replan::Why::closed);
+      return;
+    }
   }
   start_access(w, pid);
 }

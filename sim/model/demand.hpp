@@ -44,8 +44,11 @@ std::int32_t access_choice(const World& w, Mode m, double u);
 std::int32_t egress_choice(const World& w, const Party& p, double u);
 // The weights of a class's access modes for a party (persons' shares over mean party sizes).
 const std::array<double, kNumModes>& party_access(const World& w, std::size_t cls);
-// A party's time in the halls, drawn from its class's dwell distribution.
-Time dwell(const World& w, const Party& p);
+// When a party admitted to the halls now leaves them: its class's leave-time profile truncated to
+// [now + the class's minimum visit, the class's latest time] (one keyed draw), or now + its dwell
+// draw. Whoever that cannot place before the latest time leaves in the closing sweep: uniformly
+// over the halls' sweep_min before it (a second keyed draw), never before now.
+Time leave_time(const World& w, const Party& p);
 
 }  // namespace demand
 }  // namespace expoflow::model

@@ -62,10 +62,17 @@ void enter(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
   w.emit(RecordKind::enter, w.L.place_hall, p.size);
   occupancy_change(w, p.size);
-  const Time day_start = std::floor(w.now / kSecondsPerDay) * kSecondsPerDay;
-  const Time close = day_start + w.s.halls.close_s;
-  const Time leave = std::min(w.now + demand::dwell(w, p), close);
-  w.hold_until(pid, std::max(leave, w.now));
+  w.hold_until(pid, std::max(demand::leave_time(w, p), w.now));
+}
+
+double clock(const World& w) { return std::fmod(w.now, kSecondsPerDay); }
+
+// Out of the holding area: its space is free for the next party screened before opening.
+void leave_holding(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  p.in_holding = false;
+  w.emit(RecordKind::leave, w.L.place_holding, p.size);
+  w.release(w.halls.holding_res, p.size);
 }
 
 void leave(World& w, std::uint32_t pid) {
@@ -80,12 +87,56 @@ void leave(World& w, std::uint32_t pid) {
 
 namespace halls {
 
-void build(World& w) { w.halls.hall_res = w.add_resource(Resource::kUnlimited, w.L.place_hall_hold); }
+void build(World& w) {
+  w.halls.hall_res = w.add_resource(Resource::kUnlimited, w.L.place_hall_hold);
+  w.halls.holding_res = w.add_resource(static_cast<std::int64_t>(w.L.holding_capacity), w.L.place_holding);
+}
+
+void schedule(World& w) {
+  for (int d = 0; d < w.s.days; ++d) {
+    w.cal.schedule(d * kSecondsPerDay + w.s.halls.open_s, kHallsOpen, 0);
+    w.cal.schedule(d * kSecondsPerDay + w.s.halls.close_s, kHallsClose, 0);
+  }
+}
+
+void on_open(World& w) { w.set_capacity(w.halls.holding_res, Resource::kUnlimited); }
+void on_close(World& w) { w.set_capacity(w.halls.holding_res, static_cast<std::int64_t>(w.L.holding_capacity)); }
+
+bool needs_holding(const World& w, const Party& p) {
+  return !p.in_holding && w.s.classes[p.cls].wait_for_opening && clock(w) < w.s.halls.open_s;
+}
+
+void begin_holding(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  p.in_holding = true;
+  if (w.acquire(pid, w.halls.holding_res, p.size)) resume_holding(w, pid);
+}
+
+void resume_holding(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  if (p.phase == Phase::waiting) {  // space in the holding area: through the entrance to it
+    w.emit(RecordKind::enter, w.L.place_holding, p.size);
+    security::pass(w, pid);
+    return;
+  }
+  leave_holding(w, pid);  // the halls open
+  advance(w, pid, Stage::hall);
+}
 
 int policy_tier(const World& w) { return w.halls.tier; }
 
 void begin(World& w, std::uint32_t pid) {
-  if (w.acquire(pid, w.halls.hall_res, w.parties[pid].size)) enter(w, pid);  // held inside while the halls are full
+  Party& p = w.parties[pid];
+  if (p.in_holding) {
+    const Time open = std::floor(w.now / kSecondsPerDay) * kSecondsPerDay + w.s.halls.open_s;
+    if (w.now < open) {  // screened before opening: wait for it in the holding area
+      p.stage = Stage::holding;
+      w.hold_until(pid, open);
+      return;
+    }
+    leave_holding(w, pid);
+  }
+  if (w.acquire(pid, w.halls.hall_res, p.size)) enter(w, pid);  // held inside while the halls are full
   else occupancy_change(w, 0);  // the holding areas count towards exit only
 }
 

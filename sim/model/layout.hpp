@@ -23,6 +23,8 @@ struct GateLayout {
   std::uint32_t place;
   double service_mean_s;
   std::vector<std::pair<double, std::int64_t>> lanes;  // clock time -> lanes (scaled, rounded)
+  double queue_capacity = 0;  // persons in the queueing area (0: not limited)
+  std::uint32_t place_area = 0;
 };
 
 struct DirectionLayout {
@@ -44,6 +46,8 @@ struct LineLayout {
   std::uint32_t place_policy;  // platform exits policy (metro)
   std::uint32_t place_fare_in, place_fare_out, place_platform;
   double fare_gates_in, fare_gates_out, fare_gate_service_s, platform_capacity;
+  double fare_queue_capacity = 0;  // persons in each fare-gate queueing area (0: not limited)
+  std::uint32_t place_fare_in_area = 0, place_fare_out_area = 0;
   std::vector<double> background_entries, background_split;
   double background_scale = 1;
   std::vector<std::uint32_t> directions;  // indices into Layout::directions
@@ -80,8 +84,11 @@ struct Simulation::Layout {
   std::uint32_t place_hall;
   std::array<std::uint32_t, kNumModes> place_arrivals{};  // per access mode
   std::uint32_t place_hall_hold;                          // held in the entrance halls
+  std::uint32_t place_holding;                            // screened before opening, waiting for it
+  double holding_capacity = 0;                            // persons
   std::vector<std::uint32_t> place_events;                // per scenario event
   std::uint32_t place_replan_setoff, place_replan_waiting;
+  std::uint32_t place_replan_closed;  // chose again: the service was outside its hours
   std::array<std::uint32_t, 3> place_hall_policy{};       // staggered, queue inside, exit only
   std::uint32_t place_exit_policy;
   std::vector<std::uint32_t> dir_index;                   // direction's index within its line

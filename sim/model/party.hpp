@@ -26,6 +26,9 @@ enum class Stage : std::uint8_t {
   security,     // security: queueing for or in screening
   fare_out,     // transit: leaving the station through its fare gates
   fare_in,      // transit: entering the station through its fare gates
+  holding,      // halls: waiting for space in the holding area, or in it until the halls open
+  queue_area,   // walking: at the end of a walkway, waiting for space in the queueing area ahead
+  alight,       // transit: on a train at the site, waiting for platform space to get off
   hall,         // halls: held at the entrance halls, or inside
   platform,     // transit: waiting for platform space
   board,        // transit: waiting at the site stop or platform for a vehicle home
@@ -53,7 +56,7 @@ enum class Phase : std::uint8_t {
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
   kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawReplanMode,
-  kDrawReplanChoice, kDrawService = 64
+  kDrawReplanChoice, kDrawSweep, kDrawService = 64
 };
 
 // Narrowing into Party's compact fields; the scenario limits (nodes, lines, lots < 2^15) keep
@@ -93,6 +96,9 @@ struct Party {
   Stage stage = Stage::none, after = Stage::none;
   Phase phase = Phase::waiting;
   bool background = false, on_platform = false;
+  bool in_holding = false;  // holds space in the halls' holding area (screened before opening)
+  bool in_queue_area = false;  // holds space in the queueing area of the line it is in
+  bool kept_storage = false;   // holds the storage of the walkway it came by (edge before edge_i)
 
   std::size_t access_dir() const {
     EXPOFLOW_CHECK(is_line_mode(access), "access direction of a party that does not ride");

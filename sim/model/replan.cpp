@@ -18,19 +18,21 @@ bool any_positive(const Weights& w) {
   return std::any_of(w.begin(), w.end(), [](double x) { return x > 0; });
 }
 
-// Direction weights restricted to the lines running now.
-std::vector<double> available_dirs(const World& w, const std::vector<double>& weights) {
+// Direction weights restricted to the lines running now (for access: by the time the party gets
+// to the site on them).
+std::vector<double> available_dirs(const World& w, const std::vector<double>& weights, bool access) {
   std::vector<double> out(weights);
   for (std::size_t d = 0; d < out.size(); ++d)
-    if (disruptions::suspended(w, d)) out[d] = 0;
+    if (out[d] > 0 && !transit::available(w, d, access ? w.L.directions[d].travel_s : 0)) out[d] = 0;
   return out;
 }
 
 bool mode_available(const World& w, Mode m, bool access) {
   const auto& L = w.L;
   switch (m) {
-    case Mode::metro: return any_positive(available_dirs(w, access ? L.metro_access_w : L.metro_egress_w));
-    case Mode::bus: return any_positive(available_dirs(w, access ? L.bus_access_w : L.bus_egress_w));
+    case Mode::metro: return any_positive(available_dirs(w, access ? L.metro_access_w : L.metro_egress_w, access));
+    case Mode::bus: return any_positive(available_dirs(w, access ? L.bus_access_w : L.bus_egress_w, access));
+    case Mode::taxi: return taxi::any_open(w);
     default: return true;
   }
 }
@@ -106,7 +108,7 @@ void choose_egress_again(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) return;  // they need their vehicle
   const auto& L = w.L;
-  const auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w);
+  const auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w, false);
   if (is_line_mode(p.egress) && any_positive(dirs)) {
     p.egress_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
     return;
@@ -142,11 +144,12 @@ namespace replan {
 
 // Another direction of the same mode if one runs, otherwise another mode in proportion to the
 // class's shares among the modes available.
-void access(World& w, std::uint32_t pid, bool was_waiting) {
+void access(World& w, std::uint32_t pid, Why why) {
   Party& p = w.parties[pid];
   const auto& L = w.L;
-  w.emit(RecordKind::replan, was_waiting ? L.place_replan_waiting : L.place_replan_setoff, p.size);
-  const auto dirs = available_dirs(w, p.access == Mode::metro ? L.metro_access_w : L.bus_access_w);
+  w.emit(RecordKind::replan, why == Why::waiting ? L.place_replan_waiting : why == Why::closed ? L.place_replan_closed : L.place_replan_setoff,
+         p.size);
+  const auto dirs = available_dirs(w, p.access == Mode::metro ? L.metro_access_w : L.bus_access_w, true);
   if (any_positive(dirs)) {
     p.access_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
   } else {
@@ -183,12 +186,21 @@ void egress_waiting(World& w, std::uint32_t pid) {
 void head_home(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   const auto& L = w.L;
-  if (is_line_mode(p.egress) && disruptions::suspended(w, p.egress_dir())) {
+  // A line suspended or out of its hours, or a taxi stand closed: choose again before setting off.
+  const bool line = is_line_mode(p.egress);
+  if (line && transit::suspended(w, p.egress_dir())) {
     w.emit(RecordKind::replan, L.place_replan_setoff, p.size);
+    choose_egress_again(w, pid);
+  } else if ((line && !transit::in_hours(w, p.egress_dir())) || (p.egress == Mode::taxi && !taxi::open(w, p.stand()))) {
+    w.emit(RecordKind::replan, L.place_replan_closed, p.size);
     choose_egress_again(w, pid);
   }
   switch (p.egress) {
-    case Mode::metro: walking::walk(w, pid, L.lines[L.directions[p.egress_dir()].line].concourse_node, Stage::fare_in); break;
+    case Mode::metro: {
+      const std::size_t line = L.directions[p.egress_dir()].line;
+      walking::walk(w, pid, L.lines[line].concourse_node, Stage::fare_in, w.transit.fare_in_area[line] != walking::kNoArea);
+      break;
+    }
     case Mode::bus: walking::walk(w, pid, L.lines[L.directions[p.egress_dir()].line].site_node, Stage::board); break;
     case Mode::car:
     case Mode::coach: {
@@ -207,6 +219,12 @@ void head_home(World& w, std::uint32_t pid) {
     case Mode::pickup: walking::walk(w, pid, L.lots[p.egress_lot()].node, Stage::pickup_wait); break;
     default: EXPOFLOW_CHECK(false, "not an egress mode");
   }
+}
+
+void service_closed(World& w, std::uint32_t pid) {
+  w.emit(RecordKind::replan, w.L.place_replan_closed, w.parties[pid].size);
+  choose_egress_again(w, pid);
+  advance(w, pid, Stage::home);
 }
 
 void give_up_waiting(World& w, std::uint32_t r) {

@@ -19,12 +19,17 @@ struct ReplanState {
 
 namespace replan {
 
+// Why a party chooses again (where the replan is counted): its line suspended when it set off or
+// while it waited, or its service outside its hours.
+enum class Why : std::uint8_t { setoff, waiting, closed };
 // A party whose access line is unavailable, at set-off or while waiting upstream.
-void access(World& w, std::uint32_t pid, bool was_waiting);
+void access(World& w, std::uint32_t pid, Why why);
 // A party waiting at the site for a suspended line.
 void egress_waiting(World& w, std::uint32_t pid);
 // Stage::home: walk from where the party is to its egress mode.
 void head_home(World& w, std::uint32_t pid);
+// A party reaching a service outside its hours (a stop, a taxi stand): it chooses again.
+void service_closed(World& w, std::uint32_t pid);
 // Everyone waiting on resource r (a bus stop after the last bus, a taxi stand at closing) leaves
 // and goes home another way (counted as denied there).
 void give_up_waiting(World& w, std::uint32_t r);

@@ -27,6 +27,13 @@ void resume(World& w, std::uint32_t pid) {
     case Stage::pickup_wait: parking::pickup_arrived(w, pid); break;
     case Stage::ride_out: parking::leave(w, pid); break;  // the lot shuttle has brought it back
     case Stage::hall: halls::resume(w, pid); break;
+    case Stage::holding: halls::resume_holding(w, pid); break;
+    case Stage::alight: transit::step_onto_platform(w, pid); break;
+    case Stage::queue_area: {  // space in the queueing area of the line it waits to join
+      const Party& p = w.parties[pid];
+      walking::area_granted(w, pid, p.after == Stage::security ? security::queue_area(w, p) : transit::queue_area(w, p, p.after));
+      break;
+    }
     default: EXPOFLOW_CHECK(false, "party resumed in a stage without events");
   }
 }
@@ -63,6 +70,7 @@ void advance(World& w, std::uint32_t pid, Stage st) {
     case Stage::board: transit::begin_board(w, pid); break;
     case Stage::entrance: security::head_for_entrance(w, pid); break;
     case Stage::security: security::begin(w, pid); break;
+    case Stage::holding: halls::begin_holding(w, pid); break;
     case Stage::hall: halls::begin(w, pid); break;
     case Stage::taxi: taxi::begin(w, pid); break;
     case Stage::lot_space: parking::arrive(w, pid); break;
@@ -86,6 +94,7 @@ void start_run(World& w) {
   transit::schedule(w);
   disruptions::schedule(w);
   taxi::schedule(w);
+  halls::schedule(w);
 }
 
 bool step(World& w) {
@@ -105,6 +114,8 @@ bool step(World& w) {
     case kEventStart: disruptions::on_event(w, e.target, true); break;
     case kEventEnd: disruptions::on_event(w, e.target, false); break;
     case kExitDirection: disruptions::on_exit_direction(w, e.target); break;
+    case kHallsOpen: halls::on_open(w); break;
+    case kHallsClose: halls::on_close(w); break;
     default: EXPOFLOW_CHECK(false, "unknown event kind");
   }
   return true;

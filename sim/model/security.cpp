@@ -15,6 +15,7 @@ bool halls_closed(const World& w) { return std::fmod(w.now, kSecondsPerDay) >= w
 // as denied at the entrance.
 void turn_away(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
+  walking::leave_area(w, pid, w.security.area_res[p.gate]);
   w.emit(RecordKind::denied, w.L.gates[p.gate].place, p.size);
   advance(w, pid, Stage::home);
 }
@@ -47,7 +48,11 @@ std::size_t choose_gate(const World& w, NodeId from) {
 namespace security {
 
 void build(World& w) {
-  for (auto& g : w.L.gates) w.security.gate_res.push_back(w.add_resource(0, g.place));
+  for (auto& g : w.L.gates) {
+    w.security.gate_res.push_back(w.add_resource(0, g.place));
+    w.security.area_res.push_back(g.queue_capacity > 0 ? w.add_resource(static_cast<std::int64_t>(g.queue_capacity), g.place_area)
+                                                       : walking::kNoArea);
+  }
 }
 
 void schedule(World& w) {
@@ -80,7 +85,10 @@ void on_lanes(World& w, std::uint32_t g) {
 }
 
 void redirect_queue(World& w, std::size_t g) {
-  w.withdraw_to(w.security.gate_res[g], [&](std::uint32_t pid) { advance(w, pid, Stage::entrance); });
+  w.withdraw_to(w.security.gate_res[g], [&](std::uint32_t pid) {
+    walking::leave_area(w, pid, w.security.area_res[g]);
+    advance(w, pid, Stage::entrance);
+  });
 }
 
 void head_for_entrance(World& w, std::uint32_t pid) {
@@ -90,12 +98,13 @@ void head_for_entrance(World& w, std::uint32_t pid) {
                             ? std::min(n - 1, static_cast<std::size_t>(World::u(w.choice_rng, p, kDrawGate) * static_cast<double>(n)))
                             : choose_gate(w, p.node);
   p.gate = static_cast<std::uint16_t>(g);
-  walking::walk(w, pid, w.L.gates[g].node, Stage::security);
+  walking::walk(w, pid, w.L.gates[g].node, Stage::security, w.security.area_res[g] != walking::kNoArea);
 }
 
 namespace {
 void start_screening(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
+  walking::leave_area(w, pid, w.security.area_res[p.gate]);
   const double mean = w.L.gates[p.gate].service_mean_s;
   double hold = 0;
   for (std::uint32_t i = 0; i < p.size; ++i) hold += dist::exponential(mean, World::u(w.service_rng, p, kDrawService + i));
@@ -103,7 +112,10 @@ void start_screening(World& w, std::uint32_t pid) {
 }
 }  // namespace
 
+std::uint32_t queue_area(const World& w, const Party& p) { return w.security.area_res[p.gate]; }
+
 void begin(World& w, std::uint32_t pid) {
+  if (!walking::enter_area(w, pid, queue_area(w, w.parties[pid]), Stage::security)) return;
   if (halls_closed(w)) turn_away(w, pid);
   else if (w.acquire(pid, w.security.gate_res[w.parties[pid].gate], 1)) start_screening(w, pid);
 }
@@ -114,6 +126,13 @@ void resume(World& w, std::uint32_t pid) {
     start_screening(w, pid);
     return;
   }
+  // Screened before opening: the party waits for space in the holding area, keeping its lane.
+  if (halls::needs_holding(w, p)) advance(w, pid, Stage::holding);
+  else pass(w, pid);
+}
+
+void pass(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
   w.release(w.security.gate_res[p.gate], 1);
   w.emit(RecordKind::pass, w.L.gates[p.gate].place, p.size);
   walking::walk(w, pid, w.L.hall_node, Stage::hall);

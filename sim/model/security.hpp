@@ -10,8 +10,10 @@
 namespace expoflow::model {
 
 struct World;
+struct Party;
 
 struct SecurityState {
+  std::vector<std::uint32_t> area_res;  // by gate: the queueing area in front of the lanes (or kNoArea)
   std::vector<std::uint32_t> gate_res;  // by gate
 };
 
@@ -28,6 +30,10 @@ void on_lanes(World& w, std::uint32_t g);
 void head_for_entrance(World& w, std::uint32_t pid);
 // Stage::security: queue for screening.
 void begin(World& w, std::uint32_t pid);
+// Screened: the party leaves its lane and walks to the halls.
+void pass(World& w, std::uint32_t pid);
+// The queueing area in front of the party's entrance (walking::kNoArea: none).
+std::uint32_t queue_area(const World& w, const Party& p);
 // A party at Stage::security resumes: granted a lane, or screened.
 void resume(World& w, std::uint32_t pid);
 // A closed entrance sends its queue to the other entrances.

@@ -98,17 +98,24 @@ struct LayoutBuilder {
       GateLayout gl{node(g.node), place(fmt::format("gate[{}]", g.id), PlaceKind::gate), g.service_mean_s, {}};
       for (auto& [t, v] : g.lanes.steps)
         gl.lanes.emplace_back(t, static_cast<std::int64_t>(std::llround(v * g.lanes_scale)));
+      if (g.queue_area_m2 > 0) {
+        gl.queue_capacity = std::max(1.0, std::floor(g.queue_area_m2 * s.queue_density));
+        gl.place_area = place(fmt::format("gate[{}].queue_area", g.id), PlaceKind::queue_area, gl.queue_capacity, g.queue_area_m2);
+      }
       L.gates.push_back(std::move(gl));
     }
     L.hall_node = node(s.halls.node);
     L.place_hall = place("halls", PlaceKind::hall, 0, s.halls.area_m2);
     L.place_hall_hold = place("halls.hold", PlaceKind::hold);
+    L.holding_capacity = std::floor(s.halls.holding_area_m2 * s.halls.holding_density);
+    L.place_holding = place("halls.holding_area", PlaceKind::hold, L.holding_capacity, s.halls.holding_area_m2);
     for (auto& ev : s.events) {
       const std::string name = ev.id.empty() ? fmt::format("{}:{}", event_kind_name(ev.kind), ev.target) : ev.id;
       L.place_events.push_back(place(fmt::format("event[{}]", name), PlaceKind::event));
     }
     L.place_replan_setoff = place("replans.at_setoff", PlaceKind::replan);
     L.place_replan_waiting = place("replans.while_waiting", PlaceKind::replan);
+    L.place_replan_closed = place("replans.service_closed", PlaceKind::replan);
     L.place_hall_policy = {place("policy.hall_occupancy.staggered_entry", PlaceKind::policy),
                            place("policy.hall_occupancy.queue_inside", PlaceKind::policy),
                            place("policy.hall_occupancy.exit_only", PlaceKind::policy)};
@@ -127,6 +134,12 @@ struct LayoutBuilder {
     ll.place_fare_in = place(fmt::format("line[{}].fare_gates_in", l.id), PlaceKind::fare_gate);
     ll.place_fare_out = place(fmt::format("line[{}].fare_gates_out", l.id), PlaceKind::fare_gate);
     ll.place_platform = place(fmt::format("line[{}].platform", l.id), PlaceKind::platform, ll.platform_capacity, l.platform_area_m2);
+    if (l.fare_gate_queue_area_m2 > 0) {
+      const double a = l.fare_gate_queue_area_m2;
+      ll.fare_queue_capacity = std::max(1.0, std::floor(a * s.queue_density));
+      ll.place_fare_in_area = place(fmt::format("line[{}].fare_gates_in.queue_area", l.id), PlaceKind::queue_area, ll.fare_queue_capacity, a);
+      ll.place_fare_out_area = place(fmt::format("line[{}].fare_gates_out.queue_area", l.id), PlaceKind::queue_area, ll.fare_queue_capacity, a);
+    }
     ll.background_entries = l.background_entries;
     for (double& x : ll.background_entries) x *= l.background_scale;
     ll.background_scale = l.background_scale;
@@ -232,6 +245,21 @@ char fruin_queue_los(double area_m2, double persons) {
   if (space > 0.3) return 'D';
   if (space > 0.2) return 'E';
   return 'F';
+}
+
+char fruin_walkway_los(double area_m2, double persons) {
+  if (persons <= 0) return 'A';
+  const double space = area_m2 / persons;
+  if (space > 3.25) return 'A';
+  if (space > 2.32) return 'B';
+  if (space > 1.39) return 'C';
+  if (space > 0.93) return 'D';
+  if (space > 0.46) return 'E';
+  return 'F';
+}
+
+char fruin_los(const Place& place, double persons) {
+  return place.kind == PlaceKind::walkway ? fruin_walkway_los(place.area_m2, persons) : fruin_queue_los(place.area_m2, persons);
 }
 
 Simulation::~Simulation() = default;

@@ -63,5 +63,11 @@ struct Interrupted : std::exception {
 
 // The Fruin level of service (A..F) of a queueing area from its space per person (m²/person).
 char fruin_queue_los(double area_m2, double persons);
+// ... of a walkway, on Fruin's walkway scale (m²/person: A > 3.25, B > 2.32, C > 1.39, D > 0.93,
+// E > 0.46, F below).
+char fruin_walkway_los(double area_m2, double persons);
+// The scale that fits the place: walkways on the walkway scale, the rest (queues, platforms,
+// holding and queueing areas) on the queueing scale.
+char fruin_los(const Place& place, double persons);
 
 }  // namespace expoflow::model

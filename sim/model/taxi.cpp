@@ -93,12 +93,33 @@ void on_cab(World& w, std::uint32_t ti) {
   schedule_cab(w, ti);
 }
 
-void on_close(World& w, std::uint32_t ti) { replan::give_up_waiting(w, w.taxi.party_res[ti]); }
+// At closing, whoever still waits goes home another way, and the cabs in the rank drive off.
+void on_close(World& w, std::uint32_t ti) {
+  replan::give_up_waiting(w, w.taxi.party_res[ti]);
+  const std::uint32_t place = w.L.taxis[ti].place_cabs;
+  w.res[w.taxi.rank_res[ti]].withdraw_all([&](const Request&) { w.emit(RecordKind::leave, place, 0, 1); });
+}
+
+bool open(const World& w, std::size_t ti) {
+  const TaxiLayout& t = w.L.taxis[ti];
+  const double clock = std::fmod(w.now, kSecondsPerDay);
+  return clock >= t.open_s - w.s.service_wait_max_s && clock < t.close_s;
+}
+
+bool any_open(const World& w) {
+  for (std::size_t t = 0; t < w.L.taxis.size(); ++t)
+    if (open(w, t)) return true;
+  return false;
+}
 
 // A party at the stand takes the first cab in the rank, or waits for one.
 void begin(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
   const std::size_t ti = p.stand();
+  if (!open(w, ti)) {  // closed meanwhile (or not yet open): choose again
+    replan::service_closed(w, pid);
+    return;
+  }
   const TaxiLayout& t = w.L.taxis[ti];
   Time since = 0;
   if (w.res[w.taxi.rank_res[ti]].offer(1, [&](const Request& cab) { since = cab.since; })) {

@@ -20,8 +20,12 @@ void build(World& w);
 void schedule(World& w);
 // A cab reaches the stand (kCab).
 void on_cab(World& w, std::uint32_t stand);
-// The stand closes for the day (kStandClose): whoever waits goes another way.
+// The stand closes for the day (kStandClose): whoever waits goes another way; the rank empties.
 void on_close(World& w, std::uint32_t stand);
+// Whether a stand takes parties now: within its hours (or opening within the scenario's
+// service_wait_max_min); any stand.
+bool open(const World& w, std::size_t stand);
+bool any_open(const World& w);
 // Stage::taxi: join the stand.
 void begin(World& w, std::uint32_t pid);
 // A party at Stage::taxi_bay resumes: granted a bay, or loaded and gone.

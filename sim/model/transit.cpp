@@ -12,11 +12,13 @@ namespace {
 constexpr std::uint64_t kBackgroundExitTag = 0xB1ULL << 56;
 
 // The metro line whose station elements a party uses now: arriving (access) or leaving (egress).
-std::size_t line_of(const World& w, const Party& p) {
+std::size_t line_of(const World& w, const Party& p, Stage stage) {
   if (p.background) return p.background_line();
-  const bool leaving = p.stage == Stage::fare_in || p.stage == Stage::platform;
+  const bool leaving = stage == Stage::fare_in || stage == Stage::platform;
   return w.L.directions[leaving ? p.egress_dir() : p.access_dir()].line;
 }
+
+std::size_t line_of(const World& w, const Party& p) { return line_of(w, p, p.stage); }
 
 double background_load(const DirectionLayout& d, Time t) {
   const auto h = static_cast<std::size_t>(std::fmod(t, kSecondsPerDay) / 3600) % 24;
@@ -52,6 +54,7 @@ void leave_platform_for_train(World& w, const Party& p, std::size_t line) {
 
 void start_fare_gate(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
+  walking::leave_area(w, pid, transit::queue_area(w, p, p.stage));
   w.hold(pid, p.size * w.L.lines[line_of(w, p)].fare_gate_service_s);
 }
 
@@ -115,7 +118,13 @@ void build(World& w) {
       T.fare_in_res.push_back(w.add_resource(static_cast<std::int64_t>(l.fare_gates_in), l.place_fare_in));
       T.fare_out_res.push_back(w.add_resource(static_cast<std::int64_t>(l.fare_gates_out), l.place_fare_out));
       T.platform_res.push_back(w.add_resource(static_cast<std::int64_t>(l.platform_capacity), l.place_platform));
+      const bool areas = l.fare_queue_capacity > 0;
+      const auto cap = static_cast<std::int64_t>(l.fare_queue_capacity);
+      T.fare_in_area.push_back(areas ? w.add_resource(cap, l.place_fare_in_area) : walking::kNoArea);
+      T.fare_out_area.push_back(areas ? w.add_resource(cap, l.place_fare_out_area) : walking::kNoArea);
     } else {
+      T.fare_in_area.push_back(walking::kNoArea);
+      T.fare_out_area.push_back(walking::kNoArea);
       T.fare_in_res.push_back(0);
       T.fare_out_res.push_back(0);
       T.platform_res.push_back(0);
@@ -189,7 +198,14 @@ void wait_upstream(World& w, std::uint32_t pid) {
   w.wait_for_vehicle(pid, w.transit.up_res[static_cast<std::size_t>(p.ride)], p.size);
 }
 
+std::uint32_t queue_area(const World& w, const Party& p, Stage stage) {
+  const std::size_t line = line_of(w, p, stage);
+  return stage == Stage::fare_in ? w.transit.fare_in_area[line] : w.transit.fare_out_area[line];
+}
+
 void begin_fare_gate(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
+  if (!walking::enter_area(w, pid, queue_area(w, p, p.stage), p.stage)) return;
   if (w.acquire(pid, fare_gate_res(w, w.parties[pid]), 1)) start_fare_gate(w, pid);
 }
 
@@ -221,8 +237,12 @@ void platform_granted(World& w, std::uint32_t pid) {
 
 void begin_board(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
-  // Reaching the stop of a line suspended meanwhile: choose again rather than wait it out.
-  if (disruptions::suspended(w, p.egress_dir())) replan::egress_waiting(w, pid);
+  // Reaching the stop of a line suspended or closed meanwhile: choose again rather than wait it out.
+  if (suspended(w, p.egress_dir())) replan::egress_waiting(w, pid);
+  else if (!in_hours(w, p.egress_dir())) {
+    step_off_platform(w, pid);
+    replan::service_closed(w, pid);
+  }
   else w.wait_for_vehicle(pid, w.transit.stop_res[p.egress_dir()], p.size);
 }
 
@@ -235,19 +255,29 @@ void alight(World& w, std::uint32_t pid) {
   else advance(w, pid, Stage::entrance);
 }
 
+// Riders get off onto the platform only as its space allows (they wait on board meanwhile).
 void arrive_on_platform(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
-  const LineLayout& l = w.L.lines[line_of(w, p)];
+  p.stage = Stage::alight;
+  if (w.acquire(pid, w.transit.platform_res[line_of(w, p)], p.size)) step_onto_platform(w, pid);
+}
+
+void step_onto_platform(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  const std::size_t line = line_of(w, p);
+  const LineLayout& l = w.L.lines[line];
   w.emit(RecordKind::enter, l.place_platform, p.size);
-  platform_change(w, line_of(w, p), p.size);
+  platform_change(w, line, p.size);
   p.on_platform = true;
-  walking::walk(w, pid, l.concourse_node, Stage::fare_out);
+  walking::walk(w, pid, l.concourse_node, Stage::fare_out, w.transit.fare_out_area[line] != walking::kNoArea);
 }
 
 void leave_platform(World& w, Party& p) {
-  w.emit(RecordKind::leave, w.L.lines[line_of(w, p)].place_platform, p.size);
-  platform_change(w, line_of(w, p), -static_cast<double>(p.size));
+  const std::size_t line = line_of(w, p);
+  w.emit(RecordKind::leave, w.L.lines[line].place_platform, p.size);
+  platform_change(w, line, -static_cast<double>(p.size));
   p.on_platform = false;
+  w.release(w.transit.platform_res[line], p.size);
 }
 
 void step_off_platform(World& w, std::uint32_t pid) {
@@ -256,8 +286,18 @@ void step_off_platform(World& w, std::uint32_t pid) {
   if (w.L.lines[line].metro) leave_platform_for_train(w, p, line);
 }
 
+bool suspended(const World& w, std::size_t dir) { return disruptions::suspended(w, dir); }
+
+bool in_hours(const World& w, std::size_t dir, Time ahead) {
+  const TransitLineDef& l = w.s.lines[w.L.directions[dir].line];
+  const double clock = std::fmod(w.now + ahead, kSecondsPerDay);
+  return clock >= l.first_s - w.s.service_wait_max_s && clock <= l.last_s;
+}
+
+bool available(const World& w, std::size_t dir, Time ahead) { return !suspended(w, dir) && in_hours(w, dir, ahead); }
+
 void send_back_waiting(World& w, std::size_t dir) {
-  w.withdraw_to(w.transit.up_res[dir], [&](std::uint32_t pid) { replan::access(w, pid, true); });
+  w.withdraw_to(w.transit.up_res[dir], [&](std::uint32_t pid) { replan::access(w, pid, replan::Why::waiting); });
   w.withdraw_to(w.transit.stop_res[dir], [&](std::uint32_t pid) { replan::egress_waiting(w, pid); });
 }
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/party.hpp"
+
 namespace expoflow::model {
 
 struct World;
@@ -14,6 +16,7 @@ struct Party;
 
 struct TransitState {
   std::vector<std::uint32_t> fare_in_res, fare_out_res, platform_res;  // by line (metro)
+  std::vector<std::uint32_t> fare_in_area, fare_out_area;              // by line: queueing areas (or kNoArea)
   std::vector<std::uint32_t> up_res, stop_res;                         // by direction
   std::vector<std::size_t> trip_up, trip_arrive;                       // next trip, by direction
   std::vector<double> platform_occ;                                    // by line
@@ -38,12 +41,20 @@ void begin_board(World& w, std::uint32_t pid);
 void resume_fare_gate(World& w, std::uint32_t pid);
 void platform_granted(World& w, std::uint32_t pid);
 void alight(World& w, std::uint32_t pid);
-// A background rider off a train at the station: onto the platform.
+// A rider off a train at the station (Stage::alight): onto the platform as space allows.
 void arrive_on_platform(World& w, std::uint32_t pid);
+void step_onto_platform(World& w, std::uint32_t pid);
+// The queueing area in front of the fare gates a party at (or heading for) `stage` uses.
+std::uint32_t queue_area(const World& w, const Party& p, Stage stage);
 // A party walking off the platform (its first walkway): the platform's occupancy falls.
 void leave_platform(World& w, Party& p);
 // A rider waiting on the platform steps off it (its line suspended).
 void step_off_platform(World& w, std::uint32_t pid);
+// Whether direction `dir` runs: not suspended, and within its line's service hours at the site
+// `ahead` seconds from now (or its first trip of the day due within service_wait_max_min).
+bool available(const World& w, std::size_t dir, Time ahead = 0);
+bool suspended(const World& w, std::size_t dir);
+bool in_hours(const World& w, std::size_t dir, Time ahead = 0);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 

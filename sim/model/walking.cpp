@@ -58,7 +58,8 @@ void pass_outlet(World& w, std::uint32_t pid) {
   const WalkwayLayout& wk = w.L.walkways[e];
   w.emit(RecordKind::leave, wk.place, p.size);
   w.emit(RecordKind::pass, wk.place, p.size);
-  w.release(storage_res(e), p.size);
+  // The last walkway's place is kept by a party that must find space in a queueing area ahead.
+  if (!(p.kept_storage && p.edge_i + 1 == p.path->size())) w.release(storage_res(e), p.size);
   p.node = narrow<std::uint16_t>(w.g.edge(e).to);
   ++p.edge_i;
   next_edge(w, pid);
@@ -97,6 +98,7 @@ void next_edge(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   if (p.path == nullptr || p.edge_i >= p.path->size()) {
     if (p.on_platform) transit::leave_platform(w, p);
+    if (p.edge_i == 0) p.kept_storage = false;  // walked no walkway: nothing kept
     p.node = p.dest;
     advance(w, pid, p.after);
     return;
@@ -125,8 +127,10 @@ void build(World& w) {
   w.walking.paths = &w.g.open_paths();
 }
 
-void walk(World& w, std::uint32_t pid, NodeId dest, Stage after) {
+void walk(World& w, std::uint32_t pid, NodeId dest, Stage after, bool keep_storage) {
   Party& p = w.parties[pid];
+  release_kept(w, pid);
+  p.kept_storage = keep_storage;
   p.dest = narrow<std::uint16_t>(dest);
   p.after = after;
   p.stage = Stage::walk;
@@ -145,6 +149,45 @@ void resume(World& w, std::uint32_t pid) {
 }
 
 const network::PathTable& paths(const World& w) { return *w.walking.paths; }
+
+void release_kept(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  if (!p.kept_storage) return;
+  p.kept_storage = false;
+  w.release(storage_res((*p.path)[p.edge_i - 1]), p.size);
+}
+
+bool enter_area(World& w, std::uint32_t pid, std::uint32_t area, Stage next) {
+  Party& p = w.parties[pid];
+  if (area == kNoArea) {
+    release_kept(w, pid);
+    return true;
+  }
+  if (p.in_queue_area) return true;  // in it already (back from the holding area)
+  p.in_queue_area = true;
+  p.after = next;
+  p.stage = Stage::queue_area;
+  if (!w.acquire(pid, area, p.size)) return false;  // stands on its walkway meanwhile
+  p.stage = next;
+  w.emit(RecordKind::enter, w.res_place[area], p.size);
+  release_kept(w, pid);
+  return true;
+}
+
+void area_granted(World& w, std::uint32_t pid, std::uint32_t area) {
+  Party& p = w.parties[pid];
+  w.emit(RecordKind::enter, w.res_place[area], p.size);
+  release_kept(w, pid);
+  advance(w, pid, p.after);
+}
+
+void leave_area(World& w, std::uint32_t pid, std::uint32_t area) {
+  Party& p = w.parties[pid];
+  if (area == kNoArea || !p.in_queue_area) return;
+  p.in_queue_area = false;
+  w.emit(RecordKind::leave, w.res_place[area], p.size);
+  w.release(area, p.size);
+}
 
 void close_edges(World& w, const std::vector<EdgeId>& edges, int delta) {
   for (EdgeId e : edges) w.walking.closed[e] += delta;

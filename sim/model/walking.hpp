@@ -32,8 +32,21 @@ struct WalkingState {
 namespace walking {
 
 void build(World& w);
-// Walk the party from its node to `dest`, then begin stage `after` there.
-void walk(World& w, std::uint32_t pid, NodeId dest, Stage after);
+// Walk the party from its node to `dest`, then begin stage `after` there. With `keep_storage`, the
+// party keeps its place on the last walkway until a queueing area ahead takes it (enter_area).
+void walk(World& w, std::uint32_t pid, NodeId dest, Stage after, bool keep_storage = false);
+// Queueing areas: the floor space (a Resource of persons) in front of a service's line. A party
+// must find space there before it joins the line; until then it stands on the walkway it came by,
+// so a full area spills back along the walkways that feed it. True: space granted now (or no area,
+// kNoArea), go on; false: the party waits, and begins `next` when granted.
+inline constexpr std::uint32_t kNoArea = ~0u;
+bool enter_area(World& w, std::uint32_t pid, std::uint32_t area, Stage next);
+// Stage::queue_area resumes: space granted in `area`; the party begins the stage it waited for.
+void area_granted(World& w, std::uint32_t pid, std::uint32_t area);
+// The party's service starts: it leaves the queueing area.
+void leave_area(World& w, std::uint32_t pid, std::uint32_t area);
+// The party gives up the walkway place it kept (if any).
+void release_kept(World& w, std::uint32_t pid);
 // A party at Stage::walk resumes: storage granted, end of a walkway reached, or its turn at the outlet.
 void resume(World& w, std::uint32_t pid);
 // The path table of the walkways open now.

@@ -43,6 +43,8 @@ enum CalendarEvent : std::uint32_t {
   kEventStart,     // a scenario event comes into force (target: event)
   kEventEnd,       // ... and ends
   kExitDirection,  // exit direction control switches (target: 3 x walkway + phase)
+  kHallsOpen,      // the halls open for the day: the holding area empties (target unused)
+  kHallsClose,     // the halls close for the day: the holding area takes its limit again
 };
 
 struct World {

@@ -101,7 +101,7 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
       const double peak = kpi_mean(e, line.place, Metric::platform_peak);
       los[p.id] = {{"peak_persons", peak}, {"area_m2", p.area_m2},
                    {"m2_per_person", peak > 0 ? nlohmann::ordered_json(p.area_m2 / peak) : nlohmann::ordered_json()},
-                   {"level_of_service", std::string(1, model::fruin_queue_los(p.area_m2, peak))}};
+                   {"level_of_service", std::string(1, model::fruin_los(p, peak))}};
     }
   j["level_of_service"] = los;
   const double n = static_cast<double>(std::max<std::uint32_t>(1, e.count));
@@ -150,7 +150,7 @@ std::string occupancy_csv(const Ensemble& e) {
         if (omax == 0) return;
         const Place& pl = e.sim->places()[p];
         const std::string los = pl.area_m2 > 0 && !pl.counts_vehicles && pl.kind != PlaceKind::hall
-                                    ? std::string(1, model::fruin_queue_los(pl.area_m2, omax)) : "";
+                                    ? std::string(1, model::fruin_los(pl, omax)) : "";
         fmt::format_to(row(), FMT_COMPILE("{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), omean, omax, pl.capacity, pl.area_m2, los);
       });
 }
@@ -181,7 +181,7 @@ std::string comparison_table(const Ensemble& e) {
     if (line.metro) {
       const double v = kpi_mean(e, line.place, Metric::platform_peak);
       peak = fmt_num(v);
-      los = std::string(1, model::fruin_queue_los(places[line.platform].area_m2, v));
+      los = std::string(1, model::fruin_los(places[line.platform], v));
     }
     out += fmt::format("{:<26} {:>14} {:>5} {:>17} {:>12}\n", places[line.place].id, peak, los,
                        fmt_num(kpi_mean(e, line.place, Metric::denied_boardings)),

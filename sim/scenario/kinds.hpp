@@ -65,12 +65,13 @@ EXPOFLOW_KIND_NAMES(RecordKind, record_kind, depart,  // record_kind_name, parse
 // What a place of the simulation is (Place::kind in observe/records.hpp; the place_kind of the outputs).
 enum class PlaceKind : std::uint8_t {
   gate, walkway, fare_gate, platform, metro, bus, shuttle, taxi_stand, cab_rank, taxi_bays,
-  car_park, coach_park, dropoff, hall, hold, event, replan, policy, arrivals, upstream, stop
+  car_park, coach_park, dropoff, hall, hold, event, replan, policy, arrivals, upstream, stop, queue_area
 };
-EXPOFLOW_KIND_NAMES(PlaceKind, place_kind, stop,  // place_kind_name, parse_place_kind
+EXPOFLOW_KIND_NAMES(PlaceKind, place_kind, queue_area,  // place_kind_name, parse_place_kind
                     "gate", "walkway", "fare_gate", "platform", "metro", "bus", "shuttle",
                     "taxi_stand", "cab_rank", "taxi_bays", "car_park", "coach_park", "dropoff",
-                    "hall", "hold", "event", "replan", "policy", "arrivals", "upstream", "stop")
+                    "hall", "hold", "event", "replan", "policy", "arrivals", "upstream", "stop",
+                    "queue_area")
 
 // What a disruption or intervention does (EventDef::kind in scenario.hpp).
 enum class EventKind : std::uint8_t {

@@ -213,6 +213,7 @@ struct Builder {
         if (v < 0 || v != std::floor(v))
           r.error("lanes", fmt::format("lanes must be whole numbers >= 0, got {}", v));
       g.lanes_scale = r.non_negative("lanes_scale", 1.0);
+      g.queue_area_m2 = r.non_negative("queue_area_m2", 0);
       r.finish();
       s.gates.push_back(g);
     }
@@ -229,6 +230,9 @@ struct Builder {
     if (s.halls.close_s <= s.halls.open_s)
       r->error("close", "must be after open");
     s.halls.area_m2 = r->positive("area_m2", 1.0);
+    s.halls.sweep_s = r->non_negative("sweep_min", 0) * 60;
+    s.halls.holding_area_m2 = r->non_negative("holding_area_m2", 0);
+    s.halls.holding_density = r->positive("holding_density", 2.0);
     r->finish();
   }
 
@@ -252,6 +256,7 @@ struct Builder {
         l.fare_gate_service_s = r.positive("fare_gate_service_s");
         l.platform_area_m2 = r.positive("platform_area_m2");
         l.platform_density = r.positive("platform_density");
+        l.fare_gate_queue_area_m2 = r.non_negative("fare_gate_queue_area_m2", 0);
         l.background_entries = read_hourly(r, "background_entries_per_hour");
         l.background_scale = r.non_negative("background_scale", 1.0);
         // Each hour's entries are numbered in 20 bits of their random key.
@@ -487,6 +492,43 @@ struct Builder {
     return a;
   }
 
+  // A clock-time profile: start, bin width and non-negative weights with a positive sum.
+  Profile read_profile(Reader& a) {
+    Profile pr;
+    pr.start_s = a.clock("start");
+    pr.bin_s = a.positive("bin_minutes", 60) * 60;
+    pr.weights = a.numbers("weights");
+    double sum = 0;
+    for (double w : pr.weights) {
+      if (w < 0) a.error("weights", fmt::format("must be >= 0, got {}", w));
+      sum += w;
+    }
+    if (sum <= 0) a.error("weights", "must have a positive sum");
+    return pr;
+  }
+
+  // How long a class stays: a leave-time profile or a dwell, and the latest time it leaves.
+  void read_visit(Reader& r, ClassDef& c) {
+    const bool has_leave = r.has("leave"), has_dwell = r.has("dwell");
+    if (has_leave == has_dwell)
+      r.error(has_leave ? "dwell" : "leave", has_leave ? "give either a leave-time profile (leave) or a dwell, not both"
+                                                       : "missing: a leave-time profile (leave) or a dwell");
+    if (auto l = r.table("leave")) {
+      c.leave = read_profile(*l);
+      c.min_visit_s = l->non_negative("min_visit_min", 0) * 60;
+      l->finish();
+    }
+    if (auto d = r.table("dwell")) {
+      c.dwell_mean_s = d->positive("mean_min") * 60;
+      c.dwell_sd_s = d->positive("sd_min") * 60;
+      d->finish();
+    }
+    c.latest_s = r.clock("latest", s.halls.close_s);
+    if (r.has("latest") && c.latest_s <= s.halls.open_s)
+      r.error("latest", "must be after the halls open");
+    c.wait_for_opening = r.boolean("wait_for_opening", false);
+  }
+
   void read_classes(Reader& root) {
     for (auto& r : root.tables("class")) {
       ClassDef c;
@@ -504,22 +546,13 @@ struct Builder {
           break;
         }
       if (auto a = required_table(r, "arrival")) {
-        c.profile_start_s = a->clock("start");
-        c.profile_bin_s = a->positive("bin_minutes", 60) * 60;
-        c.profile = a->numbers("weights");
-        double sum = 0;
-        for (double w : c.profile) {
-          if (w < 0) a->error("weights", fmt::format("must be >= 0, got {}", w));
-          sum += w;
-        }
-        if (sum <= 0) a->error("weights", "must have a positive sum");
+        const Profile arrival = read_profile(*a);
+        c.profile_start_s = arrival.start_s;
+        c.profile_bin_s = arrival.bin_s;
+        c.profile = arrival.weights;
         a->finish();
       }
-      if (auto d = required_table(r, "dwell")) {
-        c.dwell_mean_s = d->positive("mean_min") * 60;
-        c.dwell_sd_s = d->positive("sd_min") * 60;
-        d->finish();
-      }
+      read_visit(r, c);
       c.access = read_mode_shares(r, "access", kAccessModes);
       check_shares(r, "access", c.access);
       if (auto e = required_table(r, "egress")) {
@@ -856,6 +889,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     root.error("bin_minutes", fmt::format("too fine: {:.0f} bins over the horizon, at most 100000",
                                           std::ceil(s.horizon_s / s.bin_s)));
   s.demand_scale = root.non_negative("demand_scale", 1.0);
+  s.service_wait_max_s = root.non_negative("service_wait_max_min", 0) * 60;
   s.gate_choice = read_choice(root, "gate_choice", {GateChoice::least_cost, GateChoice::uniform},
                               GateChoice::least_cost, gate_choice_name, parse_gate_choice);
   if (auto w = root.table("walking")) {
@@ -864,6 +898,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     s.jam_density = w->positive("jam_density", 5.4);
     s.storage_density = w->positive("storage_density", 4.0);
     s.max_specific_flow = w->positive("max_specific_flow", 1.3);
+    s.queue_density = w->positive("queue_density", 3.3);
     if (s.storage_density >= s.jam_density)
       w->error("storage_density", fmt::format("must be below jam_density ({})", s.jam_density));
     w->finish();

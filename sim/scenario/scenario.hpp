@@ -42,12 +42,26 @@ struct GateDef {
   DailySchedule lanes;
   double lanes_scale = 1.0;
   double service_mean_s = 0;  // per person, exponential
+  double queue_area_m2 = 0;   // floor space for the queue in front of the lanes (0: not limited)
 };
 
 struct HallsDef {
   std::string node;
   double open_s = 0, close_s = 0;  // clock times
   double area_m2 = 0;
+  // Whoever is still inside when its class's latest time comes near is released uniformly over
+  // the last sweep_s before it (0: everyone left at that moment leaves at it).
+  double sweep_s = 0;
+  // Parties of classes that wait for opening, screened before `open`, wait in a holding area of
+  // holding_area_m2 at holding_density persons/m²; while it is full, screening of them stops.
+  double holding_area_m2 = 0, holding_density = 2.0;
+};
+
+// A clock-time profile: weights of equal bins from `start_s` (e.g. arrivals, leave times).
+struct Profile {
+  double start_s = 0, bin_s = 3600;
+  std::vector<double> weights;
+  bool empty() const { return weights.empty(); }
 };
 
 struct DirectionDef {
@@ -71,6 +85,7 @@ struct TransitLineDef {
   std::string concourse_node;
   double fare_gates_in = 0, fare_gates_out = 0, fare_gate_service_s = 0;
   double platform_area_m2 = 0, platform_density = 0;  // storage = area * density
+  double fare_gate_queue_area_m2 = 0;  // in front of the fare gates, each way (0: not limited)
   std::vector<double> background_entries;             // 24 hourly rates, persons/h
   double background_scale = 1.0;                      // scales background station users
   std::vector<double> background_split;               // over directions
@@ -113,7 +128,14 @@ struct ClassDef {
   double profile_start_s = 0;           // clock time of the first profile bin
   double profile_bin_s = 3600;
   std::vector<double> profile;          // arrival weights per bin
-  double dwell_mean_s = 0, dwell_sd_s = 0;
+  // When a party leaves the halls: either a clock-time leave profile, truncated to [arrival +
+  // min_visit_s, latest_s], or a dwell (lognormal, mean and sd) after its admission. Either way it
+  // is gone by latest_s (clock; default the halls' closing), through the halls' closing sweep.
+  Profile leave;
+  double min_visit_s = 0;
+  double dwell_mean_s = 0, dwell_sd_s = 0;  // used when `leave` is empty
+  double latest_s = 0;
+  bool wait_for_opening = false;  // screened before the halls open: waits in the holding area
   std::array<double, kNumModes> access{};                   // shares over access modes
   std::array<std::array<double, kNumModes>, kNumModes> egress{};  // [access][egress]
 };
@@ -203,7 +225,11 @@ struct Scenario {
   double bin_s = 900;
   double walk_speed_mean = 1.34, walk_speed_sd = 0.26;
   double jam_density = 5.4, storage_density = 4.0, max_specific_flow = 1.3;
+  double queue_density = 3.3;  // persons/m² a queueing area holds at most
   double demand_scale = 1.0;
+  // A party finding its service (line, shuttle, taxi stand) closed waits for it only if it opens
+  // within this; otherwise it chooses again.
+  double service_wait_max_s = 0;
   // How a party picks its entrance: least_cost (walking time plus expected queueing time among
   // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
   GateChoice gate_choice = GateChoice::least_cost;

@@ -11,8 +11,8 @@
 //
 // Every walkway is 5 m wide and two-way. Both entrances have one lane from 08:00 to 18:00 and
 // screen a person in 10 s on average; the halls close at 18:00. One visitor class, on foot both
-// ways, stays 2 h (sd 1 min) and has no demand of its own (volume 0): the parties of a test are
-// the ones it puts. add_bus_line, add_taxi_stand and add_lot add what a test needs.
+// ways, stays 2 h (sd 1 min) but leaves by closing, and has no demand of its own (volume 0): the
+// parties of a test are the ones it puts. add_bus_line, add_taxi_stand and add_lot add what a test needs.
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -55,7 +55,8 @@ inline scenario::Scenario tiny_scenario() {
   s.halls = {.node = "halls", .open_s = at(9), .close_s = at(18), .area_m2 = 10000};
   s.walk_origins = {{.id = "origin", .node = "origin"}};
   for (auto& ps : s.party_size) ps = {{1}, {1}};
-  ClassDef c{.id = "visitor", .volume = {0}, .profile_start_s = at(8), .profile = {1, 1}, .dwell_mean_s = 7200, .dwell_sd_s = 60};
+  ClassDef c{.id = "visitor", .volume = {0}, .profile_start_s = at(8), .profile = {1, 1}, .dwell_mean_s = 7200, .dwell_sd_s = 60,
+             .latest_s = at(18)};
   c.access[static_cast<std::size_t>(Mode::walk)] = 1;
   for (auto& row : c.egress) row[static_cast<std::size_t>(Mode::walk)] = 1;
   s.classes = {c};

@@ -12,12 +12,13 @@ namespace {
 
 const std::string kSetOff = "replans.at_setoff";
 
-// A site with the bus line, `target` suspended all day, the clock at 07:00.
+// A site with the bus line, `target` suspended all day, the clock at 07:50 (the first trips leave
+// upstream for the site then).
 void start_suspended(Site& site, const std::string& target) {
   add_bus_line(site.s);
   site.s.events.push_back({.kind = EventKind::suspend_line, .target = target, .from_s = 0, .to_s = kSecondsPerDay});
   site.start();
-  site.run_until(at(7));
+  site.run_until(at(7, 50));
 }
 
 // A party of 3 that meant to come by the southbound bus (direction 0).
@@ -35,7 +36,7 @@ TEST_CASE("a party whose direction is suspended at set-off rides the other direc
   start_suspended(site, "bus.southbound");
   World& w = site.w();
   const std::uint32_t pid = site.put(southbound_rider(), "stop");
-  replan::access(w, pid, false);
+  replan::access(w, pid, replan::Why::setoff);
 
   CHECK(site.persons(kSetOff, RecordKind::replan) == std::vector<std::uint32_t>{3});
   CHECK(site.records("replans.while_waiting", RecordKind::replan).empty());
@@ -54,7 +55,7 @@ TEST_CASE("a party whose mode has no direction running comes by another mode of 
   start_suspended(site, "bus");
   World& w = site.w();
   const std::uint32_t pid = site.put(southbound_rider(), "stop");
-  replan::access(w, pid, false);
+  replan::access(w, pid, replan::Why::setoff);
 
   CHECK(site.persons(kSetOff, RecordKind::replan) == std::vector<std::uint32_t>{3});
   CHECK(w.parties[pid].access == Mode::walk);
@@ -70,6 +71,7 @@ TEST_CASE("visitors drawn onto a suspended direction at set-off are exactly thos
     add_bus_line(site.s);
     ClassDef& c = site.s.classes[0];
     c.volume = {60};
+    c.profile = {1};  // set-offs 07:50-08:50, all within the line's hours
     c.access = {};
     c.access[static_cast<std::size_t>(Mode::bus)] = 1;
     if (suspended)

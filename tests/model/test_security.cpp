@@ -1,6 +1,8 @@
 // Security: a party heads for the entrance with the least walking plus queueing time; an
 // entrance's lanes serve its queue first come, first served; a closed entrance (0 lanes) queues
 // everybody, and at the halls' closing whoever still queues is turned away.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "site.hpp"
@@ -111,4 +113,45 @@ TEST_CASE("a party heads for the nearer entrance until the queue there costs mor
       CHECK(w.s.gates[w.parties[pid].gate].id == expected);
     }
   }
+}
+
+TEST_CASE("a full queueing area keeps the next parties on the walkway feeding it, which spills back",
+          "[model][security]") {
+  // The west entrance's queueing area holds 3 persons (1 m² at 3.3 persons/m²); the walkway from
+  // the plaza to it holds 8 (2 m x 1 m at 4 persons/m²); its lane opens at 10:00; the east
+  // entrance is closed.
+  Site site;
+  auto& west = by_id(site.s.gates, "west");
+  west.queue_area_m2 = 1;
+  west.lanes = {{{at(8), 0}, {at(10), 1}, {at(18), 0}}};
+  by_id(site.s.gates, "east").lanes = {{{at(8), 0}, {at(18), 0}}};
+  auto& feed = by_id(site.s.walkways, "plaza_west");
+  feed.length_m = 2;
+  feed.width_m = 1;
+  World& w = site.start();
+  site.run_until(at(9));
+  for (std::uint64_t key = 1; key <= 20; ++key) site.hand_on(visitor(key), "plaza", Stage::entrance);
+  site.run_until(at(9, 30));
+
+  const std::uint32_t area = w.security.area_res[0];
+  const auto& g = site.sim().graph();
+  const EdgeId e = g.path(*g.find("plaza"), *g.find("west"))->front();
+  // Three queue in the area for the lane; eight stand on the walkway waiting for space in the
+  // area; the other nine queue to step onto the walkway.
+  CHECK(w.res[w.security.gate_res[0]].weight_waiting() == 3);
+  CHECK(w.res[area].in_use() == 3);
+  CHECK(w.res[area].weight_waiting() == 8);
+  CHECK(w.res[2 * e].in_use() == 8);
+  CHECK(w.res[2 * e].weight_waiting() == 9);
+  site.run();
+  // Everyone got through; the area never held more than its 3.
+  CHECK(site.persons("gate[west]", RecordKind::pass).size() == 20);
+  double level = 0, peak = 0;
+  for (const Record& r : site.log.records)
+    if (r.place == site.place("gate[west].queue_area") && (r.kind == RecordKind::enter || r.kind == RecordKind::leave)) {
+      level += r.kind == RecordKind::enter ? r.persons : -static_cast<double>(r.persons);
+      peak = std::max(peak, level);
+    }
+  CHECK(peak == 3);
+  CHECK(level == 0);
 }

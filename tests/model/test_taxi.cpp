@@ -84,3 +84,45 @@ TEST_CASE("a party finding the rank empty waits for the next cab, which takes it
   // It loads at the bay and leaves with the cab.
   CHECK(site.vehicles(kStand, RecordKind::vehicle_out) == std::vector<std::uint32_t>{1});
 }
+
+TEST_CASE("the rank empties at closing and stays empty until the stand opens", "[model][taxi]") {
+  Site site;
+  add_taxi_stand(site.s);  // 08:00-20:00
+  site.s.horizon_s = 2 * kSecondsPerDay;
+  site.s.days = 2;
+  site.start();
+  site.run();
+  // The rank's level from its records, once every record of an instant is in: never above 0
+  // outside the stand's hours.
+  std::vector<std::pair<Time, double>> level;
+  for (const Record& r : site.log.records) {
+    if (r.place != site.place(kRank) || (r.kind != RecordKind::enter && r.kind != RecordKind::leave)) continue;
+    const double before = level.empty() ? 0 : level.back().second;
+    const double after = before + (r.kind == RecordKind::enter ? r.vehicles : -static_cast<double>(r.vehicles));
+    if (!level.empty() && level.back().first == r.time) level.back().second = after;
+    else level.emplace_back(r.time, after);
+  }
+  REQUIRE(!level.empty());
+  for (auto [t, n] : level) {
+    const double clock = std::fmod(t, kSecondsPerDay);
+    if (clock < at(8) || clock >= at(20)) CHECK(n == 0);
+  }
+  CHECK(level.back().second == 0);
+  // Two cabs drove off at each closing.
+  CHECK(site.times(kRank, RecordKind::leave) == std::vector<Time>{at(20), at(20), kSecondsPerDay + at(20), kSecondsPerDay + at(20)});
+}
+
+TEST_CASE("a party reaching a closed stand chooses again, unless it opens within the allowed wait", "[model][taxi]") {
+  Site site;
+  add_taxi_stand(site.s);  // 08:00-20:00
+  site.s.service_wait_max_s = 900;
+  site.start();
+  site.run_until(at(7, 50));
+  take_taxi(site, 1);  // opens in 10 min: waits for it
+  site.run_until(at(20, 30));
+  take_taxi(site, 2);  // closed: goes another way
+  site.run();
+  CHECK(site.times(kStand, RecordKind::queue_join) == std::vector<Time>{at(7, 50)});
+  CHECK(site.times("replans.service_closed", RecordKind::replan) == std::vector<Time>{at(20, 30)});
+  CHECK(site.records(kStand, RecordKind::vehicle_out).size() == 1);
+}

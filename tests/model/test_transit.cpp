@@ -72,3 +72,30 @@ TEST_CASE("both directions of a running line leave the stop at every trip of the
   CHECK(site.times("line[bus]", RecordKind::depart) ==
         std::vector<Time>{at(8), at(8), at(8, 30), at(8, 30), at(9), at(9), at(9, 30), at(9, 30)});
 }
+
+TEST_CASE("a party heading home by a line outside its hours chooses again; inside the allowed wait it waits",
+          "[model][transit]") {
+  Site site;
+  add_bus_line(site.s);  // trips 08:00-09:30
+  site.s.service_wait_max_s = 900;
+  World& w = site.start();
+  auto head_home = [&](std::uint64_t key) {
+    Party p = visitor(key);
+    p.egress = Mode::bus;
+    p.egress_at = 0;
+    site.hand_on(p, "halls", Stage::home);
+  };
+  site.run_until(at(7, 40));
+  head_home(1);  // the first trip is 20 min away: more than the 15 min allowed
+  site.run_until(at(7, 50));
+  head_home(2);  // 10 min away: waits for it
+  site.run_until(at(11));
+  head_home(3);  // after the last trip
+  site.run();
+  // Only the second waited at the stop; the other two went home another way (on foot, the
+  // class's only other mode).
+  CHECK(site.persons("line[bus].direction[southbound].stop", RecordKind::queue_join).size() == 1);
+  CHECK(site.persons("line[bus].direction[northbound].stop", RecordKind::queue_join).empty());
+  CHECK(site.times("replans.at_setoff", RecordKind::replan) == std::vector<Time>{at(7, 40), at(11)});
+  (void)w;
+}
