@@ -185,3 +185,27 @@ TEST_CASE("the holding area fills before opening, blocks the lanes while full, a
   CHECK(site.times("halls.holding_area", RecordKind::leave).size() == 6);
   CHECK(w.res[w.halls.holding_res].in_use() == 0);
 }
+
+TEST_CASE("a class's latest time cuts its leave-time profile: nobody stays past it", "[model][halls]") {
+  // The profile runs to 15:00 but the class leaves by 14:00: the draw is the profile truncated to
+  // [admission, 14:00], worked out by hand.
+  Site site;
+  leave_profile(site.s, 0, 0);
+  site.s.classes[0].latest_s = at(14);
+  World& w = site.start();
+  site.run_until(at(10));
+  std::vector<Time> expected;
+  for (std::uint64_t key = 1; key <= 20; ++key) {
+    const Party p = visitor(key);
+    site.hand_on(p, "halls", Stage::hall);
+    expected.push_back(inverse(w.demand_rng.uniform(p.key, kDrawDwell) * cumulative(at(14))));
+  }
+  site.run();
+  std::sort(expected.begin(), expected.end());
+  const auto leaves = site.times("halls", RecordKind::leave);
+  REQUIRE(leaves.size() == expected.size());
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    CHECK(leaves[i] <= at(14));
+    CHECK(leaves[i] == Approx(expected[i]).epsilon(1e-12));
+  }
+}
