@@ -187,11 +187,11 @@ void head_home(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   const auto& L = w.L;
   // A line suspended or out of its hours, or a taxi stand closed: choose again before setting off.
-  const bool line = is_line_mode(p.egress);
-  if (line && transit::suspended(w, p.egress_dir())) {
+  const bool rides = is_line_mode(p.egress);
+  if (rides && transit::suspended(w, p.egress_dir())) {
     w.emit(RecordKind::replan, L.place_replan_setoff, p.size);
     choose_egress_again(w, pid);
-  } else if ((line && !transit::in_hours(w, p.egress_dir())) || (p.egress == Mode::taxi && !taxi::open(w, p.stand()))) {
+  } else if ((rides && !transit::in_hours(w, p.egress_dir())) || (p.egress == Mode::taxi && !taxi::open(w, p.stand()))) {
     w.emit(RecordKind::replan, L.place_replan_closed, p.size);
     choose_egress_again(w, pid);
   }
