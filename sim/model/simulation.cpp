@@ -228,7 +228,7 @@ KpiPlaces kpi_places_of(const Simulation::Layout& L, const std::vector<Place>& p
   for (const auto& l : L.lots) k.lots.push_back(l.place);
   k.hall = L.place_hall;
   for (const auto& w : L.walkways) k.walkways.push_back({w.place, w.area_m2});
-  k.replans = {L.place_replan_setoff, L.place_replan_waiting};
+  k.replans = {L.place_replan_setoff, L.place_replan_waiting, L.place_replan_closed};
   for (std::uint32_t p = 0; p < places.size(); ++p)
     if (places[p].kind == PlaceKind::policy || places[p].kind == PlaceKind::event) k.switches.push_back(p);
   return k;
