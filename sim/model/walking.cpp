@@ -59,7 +59,7 @@ void pass_outlet(World& w, std::uint32_t pid) {
   w.emit(RecordKind::leave, wk.place, p.size);
   w.emit(RecordKind::pass, wk.place, p.size);
   // The last walkway's place is kept by a party that must find space in a queueing area ahead.
-  if (!(p.kept_storage && p.edge_i + 1 == p.path->size())) w.release(storage_res(e), p.size);
+  if (!(p.kept_storage && static_cast<std::size_t>(p.edge_i) + 1 == p.path->size())) w.release(storage_res(e), p.size);
   p.node = narrow<std::uint16_t>(w.g.edge(e).to);
   ++p.edge_i;
   next_edge(w, pid);
