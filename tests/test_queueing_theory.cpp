@@ -129,7 +129,9 @@ TEST_CASE("M/M/40 mean wait in queue matches Erlang C and one server fewer does 
 
   const Interval ci = interval(c);
   INFO("Erlang C Wq = " << wq << " s; simulated " << ci.mean << " +- " << ci.half_width);
-  CHECK(ci.half_width <= 0.02 * wq);
+  // The design's precision (2% of Wq) holds for the full 40 replications; a reduced sample
+  // (sanitizer preset) is checked for the interval alone.
+  if (replications == 40) CHECK(ci.half_width <= 0.02 * wq);
   CHECK(ci.lo <= wq);
   CHECK(wq <= ci.hi);
 

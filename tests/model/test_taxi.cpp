@@ -90,6 +90,7 @@ TEST_CASE("the rank empties at closing and stays empty until the stand opens", "
   add_taxi_stand(site.s);  // 08:00-20:00
   site.s.horizon_s = 2 * kSecondsPerDay;
   site.s.days = 2;
+  site.s.classes[0].volume = {0, 0};  // one per day
   site.start();
   site.run();
   // The rank's level from its records, once every record of an instant is in: never above 0
