@@ -44,8 +44,6 @@ const Baseline& baseline() {
   return b;
 }
 
-double clock_of(Time t) { return std::fmod(t, kSecondsPerDay); }
-
 }  // namespace
 
 TEST_CASE("baseline: nobody joins a line, shuttle or taxi stand outside its hours", "[time_patterns]") {

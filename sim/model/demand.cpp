@@ -246,7 +246,7 @@ const std::array<double, kNumModes>& party_access(const World& w, std::size_t cl
 
 Time leave_time(const World& w, const Party& p) {
   const ClassDef& cd = w.s.classes[p.cls];
-  const Time day = std::floor(w.now / kSecondsPerDay) * kSecondsPerDay;
+  const Time day = day_start(w.now);
   const Time latest = day + cd.latest_s;
   const double u = World::u(w.demand_rng, p, kDrawDwell);
   if (!cd.leave.empty()) {

@@ -65,8 +65,6 @@ void enter(World& w, std::uint32_t pid) {
   w.hold_until(pid, std::max(demand::leave_time(w, p), w.now));
 }
 
-double clock(const World& w) { return std::fmod(w.now, kSecondsPerDay); }
-
 // Out of the holding area: its space is free for the next party screened before opening.
 void leave_holding(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
@@ -103,7 +101,7 @@ void on_open(World& w) { w.set_capacity(w.halls.holding_res, Resource::kUnlimite
 void on_close(World& w) { w.set_capacity(w.halls.holding_res, static_cast<std::int64_t>(w.L.holding_capacity)); }
 
 bool needs_holding(const World& w, const Party& p) {
-  return !p.in_holding && w.s.classes[p.cls].wait_for_opening && clock(w) < w.s.halls.open_s;
+  return !p.in_holding && w.s.classes[p.cls].wait_for_opening && clock_of(w.now) < w.s.halls.open_s;
 }
 
 void begin_holding(World& w, std::uint32_t pid) {
@@ -128,7 +126,7 @@ int policy_tier(const World& w) { return w.halls.tier; }
 void begin(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   if (p.in_holding) {
-    const Time open = std::floor(w.now / kSecondsPerDay) * kSecondsPerDay + w.s.halls.open_s;
+    const Time open = day_start(w.now) + w.s.halls.open_s;
     if (w.now < open) {  // screened before opening: wait for it in the holding area
       p.stage = Stage::holding;
       w.hold_until(pid, open);

@@ -236,26 +236,23 @@ KpiPlaces kpi_places_of(const Simulation::Layout& L, const std::vector<Place>& p
 
 }  // namespace
 
-char fruin_queue_los(double area_m2, double persons) {
+namespace {
+
+// Fruin's grade from space per person (m²/person): A above the first bound, F at or below the last.
+char fruin_grade(double area_m2, double persons, const double (&bounds)[5]) {
   if (persons <= 0) return 'A';
   const double space = area_m2 / persons;
-  if (space > 1.2) return 'A';
-  if (space > 0.9) return 'B';
-  if (space > 0.6) return 'C';
-  if (space > 0.3) return 'D';
-  if (space > 0.2) return 'E';
+  for (int i = 0; i < 5; ++i)
+    if (space > bounds[i]) return static_cast<char>('A' + i);
   return 'F';
 }
 
+}  // namespace
+
+char fruin_queue_los(double area_m2, double persons) { return fruin_grade(area_m2, persons, {1.2, 0.9, 0.6, 0.3, 0.2}); }
+
 char fruin_walkway_los(double area_m2, double persons) {
-  if (persons <= 0) return 'A';
-  const double space = area_m2 / persons;
-  if (space > 3.25) return 'A';
-  if (space > 2.32) return 'B';
-  if (space > 1.39) return 'C';
-  if (space > 0.93) return 'D';
-  if (space > 0.46) return 'E';
-  return 'F';
+  return fruin_grade(area_m2, persons, {3.25, 2.32, 1.39, 0.93, 0.46});
 }
 
 char fruin_los(const Place& place, double persons) {

@@ -102,7 +102,7 @@ void on_close(World& w, std::uint32_t ti) {
 
 bool open(const World& w, std::size_t ti) {
   const TaxiLayout& t = w.L.taxis[ti];
-  const double clock = std::fmod(w.now, kSecondsPerDay);
+  const double clock = clock_of(w.now);
   return clock >= t.open_s - w.s.service_wait_max_s && clock < t.close_s;
 }
 

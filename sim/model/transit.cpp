@@ -290,7 +290,7 @@ bool suspended(const World& w, std::size_t dir) { return disruptions::suspended(
 
 bool in_hours(const World& w, std::size_t dir, Time ahead) {
   const TransitLineDef& l = w.s.lines[w.L.directions[dir].line];
-  const double clock = std::fmod(w.now + ahead, kSecondsPerDay);
+  const double clock = clock_of(w.now + ahead);
   return clock >= l.first_s - w.s.service_wait_max_s && clock <= l.last_s;
 }
 
