@@ -8,9 +8,9 @@ namespace expoflow::ensemble {
 
 namespace {
 
-// Version 2: indicators by typed id (place, metric), not by name. Bytes of another version are not
-// a replication: a resumed run runs that replication again.
-constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '2'};
+// Version 3: indicators by typed id (place, metric); histograms as their range of bins and their
+// zeros. Bytes of another version are not a replication: a resumed run runs that replication again.
+constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '3'};
 
 struct Writer {
   std::string out;
@@ -149,7 +149,7 @@ std::optional<model::ReplicationResult> load_replication(const model::Simulation
   // Probes are part of the state: rebuild them as the run does, then overwrite their totals.
   for (std::size_t i = 0; i < sim.scenario().observed.size(); ++i) r.recorder->add_probe(observe::Probe{});
   r.recorder->visit_state(rd);
-  if (!rd.ok || rd.p != rd.end) return std::nullopt;
+  if (!rd.ok || rd.p != rd.end || !r.recorder->well_formed()) return std::nullopt;
   return r;
 }
 

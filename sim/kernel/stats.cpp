@@ -26,17 +26,40 @@ double Histogram::quantile(double q) const {
   if (n_ == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(n_)));
   std::uint64_t acc = zeros_;  // in bin 0
-  if (bins_.empty()) return bin_mid(0);
-  for (std::size_t b = 0; b < bins_.size(); ++b) {
-    acc += bins_[b];
-    if (acc >= std::max<std::uint64_t>(rank, 1)) return bin_mid(b);
+  if (bins_.empty() || acc >= std::max<std::uint64_t>(rank, 1)) return bin_mid(0);
+  for (std::size_t i = 0; i < bins_.size(); ++i) {
+    acc += bins_[i];
+    if (acc >= std::max<std::uint64_t>(rank, 1)) return bin_mid(lo_ + i);
   }
-  return bin_mid(bins_.size() - 1);
+  return bin_mid(lo_ + bins_.size() - 1);
+}
+
+bool Histogram::well_formed() const {
+  const std::size_t end = bin_of_large(std::numeric_limits<double>::max()) + 1;
+  if (lo_ > end || bins_.size() > end - lo_) return false;
+  std::uint64_t n = zeros_;
+  for (const std::uint64_t c : bins_) n += c;
+  return n == n_;
+}
+
+void Histogram::cover(std::size_t from, std::size_t to) {
+  if (bins_.empty()) {
+    lo_ = from;
+    bins_.assign(to - from, 0);
+    return;
+  }
+  if (from < lo_) {
+    bins_.insert(bins_.begin(), lo_ - from, 0);
+    lo_ = from;
+  }
+  if (to > lo_ + bins_.size()) bins_.resize(to - lo_, 0);
 }
 
 void Histogram::merge(const Histogram& o) {
-  if (o.bins_.size() > bins_.size()) bins_.resize(o.bins_.size(), 0);
-  for (std::size_t b = 0; b < o.bins_.size(); ++b) bins_[b] += o.bins_[b];
+  if (!o.bins_.empty()) {
+    cover(o.lo_, o.lo_ + o.bins_.size());
+    for (std::size_t i = 0; i < o.bins_.size(); ++i) bins_[o.lo_ + i - lo_] += o.bins_[i];
+  }
   zeros_ += o.zeros_;
   n_ += o.n_;
 }

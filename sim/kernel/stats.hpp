@@ -68,13 +68,14 @@ class TimeWeighted {
 
 // Quantiles of non-negative values (waits in seconds) with bounded relative error: a log-linear
 // histogram, 64 sub-bins per power of two above 1 and 1/64-wide bins below 1, so any quantile is
-// within 1.6% (or 1/64 s) of the exact sample quantile. Memory is fixed; merging is addition.
+// within 1.6% (or 1/64 s) of the exact sample quantile. Only the range of bins holding values is
+// stored; merging is addition.
 class Histogram {
  public:
   void add(double x, std::uint64_t weight = 1) {
     const std::size_t b = bin_of(x);
-    if (b >= bins_.size()) bins_.resize(b + 1, 0);
-    bins_[b] += weight;
+    if (b < lo_ || b >= lo_ + bins_.size()) cover(b, b + 1);
+    bins_[b - lo_] += weight;
     n_ += weight;
   }
   // add(0, weight), counted in the object itself: most waits are zero, and this touches no bins.
@@ -83,29 +84,31 @@ class Histogram {
     n_ += weight;
   }
   std::uint64_t count() const { return n_; }
+  // Whether the stored range lies within the bins a double can reach, and the counts add up to
+  // count() (a histogram restored from damaged bytes may not).
+  bool well_formed() const;
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;
   void merge(const Histogram& o);
   template <class F>
   void visit_state(F&& f) {
-    fold_zeros();
-    f(bins_), f(n_);
+    std::uint64_t lo = lo_;
+    f(lo), f(bins_), f(n_), f(zeros_);
+    lo_ = static_cast<std::size_t>(lo);
   }
 
  private:
-  void fold_zeros() {
-    if (zeros_ == 0) return;
-    if (bins_.empty()) bins_.resize(1, 0);
-    bins_[0] += zeros_;
-    zeros_ = 0;
-  }
+  // Widen the stored range [lo_, lo_ + bins_.size()) to include [from, to).
+  void cover(std::size_t from, std::size_t to);
   static constexpr int kSub = 64;
   static std::size_t bin_of(double x) { return x > 0 && x < 1 ? static_cast<std::size_t>(x * kSub) : x > 0 ? bin_of_large(x) : 0; }
   static std::size_t bin_of_large(double x);
   static double bin_mid(std::size_t b);
+  // Counts of bins lo_ .. lo_ + bins_.size() - 1 (waits of one time bin fill a narrow range).
   std::vector<std::uint64_t> bins_;
+  std::size_t lo_ = 0;
   std::uint64_t n_ = 0;
-  std::uint64_t zeros_ = 0;  // zeros added by add_zero and not yet in bins_[0]
+  std::uint64_t zeros_ = 0;  // zeros added by add_zero (counted apart from bin 0)
 };
 
 // Student's t quantile t_{p, df} for a two-sided interval (p = 0.975 for 95%).

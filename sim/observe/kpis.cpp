@@ -8,11 +8,7 @@ namespace {
 
 // Mean wait per person (or vehicle, where vehicles queue), as the quantiles are.
 double mean_wait(const PlaceStats& ps) {
-  double sum = 0, n = 0;
-  for (std::size_t b = 0; b < ps.wait_sum.size(); ++b) {
-    sum += ps.wait_sum[b];
-    n += ps.wait_n[b];
-  }
+  const auto [sum, n] = ps.wait_totals();
   return n > 0 ? sum / n : 0.0;
 }
 
@@ -64,9 +60,9 @@ std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at) {
   for (const std::uint32_t g : at.gates) {
     const PlaceStats& ps = st[g];
     all_waits.merge(ps.wait_hist);
-    for (std::size_t b = 0; b < ps.wait_sum.size(); ++b) {
-      wait_sum += ps.wait_sum[b];
-      screened += ps.wait_n[b];
+    for (std::size_t b = 0; b < ps.bins; ++b) {
+      wait_sum += PlaceStats::at(ps.wait_sum, b);
+      screened += PlaceStats::at(ps.wait_n, b);
     }
   }
   kpi(kWholeSite, Metric::all_entrances_wait_mean_s, screened > 0 ? wait_sum / screened : 0.0);

@@ -9,7 +9,7 @@ namespace expoflow::observe {
 void BinnedLevel::locate() {
   cur_b_ = static_cast<std::size_t>(last_t_ / bin_s_);
   cur_end_ = 0;
-  if (cur_b_ >= integral_.size()) return;
+  if (cur_b_ >= integral_.size() || cur_b_ >= max_.size()) return;
   // The largest time whose bin, as add_across computes it (t / bin_s rounded), is still cur_b_:
   // below it the fast path does exactly what add_across would.
   Time e = static_cast<Time>(cur_b_ + 1) * bin_s_;
@@ -18,6 +18,15 @@ void BinnedLevel::locate() {
 }
 
 void BinnedLevel::add_across(Time t, double delta) {
+  if (integral_.empty()) {
+    // A level still at zero: nothing to integrate, and no vectors until it changes.
+    if (delta == 0 && value_ == 0) {
+      last_t_ = std::max(last_t_, t);
+      return;
+    }
+    integral_.assign(bins_, 0.0);
+    max_.assign(bins_, 0.0);
+  }
   store();
   const std::size_t n = integral_.size();
   while (true) {
@@ -43,25 +52,21 @@ Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time 
   for (std::size_t p = 0; p < places.size(); ++p)
     if (places[p].kind == PlaceKind::gate || places[p].kind == PlaceKind::taxi_stand) stats_[p].wait_bin_hist.resize(num_bins);
   for (auto& s : stats_) {
-    for (auto& v : s.persons) v.assign(num_bins, 0.0);
-    for (auto& v : s.vehicles) v.assign(num_bins, 0.0);
+    s.bins = num_bins;
     s.queue = BinnedLevel(num_bins, bin_s);
     s.occupancy = BinnedLevel(num_bins, bin_s);
-    s.wait_sum.assign(num_bins, 0.0);
-    s.wait_n.assign(num_bins, 0.0);
-    s.wait_max.assign(num_bins, 0.0);
   }
 }
 
 void PlaceStats::switch_bin(std::size_t b) {
   flush();
   cur.bin = b;
-  cur.wait_sum = wait_sum[b];
-  cur.wait_n = wait_n[b];
-  cur.wait_max = wait_max[b];
+  cur.wait_sum = at(wait_sum, b);
+  cur.wait_n = at(wait_n, b);
+  cur.wait_max = at(wait_max, b);
   for (std::size_t i = 0; i < kNumCounted; ++i) {
-    cur.counted[i][0] = persons[i][b];
-    cur.counted[i][1] = vehicles[i][b];
+    cur.counted[i][0] = at(persons[i], b);
+    cur.counted[i][1] = at(vehicles[i], b);
   }
 }
 
@@ -108,6 +113,18 @@ void Recorder::on_probes(const Record& r) {
     Probe& p = probes_[k];
     if (p.kind == r.kind && r.time >= p.from && r.time < p.to) p.total += p.vehicles ? r.vehicles : r.persons;
   }
+}
+
+bool Recorder::well_formed() const {
+  auto sized = [&](const std::vector<double>& v) { return v.empty() || v.size() == num_bins_; };
+  for (const PlaceStats& s : stats_) {
+    bool ok = s.queue.well_formed() && s.occupancy.well_formed() && s.wait_hist.well_formed() && sized(s.wait_sum) &&
+              sized(s.wait_n) && sized(s.wait_max);
+    for (std::size_t i = 0; i < kNumCounted; ++i) ok = ok && sized(s.persons[i]) && sized(s.vehicles[i]);
+    for (const Histogram& h : s.wait_bin_hist) ok = ok && h.well_formed();
+    if (!ok) return false;
+  }
+  return true;
 }
 
 void Recorder::close(Time horizon) {

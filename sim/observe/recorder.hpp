@@ -3,6 +3,7 @@
 // bin, queue lengths and occupancies over time (time-weighted), waits (mean, quantiles, maximum),
 // vehicle loads, and the scenario's calibration probes.
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "kernel/stats.hpp"
@@ -20,7 +21,9 @@ using scenario::kNumRecordKinds;
 class BinnedLevel {
  public:
   BinnedLevel() = default;
-  BinnedLevel(std::size_t num_bins, Time bin_s) : bin_s_(bin_s), integral_(num_bins, 0.0), max_(num_bins, 0.0) {}
+  // The per-bin vectors are allocated when the level first changes: a level that stays at zero
+  // (most places never queue) keeps none, and reads as zero in every bin.
+  BinnedLevel(std::size_t num_bins, Time bin_s) : bin_s_(bin_s), bins_(num_bins) {}
   [[gnu::always_inline]] void add(Time t, double delta) {
     // The common case: the level changes again within the bin of its last change.
     if (t <= cur_end_ && cur_end_ > 0) {
@@ -41,11 +44,13 @@ class BinnedLevel {
   double value() const { return value_; }
   double peak() const { return peak_; }
   Time peak_time() const { return peak_t_; }
-  double bin_mean(std::size_t b) const { return (cached(b) ? cur_integral_ : integral_[b]) / bin_s_; }
-  double bin_max(std::size_t b) const { return cached(b) ? cur_max_ : max_[b]; }
+  double bin_mean(std::size_t b) const {
+    return (cached(b) ? cur_integral_ : integral_.empty() ? 0.0 : integral_[b]) / bin_s_;
+  }
+  double bin_max(std::size_t b) const { return cached(b) ? cur_max_ : max_.empty() ? 0.0 : max_[b]; }
   double min_seen() const { return min_; }
-  // The per-bin means and maxima taken out (bin_mean(b), bin_max(b) for every bin), without a
-  // copy: the level keeps neither afterwards.
+  // The per-bin means and maxima taken out (bin_mean(b), bin_max(b) for every bin; empty if the
+  // level never changed), without a copy: the level keeps neither afterwards.
   std::vector<double> take_bin_means() {
     settle();
     for (double& x : integral_) x /= bin_s_;
@@ -54,6 +59,9 @@ class BinnedLevel {
   std::vector<double> take_bin_maxima() {
     settle();
     return std::move(max_);
+  }
+  bool well_formed() const {
+    return (integral_.empty() || integral_.size() == bins_) && max_.size() == integral_.size();
   }
   template <class F>
   void visit_state(F&& f) {
@@ -99,7 +107,7 @@ class BinnedLevel {
   Time cur_end_ = 0, last_t_ = 0;
   double value_ = 0, cur_integral_ = 0, cur_max_ = 0, peak_ = 0, min_ = 0;
   Time peak_t_ = 0, bin_s_ = 900;
-  std::size_t cur_b_ = 0;
+  std::size_t cur_b_ = 0, bins_ = 0;
   std::vector<double> integral_, max_;
 };
 
@@ -142,6 +150,9 @@ struct PlaceStats {
     double wait_sum = 0, wait_n = 0, wait_max = 0;
     double counted[kNumCounted][2] = {};  // persons, vehicles
   } cur;
+  // The per-bin vectors below hold `bins` elements once a non-zero value is written to them; until
+  // then they are empty, and read as zero in every bin (at()).
+  std::size_t bins = 0;
   BinnedLevel queue, occupancy;
   Histogram wait_hist;
   double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
@@ -157,14 +168,25 @@ struct PlaceStats {
   void flush() {
     if (cur.bin == Current::kNone) return;
     const std::size_t b = cur.bin;
-    wait_sum[b] = cur.wait_sum;
-    wait_n[b] = cur.wait_n;
-    wait_max[b] = cur.wait_max;
+    put(wait_sum, b, cur.wait_sum);
+    put(wait_n, b, cur.wait_n);
+    put(wait_max, b, cur.wait_max);
     for (std::size_t i = 0; i < kNumCounted; ++i) {
-      persons[i][b] = cur.counted[i][0];
-      vehicles[i][b] = cur.counted[i][1];
+      put(persons[i], b, cur.counted[i][0]);
+      put(vehicles[i], b, cur.counted[i][1]);
     }
     cur.bin = Current::kNone;
+  }
+  // Bin b of a per-bin vector of this place.
+  static double at(const std::vector<double>& v, std::size_t b) { return v.empty() ? 0.0 : v[b]; }
+  // The waits' sum and number over every bin.
+  std::pair<double, double> wait_totals() const {
+    double sum = 0, n = 0;
+    for (std::size_t b = 0; b < bins; ++b) {
+      sum += at(wait_sum, b);
+      n += at(wait_n, b);
+    }
+    return {sum, n};
   }
 
   template <class F>
@@ -181,6 +203,15 @@ struct PlaceStats {
     f(max_load), f(max_capacity_excess);
     for (auto& x : total_persons) f(x);
     for (auto& x : total_vehicles) f(x);
+  }
+
+ private:
+  void put(std::vector<double>& v, std::size_t b, double x) const {
+    if (v.empty()) {
+      if (x == 0) return;
+      v.assign(bins, 0.0);
+    }
+    v[b] = x;
   }
 };
 
@@ -225,6 +256,9 @@ class Recorder final : public RecordObserver {
   const std::vector<Probe>& probes() const { return probes_; }
   std::size_t num_bins() const { return num_bins_; }
   Time bin_s() const { return bin_s_; }
+  // Whether restored statistics have the shapes this Recorder's places and bins imply (every per-bin
+  // vector empty or of num_bins(), every histogram well formed).
+  bool well_formed() const;
   // Every statistic, for saving and restoring a replication exactly.
   template <class F>
   void visit_state(F&& f) {

@@ -3,6 +3,7 @@
 // totals and indicators, and time-binned tables averaged over replications.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,24 +49,35 @@ ReplicationValues values_of(model::ReplicationResult&& r);
 
 // Sums over replications of a value kept per time bin, and of its squares, added in replication
 // order: sum / replications is the mean the tables print, bit for bit the same as summing the
-// replications' values in order. A value zero in every replication so far keeps no vectors (most
-// places never see most kinds of record); adding a zero changes neither sum.
+// replications' values in order. Stored in blocks of kBlock bins, each made when a value in it is
+// first non-zero: most places never see most kinds of record, and what they see falls in the
+// opening hours, so nights and unused series keep nothing; adding a zero changes neither sum.
 class BinSums {
  public:
+  static constexpr std::size_t kBlock = 8;
   void add(std::size_t bins, std::size_t b, double x) {
     if (x == 0) return;
-    if (sum_.empty()) {
-      sum_.assign(bins, 0.0);
-      sum_sq_.assign(bins, 0.0);
-    }
-    sum_[b] += x;
-    sum_sq_[b] += x * x;
+    if (blocks_.empty()) blocks_.resize((bins + kBlock - 1) / kBlock);
+    auto& block = blocks_[b / kBlock];
+    if (!block) block = std::make_unique<Block>();
+    block->sum[b % kBlock] += x;
+    block->sum_sq[b % kBlock] += x * x;
   }
-  double sum(std::size_t b) const { return sum_.empty() ? 0.0 : sum_[b]; }
-  double sum_sq(std::size_t b) const { return sum_sq_.empty() ? 0.0 : sum_sq_[b]; }
+  double sum(std::size_t b) const {
+    const Block* block = find(b);
+    return block ? block->sum[b % kBlock] : 0.0;
+  }
+  double sum_sq(std::size_t b) const {
+    const Block* block = find(b);
+    return block ? block->sum_sq[b % kBlock] : 0.0;
+  }
 
  private:
-  std::vector<double> sum_, sum_sq_;
+  struct Block {
+    std::array<double, kBlock> sum{}, sum_sq{};
+  };
+  const Block* find(std::size_t b) const { return b / kBlock < blocks_.size() ? blocks_[b / kBlock].get() : nullptr; }
+  std::vector<std::unique_ptr<Block>> blocks_;
 };
 
 // One place's series summed over replications, and its waits pooled.
