@@ -209,16 +209,16 @@ TEST_CASE("The ensemble folded as replications come gives, bit for bit, the mean
     auto stats = [&](const model::ReplicationResult& r) -> const model::PlaceStats& { return r.recorder->places()[p]; };
     for (std::size_t b = 0; b < bins; ++b) {
       for (std::size_t k = 0; k < model::kNumCounted; ++k) {
-        check(p, output::Series(output::kPersons + k), b, [&](auto& r) { return stats(r).persons[k][b]; });
-        check(p, output::Series(output::kVehicles + k), b, [&](auto& r) { return stats(r).vehicles[k][b]; });
+        check(p, output::Series(output::kPersons + k), b, [&](auto& r) { return model::PlaceStats::at(stats(r).persons[k], b); });
+        check(p, output::Series(output::kVehicles + k), b, [&](auto& r) { return model::PlaceStats::at(stats(r).vehicles[k], b); });
       }
       check(p, output::kQueueMean, b, [&](auto& r) { return stats(r).queue.bin_mean(b); });
       check(p, output::kQueueMax, b, [&](auto& r) { return stats(r).queue.bin_max(b); });
       check(p, output::kOccupancyMean, b, [&](auto& r) { return stats(r).occupancy.bin_mean(b); });
       check(p, output::kOccupancyMax, b, [&](auto& r) { return stats(r).occupancy.bin_max(b); });
-      check(p, output::kWaitN, b, [&](auto& r) { return stats(r).wait_n[b]; });
-      check(p, output::kWaitSum, b, [&](auto& r) { return stats(r).wait_sum[b]; });
-      check(p, output::kWaitMax, b, [&](auto& r) { return stats(r).wait_max[b]; });
+      check(p, output::kWaitN, b, [&](auto& r) { return model::PlaceStats::at(stats(r).wait_n, b); });
+      check(p, output::kWaitSum, b, [&](auto& r) { return model::PlaceStats::at(stats(r).wait_sum, b); });
+      check(p, output::kWaitMax, b, [&](auto& r) { return model::PlaceStats::at(stats(r).wait_max, b); });
     }
     const output::PlaceSums& ps = e.places[p];
     CHECK(ps.waits.empty() == stats(kept.front()).wait_bin_hist.empty());
