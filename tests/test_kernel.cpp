@@ -593,6 +593,50 @@ TEST_CASE("resource: a big request at the head blocks smaller ones behind it",
   CHECK(g2.ids == std::vector<std::uint32_t>{8});
 }
 
+TEST_CASE("resource: a waiting request withdrawn leaves the line; the others keep their order and weights",
+          "[kernel][resource]") {
+  Resource r(4);
+  Grants g;
+  CHECK(r.request(1, 3, 0));
+  CHECK_FALSE(r.request(2, 3, 1, 3));  // the head: does not fit, and blocks 3
+  CHECK_FALSE(r.request(3, 1, 2, 1));
+  CHECK_FALSE(r.request(4, 2, 3, 2));
+  CHECK(r.find(3) != nullptr);
+  CHECK(r.find(3)->since == 2);
+  CHECK(r.find(9) == nullptr);
+  // From the middle: nothing is granted, the order of the rest is kept.
+  Request out;
+  CHECK(r.withdraw(3, &out, std::ref(g)));
+  CHECK(out.id == 3);
+  CHECK(out.since == 2);
+  CHECK(g.ids.empty());
+  CHECK(r.num_waiting() == 2);
+  CHECK(r.units_waiting() == 5);
+  CHECK(r.weight_waiting() == 5);
+  CHECK(r.queue()[0].id == 2);
+  CHECK(r.queue()[1].id == 4);
+  CHECK_FALSE(r.withdraw(3, &out, std::ref(g)));  // waits no longer
+  // The head withdrawn: whoever it blocked and now fits is granted at once.
+  CHECK(r.withdraw(2, nullptr, std::ref(g)));
+  CHECK(g.ids.empty());  // 4 needs 2 units, 1 is free
+  r.release(1, std::ref(g));
+  CHECK(g.ids == std::vector<std::uint32_t>{4});
+  CHECK(r.num_waiting() == 0);
+  CHECK(r.weight_waiting() == 0);
+  // Withdrawing across the ring buffer's wrap keeps the order too.
+  Resource ring(0);
+  for (std::uint32_t id = 0; id < 12; ++id) ring.request(id, 1, 0);
+  for (std::uint32_t id = 0; id < 10; ++id) ring.withdraw(id, nullptr, std::ref(g));
+  for (std::uint32_t id = 12; id < 30; ++id) ring.request(id, 1, 0);  // wraps round
+  CHECK(ring.withdraw(20, nullptr, std::ref(g)));
+  std::vector<std::uint32_t> order;
+  for (std::size_t i = 0; i < ring.num_waiting(); ++i) order.push_back(ring.queue()[i].id);
+  std::vector<std::uint32_t> expected{10, 11};
+  for (std::uint32_t id = 12; id < 30; ++id)
+    if (id != 20) expected.push_back(id);
+  CHECK(order == expected);
+}
+
 TEST_CASE("resource: set_capacity up and down", "[kernel][resource]") {
   Resource r(2);
   Grants g;

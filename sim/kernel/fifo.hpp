@@ -19,6 +19,15 @@ class Fifo {
     buf_[(head_ + size_) & (buf_.size() - 1)] = v;
     ++size_;
   }
+  // Remove the element at position i (0: the front), keeping the order of the others: the ones
+  // behind it move up one place.
+  T erase_at(std::size_t i) {
+    const std::size_t mask = buf_.size() - 1;
+    T v = std::move(buf_[(head_ + i) & mask]);
+    for (std::size_t k = i; k + 1 < size_; ++k) buf_[(head_ + k) & mask] = std::move(buf_[(head_ + k + 1) & mask]);
+    --size_;
+    return v;
+  }
   T pop_front() {
     T v = std::move(buf_[head_]);
     head_ = (head_ + 1) & (buf_.size() - 1);

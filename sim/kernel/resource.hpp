@@ -114,6 +114,29 @@ class Resource {
     return dequeue();
   }
 
+  // The waiting request of `id`, or null if it waits here no longer.
+  const Request* find(std::uint32_t id) const {
+    for (std::size_t i = 0; i < queue_.size(); ++i)
+      if (queue_[i].id == id) return &queue_[i];
+    return nullptr;
+  }
+  // Take the waiting request of `id` out of the line (a party giving up its wait), keeping the
+  // order of the others; false if it waits here no longer. Whoever it blocked may now fit: they
+  // are granted through grant(const Request&), as on release().
+  template <class Grant>
+  bool withdraw(std::uint32_t id, Request* out, Grant&& grant) {
+    for (std::size_t i = 0; i < queue_.size(); ++i)
+      if (queue_[i].id == id) {
+        const Request r = queue_.erase_at(i);
+        units_waiting_ -= r.units;
+        weight_waiting_ -= r.weight;
+        if (out) *out = r;
+        if (i == 0) serve(grant);
+        return true;
+      }
+    return false;
+  }
+
   // Remove every waiting request (an entrance closing, a line suspended), oldest first; each is
   // passed to drop(const Request&). Units in use are untouched.
   template <class Drop>

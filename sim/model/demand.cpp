@@ -10,6 +10,8 @@ namespace expoflow::model {
 namespace {
 
 constexpr std::uint64_t kBackgroundEntryTag = 0xB0ULL << 56;
+// The key of a class's daily count (class << 16 | day), when it is a Poisson count.
+constexpr std::uint64_t kDailyCountTag = 0xC0ULL << 56;
 constexpr double kLastEntryMargin = 600;  // s before a line's last train when entries stop
 
 std::int32_t pick(const dist::Cumulative& table, double uu) { return static_cast<std::int32_t>(table(uu)); }
@@ -151,7 +153,9 @@ void generate_visitors(World& w) {
   for (std::size_t c = 0; c < s.classes.size(); ++c) {
     const ClassDef& cd = s.classes[c];
     for (int d = 0; d < s.days; ++d) {
-      const double volume = cd.volume[static_cast<std::size_t>(d)] * cd.volume_scale * s.demand_scale;
+      double volume = cd.volume[static_cast<std::size_t>(d)] * cd.volume_scale * s.demand_scale;
+      if (cd.poisson_count)
+        volume = static_cast<double>(dist::poisson(volume, w.demand_rng.uniform(kDailyCountTag | (c << 16) | static_cast<std::uint64_t>(d), 0)));
       double persons = 0;
       for (std::uint64_t k = 0; persons < volume; ++k) {
         const std::uint64_t key = ((c + 1) << 48) | (static_cast<std::uint64_t>(d) << 40) | k;

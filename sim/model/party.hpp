@@ -56,7 +56,7 @@ enum class Phase : std::uint8_t {
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
   kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawReplanMode,
-  kDrawReplanChoice, kDrawSweep, kDrawService = 64
+  kDrawReplanChoice, kDrawSweep, kDrawPatience, kDrawService = 64
 };
 
 // Narrowing into Party's compact fields; the scenario limits (nodes, lines, lots < 2^15) keep
@@ -95,10 +95,13 @@ struct Party {
   Mode access = Mode::walk, egress = Mode::walk;
   Stage stage = Stage::none, after = Stage::none;
   Phase phase = Phase::waiting;
-  bool background = false, on_platform = false;
-  bool in_holding = false;  // holds space in the halls' holding area (screened before opening)
-  bool in_queue_area = false;  // holds space in the queueing area of the line it is in
-  bool kept_storage = false;   // holds the storage of the walkway it came by (edge before edge_i)
+  bool background : 1 = false, on_platform : 1 = false;
+  bool in_holding : 1 = false;     // holds space in the halls' holding area (screened before opening)
+  bool in_queue_area : 1 = false;  // holds space in the queueing area of the line it is in
+  bool kept_storage : 1 = false;   // holds the storage of the walkway it came by (edge before edge_i)
+  // Times it gave up a queue (balked or reneged) and chose again; at the limit it waits without
+  // patience (security: one other entrance).
+  std::uint8_t gave_up : 2 = 0;
 
   std::size_t access_dir() const {
     EXPOFLOW_CHECK(is_line_mode(access), "access direction of a party that does not ride");

@@ -20,21 +20,38 @@ void turn_away(World& w, std::uint32_t pid) {
   advance(w, pid, Stage::home);
 }
 
+// The wait a person joining gate g now expects: the persons queueing times the screening time,
+// over the lanes open (kClosed if none is).
+constexpr double kClosed = 1e7;
+double expected_wait(const World& w, std::size_t g) {
+  const Resource& r = w.res[w.security.gate_res[g]];
+  const auto lanes = r.capacity();
+  return lanes > 0 ? static_cast<double>(r.weight_waiting()) * w.L.gates[g].service_mean_s / static_cast<double>(lanes)
+                   : kClosed;
+}
+
+// The wait a person joining gate g now can expect, as it sees the gate: none if a lane is free
+// and nobody queues; otherwise its place in the queue (the persons queueing and itself) times the
+// screening time, over the lanes. (For M/M/c this is the mean wait of an arrival that finds every
+// lane busy and that queue.)
+double wait_on_joining(const World& w, std::size_t g) {
+  const Resource& r = w.res[w.security.gate_res[g]];
+  if (r.available() > 0 && r.num_waiting() == 0) return 0;
+  return static_cast<double>(r.weight_waiting() + 1) * w.L.gates[g].service_mean_s / static_cast<double>(r.capacity());
+}
+
 // The entrance a party heads for: the least walking time plus expected queueing time among
-// open entrances (visitors see the queues and are directed by staff).
-std::size_t choose_gate(const World& w, NodeId from) {
+// open entrances other than `skip` (visitors see the queues and are directed by staff); a closed
+// one only if every entrance is closed, and `skip` only if no other is reachable.
+std::size_t choose_gate(const World& w, NodeId from, std::size_t skip) {
   const auto& gates = w.L.gates;
   const network::PathTable& paths = walking::paths(w);
-  std::size_t best = 0;
+  std::size_t best = skip < gates.size() ? skip : 0;
   double best_cost = std::numeric_limits<double>::infinity();
   for (std::size_t g = 0; g < gates.size(); ++g) {
     const double dist_m = paths.distance_m(from, gates[g].node);
-    if (dist_m == network::kUnreachable) continue;
-    const Resource& r = w.res[w.security.gate_res[g]];
-    const auto lanes = r.capacity();
-    const double queue = lanes > 0 ? static_cast<double>(r.weight_waiting()) * gates[g].service_mean_s / static_cast<double>(lanes)
-                                   : 1e7;  // closed: only if every entrance is closed
-    const double cost = dist_m / w.s.walk_speed_mean + queue;
+    if (dist_m == network::kUnreachable || g == skip) continue;
+    const double cost = dist_m / w.s.walk_speed_mean + expected_wait(w, g);
     if (cost < best_cost) {
       best_cost = cost;
       best = g;
@@ -96,7 +113,7 @@ void head_for_entrance(World& w, std::uint32_t pid) {
   const std::size_t n = w.L.gates.size();
   const std::size_t g = w.s.gate_choice == GateChoice::uniform
                             ? std::min(n - 1, static_cast<std::size_t>(World::u(w.choice_rng, p, kDrawGate) * static_cast<double>(n)))
-                            : choose_gate(w, p.node);
+                            : choose_gate(w, p.node, p.gave_up > 0 ? p.gate : n);
   p.gate = static_cast<std::uint16_t>(g);
   walking::walk(w, pid, w.L.gates[g].node, Stage::security, w.security.area_res[g] != walking::kNoArea);
 }
@@ -110,14 +127,71 @@ void start_screening(World& w, std::uint32_t pid) {
   for (std::uint32_t i = 0; i < p.size; ++i) hold += dist::exponential(mean, World::u(w.service_rng, p, kDrawService + i));
   w.hold(pid, hold);
 }
+
+// Patience ([patience.security]): a party that has not yet given up an entrance has a patience,
+// drawn afresh for each wait it might give up (a keyed draw: the same in every scenario).
+bool has_patience(const World& w, const Party& p) { return w.s.entrance_patience.enabled() && p.gave_up == 0; }
+double patience(const World& w, const Party& p) {
+  const PatienceDef& d = w.s.entrance_patience;
+  const double u = World::u(w.choice_rng, p, kDrawPatience + p.gave_up);
+  return d.dist == PatienceDist::lognormal ? dist::lognormal_mean_sd(d.mean_s, d.sd_s, u) : dist::exponential(d.mean_s, u);
+}
+
+// The party gives up its entrance (it balked, or its patience ran out in the queue): it tries the
+// best other entrance, or leaves without entering if the scenario says so.
+void give_up(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  walking::leave_area(w, pid, w.security.area_res[p.gate]);
+  if (w.s.entrance_patience.then == GiveUp::leave) {
+    advance(w, pid, Stage::home);
+    return;
+  }
+  ++p.gave_up;
+  advance(w, pid, Stage::entrance);
+}
 }  // namespace
 
 std::uint32_t queue_area(const World& w, const Party& p) { return w.security.area_res[p.gate]; }
 
+// A party with patience balks when the wait it expects is longer than its patience, and otherwise
+// joins with its patience running. An entrance not open yet is waited for without patience
+// (visitors arriving early know the opening time).
 void begin(World& w, std::uint32_t pid) {
   if (!walking::enter_area(w, pid, queue_area(w, w.parties[pid]), Stage::security)) return;
-  if (halls_closed(w)) turn_away(w, pid);
-  else if (w.acquire(pid, w.security.gate_res[w.parties[pid].gate], 1)) start_screening(w, pid);
+  if (halls_closed(w)) {
+    turn_away(w, pid);
+    return;
+  }
+  const Party& p = w.parties[pid];
+  const std::uint32_t r = w.security.gate_res[p.gate];
+  const double expected = expected_wait(w, p.gate);
+  if (!has_patience(w, p) || expected == kClosed) {
+    if (w.acquire(pid, r, 1)) start_screening(w, pid);
+    return;
+  }
+  const double limit = patience(w, p);
+  if (w.s.entrance_patience.balk && wait_on_joining(w, p.gate) > limit) {
+    w.emit(RecordKind::balk, w.L.gates[p.gate].place, p.size);
+    give_up(w, pid);
+    return;
+  }
+  if (w.acquire(pid, r, 1)) start_screening(w, pid);
+  else w.cal.schedule(w.now + limit, kPatience, pid);
+}
+
+// A kPatience event: if the party still waits in the queue it joined with that patience, it
+// leaves the queue (a kernel withdrawal; whoever it held up moves on) and gives up the entrance.
+void on_patience(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  if (p.stage != Stage::security || p.phase != Phase::waiting || !has_patience(w, p)) return;
+  const std::uint32_t r = w.security.gate_res[p.gate];
+  const Request* q = w.res[r].find(pid);
+  if (q == nullptr || q->since + patience(w, p) != w.now) return;  // served since, or waiting again
+  Request left;
+  w.res[r].withdraw(pid, &left, w.grant_to(r));
+  w.emit_for(RecordKind::queue_leave, r, left.weight);
+  w.emit(RecordKind::renege, w.L.gates[p.gate].place, p.size, 0, w.now - left.since);
+  give_up(w, pid);
 }
 
 void resume(World& w, std::uint32_t pid) {

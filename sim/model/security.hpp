@@ -36,6 +36,8 @@ void pass(World& w, std::uint32_t pid);
 std::uint32_t queue_area(const World& w, const Party& p);
 // A party at Stage::security resumes: granted a lane, or screened.
 void resume(World& w, std::uint32_t pid);
+// A kPatience event: the party's patience ran out (if it still waits at its entrance, it leaves).
+void on_patience(World& w, std::uint32_t pid);
 // A closed entrance sends its queue to the other entrances.
 void redirect_queue(World& w, std::size_t g);
 

@@ -220,9 +220,10 @@ struct LayoutBuilder {
 };
 
 // Which places the indicators are of, as the observe layer asks.
-KpiPlaces kpi_places_of(const Simulation::Layout& L, const std::vector<Place>& places) {
+KpiPlaces kpi_places_of(const Scenario& s, const Simulation::Layout& L, const std::vector<Place>& places) {
   KpiPlaces k;
   for (const auto& g : L.gates) k.gates.push_back(g.place);
+  k.gate_patience = s.entrance_patience.enabled();
   for (const auto& l : L.lines) k.lines.push_back({l.place_line, l.metro, l.place_platform, l.place_fare_in, l.capacity});
   for (const auto& t : L.taxis) k.taxi_stands.push_back({t.place_parties, t.place_cabs});
   for (const auto& l : L.lots) k.lots.push_back(l.place);
@@ -271,7 +272,7 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   b.gates_and_site();
   b.lines();
   b.taxis_and_lots();
-  kpi_places_ = kpi_places_of(*layout_, places_);
+  kpi_places_ = kpi_places_of(s, *layout_, places_);
 }
 
 }  // namespace expoflow::model

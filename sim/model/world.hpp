@@ -45,6 +45,7 @@ enum CalendarEvent : std::uint32_t {
   kExitDirection,  // exit direction control switches (target: 3 x walkway + phase)
   kHallsOpen,      // the halls open for the day: the holding area empties (target unused)
   kHallsClose,     // the halls close for the day: the holding area takes its limit again
+  kPatience,       // a waiting party's patience runs out (target: party; stale if it was served)
 };
 
 struct World {

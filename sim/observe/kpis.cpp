@@ -27,6 +27,10 @@ std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at) {
     kpi(g, Metric::wait_mean_s, mean_wait(ps));
     kpi(g, Metric::wait_p95_s, ps.wait_hist.quantile(0.95));
     kpi(g, Metric::turned_away, ps.total_persons[denied]);
+    if (at.gate_patience) {
+      kpi(g, Metric::balked_persons, ps.total_persons[counted_index(RecordKind::balk)]);
+      kpi(g, Metric::reneged_persons, ps.total_persons[counted_index(RecordKind::renege)]);
+    }
   }
   for (const auto& l : at.lines) {
     kpi(l.place, Metric::boardings, st[l.place].total_persons[board]);

@@ -45,8 +45,11 @@ enum class Metric : std::uint8_t {
   // A policy or an event.
   activations,
   active_min,  // minutes in force
+  // An entrance where parties have a patience.
+  balked_persons,   // did not join its queue: the expected wait exceeded their patience
+  reneged_persons,  // left its queue when their patience ran out
 };
-inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::active_min) + 1;
+inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::reneged_persons) + 1;
 
 // The place of a KPI of the whole site.
 inline constexpr std::uint32_t kWholeSite = ~std::uint32_t{0};
@@ -78,6 +81,7 @@ struct KpiPlaces {
     double area_m2 = 0;
   };
   std::vector<std::uint32_t> gates;
+  bool gate_patience = false;  // parties have a patience at the entrances: balking and reneging
   std::vector<Line> lines;
   std::vector<TaxiStand> taxi_stands;
   std::vector<std::uint32_t> lots;

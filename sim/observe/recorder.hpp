@@ -124,8 +124,9 @@ inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind:
                                                RecordKind::alight,   RecordKind::denied,
                                                RecordKind::vehicle_in, RecordKind::vehicle_out,
                                                RecordKind::arrive,     RecordKind::activate,
-                                               RecordKind::replan};
-inline constexpr std::size_t kNumCounted = 9;
+                                               RecordKind::replan,     RecordKind::balk,
+                                               RecordKind::renege};
+inline constexpr std::size_t kNumCounted = 11;
 
 // Index into kCountedKinds, or -1.
 constexpr int counted_index(RecordKind k) {

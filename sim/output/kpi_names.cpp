@@ -41,6 +41,8 @@ constexpr std::array<MetricName, observe::kNumMetrics> kMetricNames = {{
     {false, "_persons"},
     {false, ".activations"},
     {false, ".active_min"},
+    {false, ".balked_persons"},
+    {false, ".reneged_persons"},
 }};
 static_assert(std::all_of(kMetricNames.begin(), kMetricNames.end(), [](const MetricName& n) { return n.text != nullptr; }),
               "a name for every metric");

@@ -55,12 +55,14 @@ enum class RecordKind : std::uint8_t {
   queue_leave,  // persons who had queued left the queue to be served
   served,       // persons began service (value: their wait in s, zero when served at once)
   depart,       // a vehicle left a stop (persons: load on leaving, value: its capacity)
+  balk,         // persons who did not join a queue whose expected wait exceeded their patience
+  renege,       // persons who left a queue when their patience ran out (value: their wait in s)
 };
-inline constexpr std::size_t kNumRecordKinds = 15;
-EXPOFLOW_KIND_NAMES(RecordKind, record_kind, depart,  // record_kind_name, parse_record_kind
+inline constexpr std::size_t kNumRecordKinds = 17;
+EXPOFLOW_KIND_NAMES(RecordKind, record_kind, renege,  // record_kind_name, parse_record_kind
                     "pass", "board", "alight", "denied", "vehicle_in", "vehicle_out", "arrive",
                     "activate", "replan", "enter", "leave", "queue_join", "queue_leave", "served",
-                    "depart")
+                    "depart", "balk", "renege")
 
 // What a place of the simulation is (Place::kind in observe/records.hpp; the place_kind of the outputs).
 enum class PlaceKind : std::uint8_t {
@@ -92,6 +94,17 @@ EXPOFLOW_KIND_NAMES(ReplanChoice, replan_choice, logit,  // replan_choice_name, 
                     "shares", "logit")
 
 // How a party picks its entrance (Scenario::gate_choice).
+// What a party whose patience ran out at an entrance does: try another entrance (once), or leave
+// without entering (an abandoning queue, for checks against queueing theory).
+enum class GiveUp : std::uint8_t { other_entrance, leave };
+EXPOFLOW_KIND_NAMES(GiveUp, give_up, leave,  // give_up_name, parse_give_up
+                    "other_entrance", "leave")
+
+// How a patience is distributed.
+enum class PatienceDist : std::uint8_t { exponential, lognormal };
+EXPOFLOW_KIND_NAMES(PatienceDist, patience_dist, lognormal,  // patience_dist_name, parse_patience_dist
+                    "exponential", "lognormal")
+
 enum class GateChoice : std::uint8_t { least_cost, uniform };
 EXPOFLOW_KIND_NAMES(GateChoice, gate_choice, uniform,  // gate_choice_name, parse_gate_choice
                     "least_cost", "uniform")

@@ -537,6 +537,7 @@ struct Builder {
       c.volume = r.numbers("volume");
       class_volume.push_back(Where{key_pos(r, "volume"), r.key_path("volume")});
       const bool volume_ok = problems.size() == before;
+      c.poisson_count = r.choice("count", {"fixed", "poisson"}, "fixed") == "poisson";
       c.volume_scale = r.non_negative("volume_scale", 1.0);
       if (days_ok && volume_ok && c.volume.size() != static_cast<std::size_t>(s.days))
         r.error("volume", fmt::format("needs one value per day ({}), got {}", s.days, c.volume.size()));
@@ -892,6 +893,23 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   s.service_wait_max_s = root.non_negative("service_wait_max_min", 0) * 60;
   s.gate_choice = read_choice(root, "gate_choice", {GateChoice::least_cost, GateChoice::uniform},
                               GateChoice::least_cost, gate_choice_name, parse_gate_choice);
+  if (auto pt = root.table("patience")) {
+    if (auto r = pt->table("security")) {
+      PatienceDef& d = s.entrance_patience;
+      d.mean_s = r->positive("mean_min") * 60;
+      d.dist = read_choice(*r, "dist", {PatienceDist::exponential, PatienceDist::lognormal}, PatienceDist::exponential,
+                           patience_dist_name, parse_patience_dist);
+      d.sd_s = r->non_negative("sd_min", 0) * 60;
+      if (d.dist == PatienceDist::lognormal && !(d.sd_s > 0)) r->error("sd_min", "a lognormal patience needs sd_min > 0");
+      if (d.dist == PatienceDist::exponential && r->has("sd_min"))
+        r->error("sd_min", "an exponential patience has no sd_min (its sd is its mean)");
+      d.balk = r->boolean("balk", true);
+      d.then = read_choice(*r, "then", {GiveUp::other_entrance, GiveUp::leave}, GiveUp::other_entrance, give_up_name,
+                           parse_give_up);
+      r->finish();
+    }
+    pt->finish();
+  }
   if (auto w = root.table("walking")) {
     s.walk_speed_mean = w->positive("speed_mean_mps", 1.34);
     s.walk_speed_sd = w->non_negative("speed_sd_mps", 0.26);

@@ -121,9 +121,21 @@ struct PartySizeDef {
   std::vector<double> sizes, weights;
 };
 
+// How long a party waits in a queue before it gives up, and whether it joins a queue whose
+// expected wait is longer than that at all ([patience.<kind of wait>]). Each party draws its own
+// patience (a keyed draw: common random numbers hold).
+struct PatienceDef {
+  double mean_s = 0, sd_s = 0;  // mean_s 0: no patience (waits as long as it takes)
+  PatienceDist dist = PatienceDist::exponential;
+  bool balk = true;  // a party does not join when the expected wait exceeds its patience
+  GiveUp then = GiveUp::other_entrance;
+  bool enabled() const { return mean_s > 0; }
+};
+
 struct ClassDef {
   std::string id;
   std::vector<double> volume;           // persons per day, one per scenario day
+  bool poisson_count = false;           // each day's persons a Poisson count of mean volume
   double volume_scale = 1.0;
   double profile_start_s = 0;           // clock time of the first profile bin
   double profile_bin_s = 3600;
@@ -233,6 +245,7 @@ struct Scenario {
   // How a party picks its entrance: least_cost (walking time plus expected queueing time among
   // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
   GateChoice gate_choice = GateChoice::least_cost;
+  PatienceDef entrance_patience;  // [patience.security]
   std::vector<NodeDef> nodes;
   std::vector<WalkwayDef> walkways;
   std::vector<GateDef> gates;

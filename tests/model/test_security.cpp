@@ -155,3 +155,79 @@ TEST_CASE("a full queueing area keeps the next parties on the walkway feeding it
   CHECK(peak == 3);
   CHECK(level == 0);
 }
+
+namespace {
+
+// The patience a party draws for its first wait at an entrance (a keyed draw).
+Time first_patience(const World& w, const Party& p, double mean_s) {
+  return dist::exponential(mean_s, World::u(w.choice_rng, p, kDrawPatience));
+}
+
+}  // namespace
+
+TEST_CASE("a party whose patience runs out leaves the queue for the other entrance, once; the ones behind move up",
+          "[model][security][patience]") {
+  Site site;
+  site.s.entrance_patience = {.mean_s = 5, .balk = false};
+  World& w = site.start();
+  site.run_until(at(9));
+  const auto pids = queue_at_west(site, {1, 1, 1});
+  std::vector<Party> parties;
+  for (std::uint32_t pid : pids) parties.push_back(w.parties[pid]);
+  const Time first_done = at(9) + screening(w, parties[0]);
+  const Time gives_up_2 = at(9) + first_patience(w, parties[1], 5), gives_up_3 = at(9) + first_patience(w, parties[2], 5);
+  // The set-up this test needs: both behind give up while the first is still screened.
+  REQUIRE(std::max(gives_up_2, gives_up_3) < first_done);
+  site.run();
+
+  // Each left the west queue when its patience ran out, having waited exactly that long ...
+  const auto reneged = site.times("gate[west]", RecordKind::renege);
+  CHECK(std::is_sorted(reneged.begin(), reneged.end()));
+  CHECK(reneged == (gives_up_2 < gives_up_3 ? std::vector<Time>{gives_up_2, gives_up_3} : std::vector<Time>{gives_up_3, gives_up_2}));
+  for (const Record& r : site.records("gate[west]", RecordKind::renege)) CHECK(r.value == r.time - at(9));
+  CHECK(site.persons("gate[west]", RecordKind::queue_leave) == std::vector<std::uint32_t>{1, 1});
+  // ... walked to the east entrance and was screened there (its second wait has no patience);
+  // the first was screened at the west. Nobody is lost and nobody passes twice.
+  CHECK(site.persons("gate[west]", RecordKind::pass) == std::vector<std::uint32_t>{1});
+  CHECK(site.persons("gate[east]", RecordKind::pass) == std::vector<std::uint32_t>{1, 1});
+  CHECK(site.records("gate[east]", RecordKind::renege).empty());
+  CHECK(site.records("gate[west]", RecordKind::balk).empty());
+}
+
+TEST_CASE("a party balks at an entrance whose expected wait exceeds its patience, and joins one it can bear",
+          "[model][security][patience]") {
+  Site site;
+  site.s.entrance_patience = {.mean_s = 1e-3, .balk = true};  // too short for any queue
+  World& w = site.start();
+  site.run_until(at(9));
+  // Two parties: the first takes the free lane at once (no wait expected, no balking), the second
+  // expects one screening (10 s) of wait, longer than its patience: it does not join.
+  queue_at_west(site, {1, 2});
+  CHECK(w.res[w.security.gate_res[0]].weight_waiting() == 0);
+  site.run();
+  CHECK(site.persons("gate[west]", RecordKind::balk) == std::vector<std::uint32_t>{2});
+  CHECK(site.times("gate[west]", RecordKind::balk) == std::vector<Time>{at(9)});
+  CHECK(site.records("gate[west]", RecordKind::queue_join).empty());
+  CHECK(site.persons("gate[west]", RecordKind::pass) == std::vector<std::uint32_t>{1});
+  CHECK(site.persons("gate[east]", RecordKind::pass) == std::vector<std::uint32_t>{2});
+}
+
+TEST_CASE("a stale patience event does nothing: the party was screened before it ran out", "[model][security][patience]") {
+  Site site;
+  site.s.entrance_patience = {.mean_s = 3600, .balk = false};
+  World& w = site.start();
+  site.run_until(at(9));
+  const auto pids = queue_at_west(site, {1, 1, 1});
+  // The set-up: every patience runs out after its party was screened, within the day, so its
+  // event does fire, for a party no longer waiting.
+  for (std::uint32_t pid : pids) {
+    const Time runs_out = at(9) + first_patience(w, w.parties[pid], 3600);
+    REQUIRE(runs_out > at(9, 5));
+    REQUIRE(runs_out < site.s.horizon_s);
+  }
+  const std::uint64_t events_before = w.cal.num_processed();
+  site.run();
+  CHECK(w.cal.num_processed() > events_before);
+  CHECK(site.records("gate[west]", RecordKind::renege).empty());
+  CHECK(site.persons("gate[west]", RecordKind::pass) == std::vector<std::uint32_t>{1, 1, 1});
+}
