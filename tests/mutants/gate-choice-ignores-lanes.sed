@@ -1,4 +1,4 @@
 # file: sim/model/security.cpp
-# function: choose_gate
+# function: expected_wait
 # bug: the queueing time is persons x service time, whatever the number of open lanes
-/^std::size_t choose_gate(/,/^}/ s|gates\[g\].service_mean_s / static_cast<double>(lanes)|gates[g].service_mean_s|
+/^double expected_wait(/,/^}/ s|w.L.gates\[g\].service_mean_s / static_cast<double>(lanes)|w.L.gates[g].service_mean_s|
