@@ -4,7 +4,7 @@
 //
 // Test hook: with the environment variable EXPOFLOW_FAIL_WRITE=NAME, writing a file whose name
 // (last path component) is NAME stops half-way and fails as a full disk would. The tests use it
-// to see what a failed write leaves in an output folder (tests/test_outputs.cpp).
+// to see what a failed write leaves in an output folder (tests/e2e/test_outputs.cpp).
 #include <filesystem>
 #include <string>
 #include <utility>

@@ -2,14 +2,14 @@
 // byte-identical summary.json and CSV tables whatever the number of threads (each replication's
 // streams depend only on (seed, stream, replication), and results are combined in replication
 // order), and another seed gives another result. The same holds for compare and calibrate (sweep:
-// tests/test_sweep.cpp).
+// tests/e2e/test_sweep.cpp).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <regex>
 #include <string>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 

@@ -10,7 +10,7 @@
 #include "calibrate/calibrate.hpp"
 #include "kernel/stats.hpp"
 #include "scenario/scenario.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;

@@ -13,7 +13,7 @@
 
 #include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::model;
 using namespace expoflow::test;

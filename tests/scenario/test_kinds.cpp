@@ -8,7 +8,7 @@
 
 #include "scenario/kinds.hpp"
 #include "scenario/scenario.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::model;
 using expoflow::test::load_or_fail;

@@ -22,7 +22,7 @@
 #include <regex>
 #include <string>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 using nlohmann::json;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 using nlohmann::json;

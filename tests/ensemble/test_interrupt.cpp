@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "model/simulation.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "model/world.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 using Catch::Matchers::Contains;

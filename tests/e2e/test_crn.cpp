@@ -28,7 +28,7 @@
 
 #include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::model;
 using namespace expoflow::test;

@@ -23,7 +23,7 @@
 #include <sys/resource.h>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 using nlohmann::json;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 

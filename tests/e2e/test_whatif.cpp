@@ -25,7 +25,7 @@
 #include "output/compare.hpp"
 #include "output/ensemble.hpp"
 #include "output/kpi_names.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;

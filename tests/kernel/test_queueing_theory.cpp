@@ -14,7 +14,7 @@
 #include "kernel/random.hpp"
 #include "kernel/resource.hpp"
 #include "kernel/stats.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow::test;
 

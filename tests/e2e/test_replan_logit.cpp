@@ -10,7 +10,7 @@
 
 #include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;

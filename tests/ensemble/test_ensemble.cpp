@@ -19,7 +19,7 @@
 #include "ensemble/serialize.hpp"
 #include "model/simulation.hpp"
 #include "output/ensemble.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;

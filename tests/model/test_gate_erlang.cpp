@@ -22,7 +22,7 @@
 #include "kernel/stats.hpp"
 #include "scenario/scenario.hpp"
 #include "model/simulation.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::model;

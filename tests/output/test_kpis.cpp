@@ -11,7 +11,7 @@
 #include "observe/kpis.hpp"
 #include "output/ensemble.hpp"
 #include "output/kpi_names.hpp"
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace expoflow;
 using namespace expoflow::test;
