@@ -32,14 +32,16 @@ void check_names(E last, const char* (*name)(E), std::optional<E> (*parse)(std::
 }  // namespace
 
 TEST_CASE("kinds: every name parses back to its member and nothing else parses") {
-  check_names(RecordKind::depart, record_kind_name, parse_record_kind);
+  check_names(RecordKind::renege, record_kind_name, parse_record_kind);
   check_names(PlaceKind::stop, place_kind_name, parse_place_kind);
   check_names(EventKind::extra_trains, event_kind_name, parse_event_kind);
   check_names(WalkDirection::both, walk_direction_name, parse_walk_direction);
   check_names(ReplanChoice::logit, replan_choice_name, parse_replan_choice);
   check_names(GateChoice::uniform, gate_choice_name, parse_gate_choice);
   check_names(LotKind::dropoff, lot_kind_name, parse_lot_kind);
-  CHECK(kNumRecordKinds == static_cast<std::size_t>(RecordKind::depart) + 1);
+  check_names(GiveUp::leave, give_up_name, parse_give_up);
+  check_names(PatienceDist::lognormal, patience_dist_name, parse_patience_dist);
+  CHECK(kNumRecordKinds == static_cast<std::size_t>(RecordKind::renege) + 1);
   // Names are the members' own, as the outputs print them.
   CHECK(std::string(record_kind_name(RecordKind::vehicle_out)) == "vehicle_out");
   CHECK(std::string(place_kind_name(PlaceKind::taxi_bays)) == "taxi_bays");
