@@ -104,11 +104,16 @@ void restrict_modes(const World& w, std::array<double, kNumModes>& weights, Mode
     if (!mode_available(w, static_cast<Mode>(m), access) || static_cast<Mode>(m) == current) weights[m] = 0;
 }
 
-void choose_egress_again(World& w, std::uint32_t pid) {
+// Choose the way home again. `avoid_line`: the line the party gave up (no direction of it is
+// chosen), or -1.
+void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = -1) {
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) return;  // they need their vehicle
   const auto& L = w.L;
-  const auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w, false);
+  auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w, false);
+  if (avoid_line >= 0)
+    for (std::size_t d = 0; d < dirs.size(); ++d)
+      if (static_cast<std::int64_t>(L.directions[d].line) == avoid_line) dirs[d] = 0;
   if (is_line_mode(p.egress) && any_positive(dirs)) {
     p.egress_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
     return;
@@ -224,6 +229,20 @@ void head_home(World& w, std::uint32_t pid) {
 void service_closed(World& w, std::uint32_t pid) {
   w.emit(RecordKind::replan, w.L.place_replan_closed, w.parties[pid].size);
   choose_egress_again(w, pid);
+  advance(w, pid, Stage::home);
+}
+
+void gave_up(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  ++p.gave_up;
+  // Car and coach users waiting for the lot shuttle walk to their vehicle instead.
+  if (is_vehicle_mode(p.egress)) {
+    walking::walk(w, pid, w.L.lots[p.lot()].node, Stage::lot_leave);
+    return;
+  }
+  const std::int64_t line = is_line_mode(p.egress) ? static_cast<std::int64_t>(w.L.directions[p.egress_dir()].line) : -1;
+  if (p.stage == Stage::fare_in) walking::leave_area(w, pid, transit::queue_area(w, p, Stage::fare_in));
+  choose_egress_again(w, pid, line);
   advance(w, pid, Stage::home);
 }
 

@@ -30,6 +30,9 @@ void egress_waiting(World& w, std::uint32_t pid);
 void head_home(World& w, std::uint32_t pid);
 // A party reaching a service outside its hours (a stop, a taxi stand): it chooses again.
 void service_closed(World& w, std::uint32_t pid);
+// A party on its way home that gave up a wait (balked, or its patience ran out): another line of
+// its mode, else another mode, never the line or mode it gave up (at most twice: patience.hpp).
+void gave_up(World& w, std::uint32_t pid);
 // Everyone waiting on resource r (a bus stop after the last bus, a taxi stand at closing) leaves
 // and goes home another way (counted as denied there).
 void give_up_waiting(World& w, std::uint32_t r);

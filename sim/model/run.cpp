@@ -116,7 +116,7 @@ bool step(World& w) {
     case kExitDirection: disruptions::on_exit_direction(w, e.target); break;
     case kHallsOpen: halls::on_open(w); break;
     case kHallsClose: halls::on_close(w); break;
-    case kPatience: security::on_patience(w, e.target); break;
+    case kPatience: patience::on_expire(w, e.target); break;
     default: EXPOFLOW_CHECK(false, "unknown event kind");
   }
   return true;

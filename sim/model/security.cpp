@@ -128,28 +128,22 @@ void start_screening(World& w, std::uint32_t pid) {
   w.hold(pid, hold);
 }
 
-// Patience ([patience.security]): a party that has not yet given up an entrance has a patience,
-// drawn afresh for each wait it might give up (a keyed draw: the same in every scenario).
-bool has_patience(const World& w, const Party& p) { return w.s.entrance_patience.enabled() && p.gave_up == 0; }
-double patience(const World& w, const Party& p) {
-  const PatienceDef& d = w.s.entrance_patience;
-  const double u = World::u(w.choice_rng, p, kDrawPatience + p.gave_up);
-  return d.dist == PatienceDist::lognormal ? dist::lognormal_mean_sd(d.mean_s, d.sd_s, u) : dist::exponential(d.mean_s, u);
-}
+}  // namespace
 
 // The party gives up its entrance (it balked, or its patience ran out in the queue): it tries the
 // best other entrance, or leaves without entering if the scenario says so.
 void give_up(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
   walking::leave_area(w, pid, w.security.area_res[p.gate]);
-  if (w.s.entrance_patience.then == GiveUp::leave) {
+  if (w.s.patience[static_cast<std::size_t>(WaitKind::security)].then == GiveUp::leave) {
     advance(w, pid, Stage::home);
     return;
   }
   ++p.gave_up;
   advance(w, pid, Stage::entrance);
 }
-}  // namespace
+
+std::uint32_t gate_resource(const World& w, const Party& p) { return w.security.gate_res[p.gate]; }
 
 std::uint32_t queue_area(const World& w, const Party& p) { return w.security.area_res[p.gate]; }
 
@@ -164,34 +158,13 @@ void begin(World& w, std::uint32_t pid) {
   }
   const Party& p = w.parties[pid];
   const std::uint32_t r = w.security.gate_res[p.gate];
-  const double expected = expected_wait(w, p.gate);
-  if (!has_patience(w, p) || expected == kClosed) {
-    if (w.acquire(pid, r, 1)) start_screening(w, pid);
-    return;
-  }
-  const double limit = patience(w, p);
-  if (w.s.entrance_patience.balk && wait_on_joining(w, p.gate) > limit) {
-    w.emit(RecordKind::balk, w.L.gates[p.gate].place, p.size);
+  const bool open = w.res[r].capacity() > 0;
+  if (open && patience::balks(w, pid, r, WaitKind::security, wait_on_joining(w, p.gate))) {
     give_up(w, pid);
     return;
   }
   if (w.acquire(pid, r, 1)) start_screening(w, pid);
-  else w.cal.schedule(w.now + limit, kPatience, pid);
-}
-
-// A kPatience event: if the party still waits in the queue it joined with that patience, it
-// leaves the queue (a kernel withdrawal; whoever it held up moves on) and gives up the entrance.
-void on_patience(World& w, std::uint32_t pid) {
-  Party& p = w.parties[pid];
-  if (p.stage != Stage::security || p.phase != Phase::waiting || !has_patience(w, p)) return;
-  const std::uint32_t r = w.security.gate_res[p.gate];
-  const Request* q = w.res[r].find(pid);
-  if (q == nullptr || q->since + patience(w, p) != w.now) return;  // served since, or waiting again
-  Request left;
-  w.res[r].withdraw(pid, &left, w.grant_to(r));
-  w.emit_for(RecordKind::queue_leave, r, left.weight);
-  w.emit(RecordKind::renege, w.L.gates[p.gate].place, p.size, 0, w.now - left.since);
-  give_up(w, pid);
+  else if (open) patience::start(w, pid, WaitKind::security);
 }
 
 void resume(World& w, std::uint32_t pid) {

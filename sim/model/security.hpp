@@ -36,8 +36,10 @@ void pass(World& w, std::uint32_t pid);
 std::uint32_t queue_area(const World& w, const Party& p);
 // A party at Stage::security resumes: granted a lane, or screened.
 void resume(World& w, std::uint32_t pid);
-// A kPatience event: the party's patience ran out (if it still waits at its entrance, it leaves).
-void on_patience(World& w, std::uint32_t pid);
+// The party gives up its entrance (balked, or its patience ran out): another entrance, or home.
+void give_up(World& w, std::uint32_t pid);
+// The lanes of the party's entrance.
+std::uint32_t gate_resource(const World& w, const Party& p);
 // A closed entrance sends its queue to the other entrances.
 void redirect_queue(World& w, std::size_t g);
 

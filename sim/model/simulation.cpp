@@ -223,7 +223,19 @@ struct LayoutBuilder {
 KpiPlaces kpi_places_of(const Scenario& s, const Simulation::Layout& L, const std::vector<Place>& places) {
   KpiPlaces k;
   for (const auto& g : L.gates) k.gates.push_back(g.place);
-  k.gate_patience = s.entrance_patience.enabled();
+  // Where parties may give up a wait: the entrances, the stations' fare gates in, the taxi stands'
+  // lines of parties, the bus and shuttle stops home.
+  auto with_patience = [&](WaitKind kind) { return s.patience[static_cast<std::size_t>(kind)].enabled(); };
+  if (with_patience(WaitKind::security))
+    for (const auto& g : L.gates) k.patience_places.push_back(g.place);
+  if (with_patience(WaitKind::fare_gates))
+    for (const auto& l : L.lines)
+      if (l.metro) k.patience_places.push_back(l.place_fare_in);
+  if (with_patience(WaitKind::taxi))
+    for (const auto& t : L.taxis) k.patience_places.push_back(t.place_parties);
+  if (with_patience(WaitKind::bus))
+    for (const auto& d : L.directions)
+      if (d.egress && !L.lines[d.line].metro) k.patience_places.push_back(d.place_stop);
   for (const auto& l : L.lines) k.lines.push_back({l.place_line, l.metro, l.place_platform, l.place_fare_in, l.capacity});
   for (const auto& t : L.taxis) k.taxi_stands.push_back({t.place_parties, t.place_cabs});
   for (const auto& l : L.lots) k.lots.push_back(l.place);

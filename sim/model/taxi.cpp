@@ -1,6 +1,7 @@
 #include "model/taxi.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "model/world.hpp"
 
@@ -42,6 +43,15 @@ void start_loading(World& w, std::uint32_t pid) {
   const double hold = dist::exponential(t.loading_mean_s, World::u(w.service_rng, p, kDrawBay));
   w.emit(RecordKind::enter, t.place_bays, 0, 1);
   w.hold(pid, hold);
+}
+
+// The wait a party joining stand ti's line (no cab in the rank) can expect: its place in the line
+// over the cabs expected an hour now (infinite if none is expected this hour).
+double expected_wait(const World& w, std::size_t ti) {
+  const TaxiLayout& t = w.L.taxis[ti];
+  const double per_hour = t.cabs_per_hour[static_cast<std::size_t>(clock_of(w.now) / 3600) % 24];
+  if (!(per_hour > 0)) return std::numeric_limits<double>::infinity();
+  return static_cast<double>(w.res[w.taxi.party_res[ti]].num_waiting() + 1) * 3600 / per_hour;
 }
 
 // A party matched with a cab walks it to a loading bay.
@@ -128,9 +138,19 @@ void begin(World& w, std::uint32_t pid) {
     w.emit(RecordKind::served, t.place_parties, p.size, 0, 0.0);
     go_to_bay(w, pid);
   } else {
-    w.wait_for_vehicle(pid, w.taxi.party_res[ti], 1);
+    // Before the stand opens (within service_wait_max_min) a party waits for it without patience.
+    const std::uint32_t r = w.taxi.party_res[ti];
+    const bool opened = clock_of(w.now) >= t.open_s;
+    if (opened && patience::balks(w, pid, r, WaitKind::taxi, expected_wait(w, ti))) {
+      replan::gave_up(w, pid);
+      return;
+    }
+    w.wait_for_vehicle(pid, r, 1);
+    if (opened) patience::start(w, pid, WaitKind::taxi);
   }
 }
+
+std::uint32_t party_resource(const World& w, const Party& p) { return w.taxi.party_res[p.stand()]; }
 
 void resume_bay(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];

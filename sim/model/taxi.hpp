@@ -8,6 +8,7 @@
 namespace expoflow::model {
 
 struct World;
+struct Party;
 
 struct TaxiState {
   std::vector<std::uint32_t> party_res, bay_res, rank_res;  // by stand
@@ -28,6 +29,8 @@ bool open(const World& w, std::size_t stand);
 bool any_open(const World& w);
 // Stage::taxi: join the stand.
 void begin(World& w, std::uint32_t pid);
+// The stand's line of parties a party at Stage::taxi waits in.
+std::uint32_t party_resource(const World& w, const Party& p);
 // A party at Stage::taxi_bay resumes: granted a bay, or loaded and gone.
 void resume_bay(World& w, std::uint32_t pid);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/world.hpp"
 
@@ -203,11 +204,50 @@ std::uint32_t queue_area(const World& w, const Party& p, Stage stage) {
   return stage == Stage::fare_in ? w.transit.fare_in_area[line] : w.transit.fare_out_area[line];
 }
 
+// The wait a person joining the fare gates `r` of `line` can expect: none if a gate is free and
+// nobody queues; else its place in the queue times the time per person, over the gates open
+// (infinite if none is).
+double fare_gate_wait(const World& w, std::uint32_t r, std::size_t line) {
+  const Resource& g = w.res[r];
+  if (g.available() > 0 && g.num_waiting() == 0) return 0;
+  if (g.capacity() == 0) return std::numeric_limits<double>::infinity();
+  return static_cast<double>(g.weight_waiting() + 1) * w.L.lines[line].fare_gate_service_s / static_cast<double>(g.capacity());
+}
+
+// On the way home (fare_in) a visitor with patience may balk at the fare gates' queue, or give it
+// up later, and go home another way; on the way in (fare_out) everybody waits.
 void begin_fare_gate(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
   if (!walking::enter_area(w, pid, queue_area(w, p, p.stage), p.stage)) return;
-  if (w.acquire(pid, fare_gate_res(w, w.parties[pid]), 1)) start_fare_gate(w, pid);
+  const std::uint32_t r = fare_gate_res(w, p);
+  const bool leaving = p.stage == Stage::fare_in;
+  if (leaving && patience::balks(w, pid, r, WaitKind::fare_gates, fare_gate_wait(w, r, line_of(w, p)))) {
+    replan::gave_up(w, pid);  // leaves the queueing area too
+    return;
+  }
+  if (w.acquire(pid, r, 1)) start_fare_gate(w, pid);
+  else if (leaving) patience::start(w, pid, WaitKind::fare_gates);
 }
+
+std::uint32_t fare_gate_resource(const World& w, const Party& p) { return fare_gate_res(w, p); }
+
+bool waits_at_bus_stop(const World& w, const Party& p) {
+  return !p.background && !w.L.lines[w.L.directions[p.egress_dir()].line].metro;
+}
+
+std::uint32_t stop_resource(const World& w, const Party& p) { return w.transit.stop_res[p.egress_dir()]; }
+
+namespace {
+// The wait a party joining the stop of direction `di` can expect: until the trip that has room for
+// it after the persons waiting (a whole vehicle's capacity each); infinite if no such trip is left.
+double stop_wait(const World& w, std::size_t di, const Party& p) {
+  const DirectionLayout& d = w.L.directions[di];
+  const double cap = w.L.lines[d.line].capacity;
+  const auto ahead = static_cast<std::size_t>(static_cast<double>(w.res[w.transit.stop_res[di]].weight_waiting() + p.size - 1) / cap);
+  const std::size_t k = w.transit.trip_arrive[di] + ahead;
+  return k < d.arrivals.size() ? std::max(0.0, d.arrivals[k] - w.now) : std::numeric_limits<double>::infinity();
+}
+}  // namespace
 
 void resume_fare_gate(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
@@ -243,7 +283,16 @@ void begin_board(World& w, std::uint32_t pid) {
     step_off_platform(w, pid);
     replan::service_closed(w, pid);
   }
-  else w.wait_for_vehicle(pid, w.transit.stop_res[p.egress_dir()], p.size);
+  else {
+    const std::uint32_t r = w.transit.stop_res[p.egress_dir()];
+    const bool bus = waits_at_bus_stop(w, p);
+    if (bus && patience::balks(w, pid, r, WaitKind::bus, stop_wait(w, p.egress_dir(), p))) {
+      replan::gave_up(w, pid);
+      return;
+    }
+    w.wait_for_vehicle(pid, r, p.size);
+    if (bus) patience::start(w, pid, WaitKind::bus);
+  }
 }
 
 void alight(World& w, std::uint32_t pid) {

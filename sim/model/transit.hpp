@@ -55,6 +55,12 @@ void step_off_platform(World& w, std::uint32_t pid);
 bool available(const World& w, std::size_t dir, Time ahead = 0);
 bool suspended(const World& w, std::size_t dir);
 bool in_hours(const World& w, std::size_t dir, Time ahead = 0);
+// The fare gates a party at Stage::fare_in or fare_out queues for.
+std::uint32_t fare_gate_resource(const World& w, const Party& p);
+// Whether a party at Stage::board waits at a bus or shuttle stop (not on a metro platform), and
+// the stop's waiting line.
+bool waits_at_bus_stop(const World& w, const Party& p);
+std::uint32_t stop_resource(const World& w, const Party& p);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 

@@ -23,6 +23,7 @@
 #include "model/layout.hpp"
 #include "model/parking.hpp"
 #include "model/party.hpp"
+#include "model/patience.hpp"
 #include "model/replan.hpp"
 #include "model/security.hpp"
 #include "model/taxi.hpp"

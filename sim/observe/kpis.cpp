@@ -27,10 +27,6 @@ std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at) {
     kpi(g, Metric::wait_mean_s, mean_wait(ps));
     kpi(g, Metric::wait_p95_s, ps.wait_hist.quantile(0.95));
     kpi(g, Metric::turned_away, ps.total_persons[denied]);
-    if (at.gate_patience) {
-      kpi(g, Metric::balked_persons, ps.total_persons[counted_index(RecordKind::balk)]);
-      kpi(g, Metric::reneged_persons, ps.total_persons[counted_index(RecordKind::renege)]);
-    }
   }
   for (const auto& l : at.lines) {
     kpi(l.place, Metric::boardings, st[l.place].total_persons[board]);
@@ -79,6 +75,10 @@ std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at) {
     for (std::size_t b = 0; b < rec.num_bins(); ++b) active_s += st[p].occupancy.bin_mean(b) * rec.bin_s();
     kpi(p, Metric::activations, st[p].total_persons[activate]);
     kpi(p, Metric::active_min, active_s / 60);
+  }
+  for (const std::uint32_t p : at.patience_places) {
+    kpi(p, Metric::balked_persons, st[p].total_persons[counted_index(RecordKind::balk)]);
+    kpi(p, Metric::reneged_persons, st[p].total_persons[counted_index(RecordKind::renege)]);
   }
   return out;
 }

@@ -45,7 +45,7 @@ enum class Metric : std::uint8_t {
   // A policy or an event.
   activations,
   active_min,  // minutes in force
-  // An entrance where parties have a patience.
+  // A queue parties may balk at or give up (an entrance, fare gates, a taxi stand, a stop).
   balked_persons,   // did not join its queue: the expected wait exceeded their patience
   reneged_persons,  // left its queue when their patience ran out
 };
@@ -81,7 +81,6 @@ struct KpiPlaces {
     double area_m2 = 0;
   };
   std::vector<std::uint32_t> gates;
-  bool gate_patience = false;  // parties have a patience at the entrances: balking and reneging
   std::vector<Line> lines;
   std::vector<TaxiStand> taxi_stands;
   std::vector<std::uint32_t> lots;
@@ -89,6 +88,7 @@ struct KpiPlaces {
   std::vector<Walkway> walkways;
   std::vector<std::uint32_t> replans;   // re-plan places
   std::vector<std::uint32_t> switches;  // policies and events
+  std::vector<std::uint32_t> patience_places;  // queues parties may balk at or give up
 };
 
 // Every KPI of a replication, in a fixed order: per entrance, per line, per taxi stand, per lot,

@@ -100,6 +100,13 @@ enum class GiveUp : std::uint8_t { other_entrance, leave };
 EXPOFLOW_KIND_NAMES(GiveUp, give_up, leave,  // give_up_name, parse_give_up
                     "other_entrance", "leave")
 
+// The kinds of wait a party may give up ([patience.<kind>]): the entrance's security queue, a
+// metro station's fare-gate queue on the way home, the taxi stand, a bus or shuttle stop.
+enum class WaitKind : std::uint8_t { security, fare_gates, taxi, bus };
+inline constexpr std::size_t kNumWaitKinds = 4;
+EXPOFLOW_KIND_NAMES(WaitKind, wait_kind, bus,  // wait_kind_name, parse_wait_kind
+                    "security", "fare_gates", "taxi", "bus")
+
 // How a patience is distributed.
 enum class PatienceDist : std::uint8_t { exponential, lognormal };
 EXPOFLOW_KIND_NAMES(PatienceDist, patience_dist, lognormal,  // patience_dist_name, parse_patience_dist

@@ -894,8 +894,11 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   s.gate_choice = read_choice(root, "gate_choice", {GateChoice::least_cost, GateChoice::uniform},
                               GateChoice::least_cost, gate_choice_name, parse_gate_choice);
   if (auto pt = root.table("patience")) {
-    if (auto r = pt->table("security")) {
-      PatienceDef& d = s.entrance_patience;
+    for (std::size_t k = 0; k < kNumWaitKinds; ++k) {
+      const auto kind = static_cast<WaitKind>(k);
+      auto r = pt->table(wait_kind_name(kind));
+      if (!r) continue;
+      PatienceDef& d = s.patience[k];
       d.mean_s = r->positive("mean_min") * 60;
       d.dist = read_choice(*r, "dist", {PatienceDist::exponential, PatienceDist::lognormal}, PatienceDist::exponential,
                            patience_dist_name, parse_patience_dist);
@@ -904,8 +907,9 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
       if (d.dist == PatienceDist::exponential && r->has("sd_min"))
         r->error("sd_min", "an exponential patience has no sd_min (its sd is its mean)");
       d.balk = r->boolean("balk", true);
-      d.then = read_choice(*r, "then", {GiveUp::other_entrance, GiveUp::leave}, GiveUp::other_entrance, give_up_name,
-                           parse_give_up);
+      if (kind == WaitKind::security)
+        d.then = read_choice(*r, "then", {GiveUp::other_entrance, GiveUp::leave}, GiveUp::other_entrance, give_up_name,
+                             parse_give_up);
       r->finish();
     }
     pt->finish();

@@ -123,7 +123,8 @@ struct PartySizeDef {
 
 // How long a party waits in a queue before it gives up, and whether it joins a queue whose
 // expected wait is longer than that at all ([patience.<kind of wait>]). Each party draws its own
-// patience (a keyed draw: common random numbers hold).
+// patience (a keyed draw: common random numbers hold). `then` is the entrance's only: on the way
+// home a party that gives up takes another line or mode.
 struct PatienceDef {
   double mean_s = 0, sd_s = 0;  // mean_s 0: no patience (waits as long as it takes)
   PatienceDist dist = PatienceDist::exponential;
@@ -245,7 +246,7 @@ struct Scenario {
   // How a party picks its entrance: least_cost (walking time plus expected queueing time among
   // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
   GateChoice gate_choice = GateChoice::least_cost;
-  PatienceDef entrance_patience;  // [patience.security]
+  std::array<PatienceDef, kNumWaitKinds> patience;  // by WaitKind: [patience.<kind>]
   std::vector<NodeDef> nodes;
   std::vector<WalkwayDef> walkways;
   std::vector<GateDef> gates;

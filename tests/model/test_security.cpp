@@ -168,7 +168,7 @@ Time first_patience(const World& w, const Party& p, double mean_s) {
 TEST_CASE("a party whose patience runs out leaves the queue for the other entrance, once; the ones behind move up",
           "[model][security][patience]") {
   Site site;
-  site.s.entrance_patience = {.mean_s = 5, .balk = false};
+  site.s.patience[0] = {.mean_s = 5, .balk = false};
   World& w = site.start();
   site.run_until(at(9));
   const auto pids = queue_at_west(site, {1, 1, 1});
@@ -197,7 +197,7 @@ TEST_CASE("a party whose patience runs out leaves the queue for the other entran
 TEST_CASE("a party balks at an entrance whose expected wait exceeds its patience, and joins one it can bear",
           "[model][security][patience]") {
   Site site;
-  site.s.entrance_patience = {.mean_s = 1e-3, .balk = true};  // too short for any queue
+  site.s.patience[0] = {.mean_s = 1e-3, .balk = true};  // too short for any queue
   World& w = site.start();
   site.run_until(at(9));
   // Two parties: the first takes the free lane at once (no wait expected, no balking), the second
@@ -214,7 +214,7 @@ TEST_CASE("a party balks at an entrance whose expected wait exceeds its patience
 
 TEST_CASE("a stale patience event does nothing: the party was screened before it ran out", "[model][security][patience]") {
   Site site;
-  site.s.entrance_patience = {.mean_s = 3600, .balk = false};
+  site.s.patience[0] = {.mean_s = 3600, .balk = false};
   World& w = site.start();
   site.run_until(at(9));
   const auto pids = queue_at_west(site, {1, 1, 1});

@@ -127,3 +127,43 @@ TEST_CASE("a party reaching a closed stand chooses again, unless it opens within
   CHECK(site.times("replans.service_closed", RecordKind::replan) == std::vector<Time>{at(20, 30)});
   CHECK(site.records(kStand, RecordKind::vehicle_out).size() == 1);
 }
+
+TEST_CASE("a party whose patience runs out at the stand leaves its line and goes home another way",
+          "[model][taxi][patience]") {
+  Site site;
+  add_taxi_stand(site.s);
+  site.s.taxi_stands[0].cabs_per_hour.assign(24, 0);  // no cab comes
+  site.s.patience[static_cast<std::size_t>(scenario::WaitKind::taxi)] = {.mean_s = 600, .balk = false};
+  World& w = site.start();
+  site.run_until(at(10));
+  Party p = visitor(7);
+  p.egress = Mode::taxi;
+  const std::uint32_t pid = site.hand_on(p, "stand", Stage::taxi);
+  const Party waiting = w.parties[pid];
+  const Time patience = dist::exponential(600, World::u(w.choice_rng, waiting, kDrawPatience));
+  site.run();
+
+  // It left the stand's line when its patience ran out, after waiting exactly that long ...
+  CHECK(site.times(kStand, RecordKind::renege) == std::vector<Time>{at(10) + patience});
+  CHECK(site.values(kStand, RecordKind::renege) == std::vector<double>{(at(10) + patience) - at(10)});
+  CHECK(site.times(kStand, RecordKind::queue_leave) == std::vector<Time>{at(10) + patience});
+  CHECK(site.records(kStand, RecordKind::vehicle_out).empty());
+  // ... and went home on foot (its class's other way home), leaving the model.
+  CHECK(w.parties[pid].stage == Stage::done);
+  CHECK(w.parties[pid].egress == Mode::walk);
+  CHECK(w.parties[pid].gave_up == 1);
+}
+
+TEST_CASE("a party balks at a stand whose line it expects to take longer than its patience", "[model][taxi][patience]") {
+  Site site;
+  add_taxi_stand(site.s);
+  site.s.taxi_stands[0].cabs_per_hour.assign(24, 1);  // a cab an hour: an hour per party ahead
+  site.s.taxi_stands[0].rank_capacity = 0;
+  site.s.patience[static_cast<std::size_t>(scenario::WaitKind::taxi)] = {.mean_s = 1e-3, .balk = true};
+  site.start();
+  site.run_until(at(10));
+  take_taxi(site, 1);
+  site.run();
+  CHECK(site.persons(kStand, RecordKind::balk) == std::vector<std::uint32_t>{1});
+  CHECK(site.records(kStand, RecordKind::queue_join).empty());
+}
