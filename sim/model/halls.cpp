@@ -78,6 +78,7 @@ void leave(World& w, std::uint32_t pid) {
   w.emit(RecordKind::leave, w.L.place_hall, size);
   w.release(w.halls.hall_res, size);
   occupancy_change(w, -static_cast<double>(size));
+  if (choice::enabled(w)) choice::way_home(w, pid);
   advance(w, pid, Stage::home);
 }
 

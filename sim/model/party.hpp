@@ -56,7 +56,10 @@ enum class Phase : std::uint8_t {
 enum Draw : std::uint64_t {
   kDrawMode = 0, kDrawSize, kDrawTime, kDrawDwell, kDrawEgress, kDrawAccessChoice,
   kDrawEgressChoice, kDrawSpeed, kDrawPickup, kDrawBay, kDrawReroute, kDrawGate, kDrawReplanMode,
-  kDrawReplanChoice, kDrawSweep, kDrawPatience, kDrawService = 64
+  kDrawReplanChoice, kDrawSweep,
+  kDrawPatience,                      // + choices made (0..2)
+  kDrawWayHome = kDrawPatience + 3,   // + choices made (0..2)
+  kDrawService = 64
 };
 
 // Narrowing into Party's compact fields; the scenario limits (nodes, lines, lots < 2^15) keep
@@ -102,6 +105,7 @@ struct Party {
   // Times it gave up a queue (balked or reneged) and chose again; at the limit it waits without
   // patience (security: one other entrance).
   std::uint8_t gave_up : 2 = 0;
+  bool heading : 1 = false;  // counted as heading for the first queue of its way home (choice.hpp)
 
   std::size_t access_dir() const {
     EXPOFLOW_CHECK(is_line_mode(access), "access direction of a party that does not ride");

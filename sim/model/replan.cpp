@@ -106,9 +106,13 @@ void restrict_modes(const World& w, std::array<double, kNumModes>& weights, Mode
 
 // Choose the way home again. `avoid_line`: the line the party gave up (no direction of it is
 // chosen), or -1.
-void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = -1) {
+void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, bool avoid_mode = false) {
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) return;  // they need their vehicle
+  if (choice::enabled(w)) {
+    choice::way_home(w, pid, avoid_line, avoid_mode && avoid_line < 0 ? p.egress : Mode::car);
+    return;
+  }
   const auto& L = w.L;
   auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w, false);
   if (avoid_line >= 0)
@@ -129,6 +133,7 @@ void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = 
 
 // Whoever gave up waiting: car users walk to their car, others take the metro.
 void reroute(World& w, std::uint32_t pid) {
+  choice::arrived(w, pid);
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) {
     walking::walk(w, pid, w.L.lots[p.lot()].node, Stage::lot_leave);
@@ -242,7 +247,7 @@ void gave_up(World& w, std::uint32_t pid) {
   }
   const std::int64_t line = is_line_mode(p.egress) ? static_cast<std::int64_t>(w.L.directions[p.egress_dir()].line) : -1;
   if (p.stage == Stage::fare_in) walking::leave_area(w, pid, transit::queue_area(w, p, Stage::fare_in));
-  choose_egress_again(w, pid, line);
+  choose_egress_again(w, pid, line, true);
   advance(w, pid, Stage::home);
 }
 

@@ -47,11 +47,15 @@ void start_loading(World& w, std::uint32_t pid) {
 
 // The wait a party joining stand ti's line (no cab in the rank) can expect: its place in the line
 // over the cabs expected an hour now (infinite if none is expected this hour).
+// Cabs expected at stand ti per second, this hour.
+double cab_rate(const World& w, std::size_t ti) {
+  return w.L.taxis[ti].cabs_per_hour[static_cast<std::size_t>(clock_of(w.now) / 3600) % 24] / 3600;
+}
+
 double expected_wait(const World& w, std::size_t ti) {
-  const TaxiLayout& t = w.L.taxis[ti];
-  const double per_hour = t.cabs_per_hour[static_cast<std::size_t>(clock_of(w.now) / 3600) % 24];
-  if (!(per_hour > 0)) return std::numeric_limits<double>::infinity();
-  return static_cast<double>(w.res[w.taxi.party_res[ti]].num_waiting() + 1) * 3600 / per_hour;
+  const double rate = cab_rate(w, ti);
+  if (!(rate > 0)) return std::numeric_limits<double>::infinity();
+  return static_cast<double>(w.res[w.taxi.party_res[ti]].num_waiting() + 1) / rate;
 }
 
 // A party matched with a cab walks it to a loading bay.
@@ -124,6 +128,7 @@ bool any_open(const World& w) {
 
 // A party at the stand takes the first cab in the rank, or waits for one.
 void begin(World& w, std::uint32_t pid) {
+  choice::arrived(w, pid);
   const Party& p = w.parties[pid];
   const std::size_t ti = p.stand();
   if (!open(w, ti)) {  // closed meanwhile (or not yet open): choose again
@@ -151,6 +156,12 @@ void begin(World& w, std::uint32_t pid) {
 }
 
 std::uint32_t party_resource(const World& w, const Party& p) { return w.taxi.party_res[p.stand()]; }
+
+std::uint32_t line_of_parties(const World& w, std::size_t stand, double* rate, double* ready) {
+  *rate = cab_rate(w, stand);
+  *ready = static_cast<double>(w.res[w.taxi.rank_res[stand]].num_waiting());
+  return w.taxi.party_res[stand];
+}
 
 void resume_bay(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];

@@ -31,6 +31,9 @@ bool any_open(const World& w);
 void begin(World& w, std::uint32_t pid);
 // The stand's line of parties a party at Stage::taxi waits in.
 std::uint32_t party_resource(const World& w, const Party& p);
+// The stand's line of parties, the cabs expected per second this hour and the cabs waiting in the
+// rank now (choice.hpp).
+std::uint32_t line_of_parties(const World& w, std::size_t stand, double* rate, double* ready);
 // A party at Stage::taxi_bay resumes: granted a bay, or loaded and gone.
 void resume_bay(World& w, std::uint32_t pid);
 

@@ -221,6 +221,7 @@ void begin_fare_gate(World& w, std::uint32_t pid) {
   if (!walking::enter_area(w, pid, queue_area(w, p, p.stage), p.stage)) return;
   const std::uint32_t r = fare_gate_res(w, p);
   const bool leaving = p.stage == Stage::fare_in;
+  if (leaving) choice::arrived(w, pid);
   if (leaving && patience::balks(w, pid, r, WaitKind::fare_gates, fare_gate_wait(w, r, line_of(w, p)))) {
     replan::gave_up(w, pid);  // leaves the queueing area too
     return;
@@ -230,6 +231,20 @@ void begin_fare_gate(World& w, std::uint32_t pid) {
 }
 
 std::uint32_t fare_gate_resource(const World& w, const Party& p) { return fare_gate_res(w, p); }
+
+std::uint32_t home_queue(const World& w, std::size_t di, double* rate) {
+  const DirectionLayout& d = w.L.directions[di];
+  const LineLayout& l = w.L.lines[d.line];
+  if (l.metro) {
+    const std::uint32_t r = w.transit.fare_in_res[d.line];
+    *rate = static_cast<double>(w.res[r].capacity()) / l.fare_gate_service_s;
+    return r;
+  }
+  // A bus stop: a vehicle's capacity per headway (the gap between the next two trips).
+  const std::size_t k = w.transit.trip_arrive[di];
+  *rate = k + 1 < d.arrivals.size() && d.arrivals[k + 1] > d.arrivals[k] ? l.capacity / (d.arrivals[k + 1] - d.arrivals[k]) : 0.0;
+  return w.transit.stop_res[di];
+}
 
 bool waits_at_bus_stop(const World& w, const Party& p) {
   return !p.background && !w.L.lines[w.L.directions[p.egress_dir()].line].metro;
@@ -286,6 +301,7 @@ void begin_board(World& w, std::uint32_t pid) {
   else {
     const std::uint32_t r = w.transit.stop_res[p.egress_dir()];
     const bool bus = waits_at_bus_stop(w, p);
+    if (bus) choice::arrived(w, pid);
     if (bus && patience::balks(w, pid, r, WaitKind::bus, stop_wait(w, p.egress_dir(), p))) {
       replan::gave_up(w, pid);
       return;

@@ -61,6 +61,10 @@ std::uint32_t fare_gate_resource(const World& w, const Party& p);
 // the stop's waiting line.
 bool waits_at_bus_stop(const World& w, const Party& p);
 std::uint32_t stop_resource(const World& w, const Party& p);
+// The first queue of the way home by direction `dir` (a metro line's fare gates in, a bus stop) and
+// its service rate now, persons per second (gates open over the time per person; a vehicle's
+// capacity per headway).
+std::uint32_t home_queue(const World& w, std::size_t dir, double* rate);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 

@@ -18,6 +18,7 @@ World::World(const Simulation& sim_, std::uint64_t seed, std::uint32_t rep, Reco
   parking::build(*this);
   halls::build(*this);
   disruptions::build(*this);
+  choice::build(*this);  // last: it keeps a value by resource
   for (const ObservedDef& o : s.observed) rec->add_probe(make_probe(sim.places(), o));
 }
 

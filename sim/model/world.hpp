@@ -17,6 +17,7 @@
 #include "kernel/calendar.hpp"
 #include "kernel/random.hpp"
 #include "kernel/resource.hpp"
+#include "model/choice.hpp"
 #include "model/demand.hpp"
 #include "model/disruptions.hpp"
 #include "model/halls.hpp"
@@ -82,6 +83,7 @@ struct World {
   WalkingState walking;
   DisruptionState disruptions;
   ReplanState replan;
+  ChoiceState choice;
 
   // ---- verbs ---------------------------------------------------------------------------------
   std::uint32_t add_resource(std::int64_t capacity, std::uint32_t place, bool vehicles = false) {

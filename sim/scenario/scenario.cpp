@@ -914,6 +914,12 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     }
     pt->finish();
   }
+  if (auto c = root.table("choice")) {
+    s.choice.enabled = true;
+    s.choice.beta_per_min = c->non_negative("beta_per_min");
+    s.choice.info_lag_s = c->non_negative("info_lag_min", 5) * 60;
+    c->finish();
+  }
   if (auto w = root.table("walking")) {
     s.walk_speed_mean = w->positive("speed_mean_mps", 1.34);
     s.walk_speed_sd = w->non_negative("speed_sd_mps", 0.26);

@@ -247,6 +247,12 @@ struct Scenario {
   // open entrances) or uniform (at random, whatever the queues: for benchmarks and tests).
   GateChoice gate_choice = GateChoice::least_cost;
   std::array<PatienceDef, kNumWaitKinds> patience;  // by WaitKind: [patience.<kind>]
+  // [choice]: the way home chosen by a logit on the class's shares and the expected waits.
+  struct Choice {
+    bool enabled = false;
+    double beta_per_min = 0.1;  // weight of a minute of expected wait
+    double info_lag_s = 300;    // time constant of the information parties choose on
+  } choice;
   std::vector<NodeDef> nodes;
   std::vector<WalkwayDef> walkways;
   std::vector<GateDef> gates;

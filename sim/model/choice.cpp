@@ -1,0 +1,141 @@
+#include "model/choice.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "model/world.hpp"
+
+namespace expoflow::model::choice {
+
+namespace {
+
+constexpr std::uint32_t kNoQueue = ~std::uint32_t{0};
+
+struct Option {
+  Mode mode;
+  std::int32_t at;       // direction, stand, lot or walk origin
+  double weight;         // share of the mode x the route's weight within it
+  std::uint32_t queue;   // its first queue (a resource), or kNoQueue
+  double rate;           // that queue's service rate now, per second (in its own units)
+  double ready;          // servers waiting for customers there now (cabs in a rank)
+};
+
+// The first queue of a way home, its service rate, and what a party counts for in it.
+std::uint32_t queue_of(const World& w, Mode m, std::size_t at, double* rate, double* ready) {
+  *ready = 0;
+  switch (m) {
+    case Mode::metro:
+    case Mode::bus: return transit::home_queue(w, at, rate);
+    case Mode::taxi: return taxi::line_of_parties(w, at, rate, ready);
+    default: *rate = 0; return kNoQueue;
+  }
+}
+double units(Mode m, const Party& p) { return m == Mode::taxi ? 1.0 : p.size; }
+
+// The expected wait of a queue as parties see it now: (queueing + heading there - servers ready)
+// / rate, brought up to date through the information lag.
+double seen_wait(World& w, const Option& o, bool parties) {
+  ChoiceState& C = w.choice;
+  const std::uint32_t r = o.queue;
+  const double queue = static_cast<double>(parties ? w.res[r].num_waiting() : w.res[r].weight_waiting());
+  const double ahead = std::max(0.0, queue + C.heading[r] - o.ready);
+  const double now_wait = ahead == 0 ? 0.0 : o.rate > 0 ? ahead / o.rate : std::numeric_limits<double>::infinity();
+  const double lag = w.s.choice.info_lag_s;
+  if (lag <= 0 || !std::isfinite(now_wait) || !std::isfinite(C.seen[r])) {
+    C.seen[r] = now_wait;
+  } else {
+    C.seen[r] += (1 - std::exp(-(w.now - C.seen_at[r]) / lag)) * (now_wait - C.seen[r]);
+  }
+  C.seen_at[r] = w.now;
+  return C.seen[r];
+}
+
+// The ways home open to the party now, with their weights.
+void options(const World& w, const Party& p, std::int64_t avoid_line, Mode avoid_mode, std::vector<Option>& out) {
+  out.clear();
+  const auto& L = w.L;
+  const auto& shares = w.s.classes[p.cls].egress[static_cast<std::size_t>(p.access)];
+  auto add_routes = [&](Mode m, const std::vector<double>& weights, auto&& usable) {
+    double total = 0;
+    for (double x : weights) total += x;
+    if (!(total > 0)) return;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+      if (weights[i] > 0 && usable(i)) {
+        Option o{m, static_cast<std::int32_t>(i), shares[static_cast<std::size_t>(m)] * weights[i] / total, kNoQueue, 0, 0};
+        o.queue = queue_of(w, m, i, &o.rate, &o.ready);
+        out.push_back(o);
+      }
+  };
+  for (std::size_t mi = 0; mi < kNumModes; ++mi) {
+    const auto m = static_cast<Mode>(mi);
+    if (!(shares[mi] > 0) || m == avoid_mode || is_vehicle_mode(m)) continue;
+    auto line_ok = [&](std::size_t d) {
+      return transit::available(w, d) && static_cast<std::int64_t>(L.directions[d].line) != avoid_line;
+    };
+    switch (m) {
+      case Mode::metro: add_routes(m, L.metro_egress_w, line_ok); break;
+      case Mode::bus: add_routes(m, L.bus_egress_w, line_ok); break;
+      case Mode::taxi: add_routes(m, std::vector<double>(L.taxis.size(), 1.0), [&](std::size_t s) { return taxi::open(w, s); }); break;
+      case Mode::pickup: add_routes(m, L.dropoff_weights, [](std::size_t) { return true; }); break;
+      case Mode::walk: add_routes(m, L.walk_origin_weights, [](std::size_t) { return true; }); break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+bool enabled(const World& w) { return w.s.choice.enabled; }
+
+void build(World& w) {
+  w.choice.heading.assign(w.res.size(), 0.0);
+  w.choice.seen.assign(w.res.size(), 0.0);
+  w.choice.seen_at.assign(w.res.size(), 0.0);
+}
+
+void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_mode) {
+  arrived(w, pid);
+  Party& p = w.parties[pid];
+  if (is_vehicle_mode(p.egress)) return;  // they leave with their vehicle
+  static thread_local std::vector<Option> opts;
+  static thread_local std::vector<double> weights;
+  options(w, p, avoid_line, avoid_mode, opts);
+  // The waits as seen, then the weights relative to the shortest (no underflow, whatever beta).
+  weights.assign(opts.size(), 0.0);
+  double shortest = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < opts.size(); ++i) {
+    weights[i] = opts[i].queue == kNoQueue ? 0.0 : seen_wait(w, opts[i], opts[i].mode == Mode::taxi);
+    shortest = std::min(shortest, weights[i]);
+  }
+  const double beta_per_s = w.s.choice.beta_per_min / 60;
+  bool any = false;
+  for (std::size_t i = 0; i < opts.size(); ++i) {
+    const double wait = weights[i];
+    weights[i] = std::isfinite(wait) ? opts[i].weight * std::exp(-beta_per_s * (wait - shortest)) : 0.0;
+    any = any || weights[i] > 0;
+  }
+  if (!any) {  // nothing else is open: walk home (or a taxi where nobody walks)
+    p.egress = w.L.walk_origins.empty() ? Mode::taxi : Mode::walk;
+    p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up)));
+    return;
+  }
+  const Option& o = opts[dist::discrete(weights, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up))];
+  p.egress = o.mode;
+  p.egress_at = narrow<std::int16_t>(o.at);
+  if (o.queue != kNoQueue) {
+    w.choice.heading[o.queue] += units(o.mode, p);
+    p.heading = true;
+  }
+}
+
+void arrived(World& w, std::uint32_t pid) {
+  Party& p = w.parties[pid];
+  if (!p.heading) return;
+  p.heading = false;
+  double rate = 0, ready = 0;
+  const std::uint32_t r = queue_of(w, p.egress, static_cast<std::size_t>(p.egress_at), &rate, &ready);
+  if (r != kNoQueue) w.choice.heading[r] = std::max(0.0, w.choice.heading[r] - units(p.egress, p));
+}
+
+}  // namespace expoflow::model::choice
