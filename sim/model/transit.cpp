@@ -204,13 +204,11 @@ std::uint32_t queue_area(const World& w, const Party& p, Stage stage) {
   return stage == Stage::fare_in ? w.transit.fare_in_area[line] : w.transit.fare_out_area[line];
 }
 
-// The wait a person joining the fare gates `r` of `line` can expect: none if a gate is free and
-// nobody queues; else its place in the queue times the time per person, over the gates open
-// (infinite if none is).
+// The wait a person joining the fare gates `r` of `line` (some open) can expect: none if a gate is
+// free and nobody queues; else its place in the queue times the time per person, over the gates.
 double fare_gate_wait(const World& w, std::uint32_t r, std::size_t line) {
   const Resource& g = w.res[r];
   if (g.available() > 0 && g.num_waiting() == 0) return 0;
-  if (g.capacity() == 0) return std::numeric_limits<double>::infinity();
   return static_cast<double>(g.weight_waiting() + 1) * w.L.lines[line].fare_gate_service_s / static_cast<double>(g.capacity());
 }
 
@@ -222,12 +220,15 @@ void begin_fare_gate(World& w, std::uint32_t pid) {
   const std::uint32_t r = fare_gate_res(w, p);
   const bool leaving = p.stage == Stage::fare_in;
   if (leaving) choice::arrived(w, pid);
-  if (leaving && patience::balks(w, pid, r, WaitKind::fare_gates, fare_gate_wait(w, r, line_of(w, p)))) {
+  // Gates closed (the platform-exits policy holds entries) are waited for without patience, as a
+  // closed entrance is.
+  const bool patient = leaving && w.res[r].capacity() > 0;
+  if (patient && patience::balks(w, pid, r, WaitKind::fare_gates, fare_gate_wait(w, r, line_of(w, p)))) {
     replan::gave_up(w, pid);  // leaves the queueing area too
     return;
   }
   if (w.acquire(pid, r, 1)) start_fare_gate(w, pid);
-  else if (leaving) patience::start(w, pid, WaitKind::fare_gates);
+  else if (patient) patience::start(w, pid, WaitKind::fare_gates);
 }
 
 std::uint32_t fare_gate_resource(const World& w, const Party& p) { return fare_gate_res(w, p); }

@@ -593,7 +593,7 @@ TEST_CASE("resource: a big request at the head blocks smaller ones behind it",
   CHECK(g2.ids == std::vector<std::uint32_t>{8});
 }
 
-TEST_CASE("resource: a waiting request withdrawn leaves the line; the others keep their order and weights",
+TEST_CASE("resource: a waiting request withdrawn leaves the line, and the others keep their order and weights",
           "[kernel][resource]") {
   Resource r(4);
   Grants g;

@@ -155,7 +155,7 @@ void check_erlang_a(const std::vector<std::string>& overrides, double rho_expect
 
 }  // namespace
 
-TEST_CASE("Erlang A helper: no patience limit tends to Erlang C; a known overload value", "[model][gate][erlang]") {
+TEST_CASE("Erlang A helper: no patience limit tends to Erlang C, and a known overload value", "[model][gate][erlang]") {
   // Patience very long: the chain is M/M/c, and the mean wait that of Erlang C.
   Abandoning a{10, 0.15, 1.0 / 60, 1e-9, 0, 1};
   const double c = erlang_c(10, 9.0);

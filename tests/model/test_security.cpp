@@ -165,7 +165,7 @@ Time first_patience(const World& w, const Party& p, double mean_s) {
 
 }  // namespace
 
-TEST_CASE("a party whose patience runs out leaves the queue for the other entrance, once; the ones behind move up",
+TEST_CASE("a party whose patience runs out leaves the queue for the other entrance, once, and the ones behind move up",
           "[model][security][patience]") {
   Site site;
   site.s.patience[0] = {.mean_s = 5, .balk = false};

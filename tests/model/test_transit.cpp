@@ -73,7 +73,7 @@ TEST_CASE("both directions of a running line leave the stop at every trip of the
         std::vector<Time>{at(8), at(8), at(8, 30), at(8, 30), at(9), at(9), at(9, 30), at(9, 30)});
 }
 
-TEST_CASE("a party heading home by a line outside its hours chooses again; inside the allowed wait it waits",
+TEST_CASE("a party heading home by a line outside its hours chooses again, and inside the allowed wait it waits",
           "[model][transit]") {
   Site site;
   add_bus_line(site.s);  // trips 08:00-09:30
@@ -96,6 +96,50 @@ TEST_CASE("a party heading home by a line outside its hours chooses again; insid
   // class's only other mode).
   CHECK(site.persons("line[bus].direction[southbound].stop", RecordKind::queue_join).size() == 1);
   CHECK(site.persons("line[bus].direction[northbound].stop", RecordKind::queue_join).empty());
-  CHECK(site.times("replans.at_setoff", RecordKind::replan) == std::vector<Time>{at(7, 40), at(11)});
+  CHECK(site.times("replans.service_closed", RecordKind::replan) == std::vector<Time>{at(7, 40), at(11)});
+  CHECK(site.records("replans.at_setoff", RecordKind::replan).empty());
   (void)w;
+}
+
+namespace {
+// A party of the visitor class heading home by the bus line's southbound direction.
+std::uint32_t bus_home(Site& site, std::uint64_t key) {
+  Party p = visitor(key);
+  p.egress = Mode::bus;
+  p.egress_at = 0;
+  return site.hand_on(p, "halls", Stage::home);
+}
+}  // namespace
+
+TEST_CASE("a rider whose patience runs out at the stop leaves for another way home, and one expecting too long balks",
+          "[model][transit][patience]") {
+  Site site;
+  add_bus_line(site.s);  // trips reach the stop every 30 min from 08:00
+  auto& bus_patience = site.s.patience[static_cast<std::size_t>(scenario::WaitKind::bus)];
+  bus_patience = {.mean_s = 300, .balk = false};
+  World& w = site.start();
+  site.run_until(at(8, 5));
+  const std::uint32_t pid = bus_home(site, 11);
+  const Party rider = w.parties[pid];
+  const Time patience = dist::exponential(300, World::u(w.choice_rng, rider, kDrawPatience));
+  site.run();
+  const Time joined = site.times("line[bus].direction[southbound].stop", RecordKind::queue_join).at(0);
+  REQUIRE(joined + patience < at(8, 30));  // the set-up: it gives up before the 08:30 trip
+  CHECK(site.times("line[bus].direction[southbound].stop", RecordKind::renege) == std::vector<Time>{joined + patience});
+  CHECK(site.records("line[bus]", RecordKind::board).empty());  // it never rode
+  CHECK(w.parties[pid].egress == Mode::walk);
+  CHECK(w.parties[pid].stage == Stage::done);
+
+  // Balking: with balking on and a patience far shorter than the wait for the next trip, a rider
+  // does not join the stop's line at all.
+  Site balk;
+  add_bus_line(balk.s);
+  balk.s.patience[static_cast<std::size_t>(scenario::WaitKind::bus)] = {.mean_s = 1, .balk = true};
+  World& wb = balk.start();
+  balk.run_until(at(8, 5));
+  const std::uint32_t b = bus_home(balk, 12);
+  balk.run();
+  CHECK(balk.persons("line[bus].direction[southbound].stop", RecordKind::balk) == std::vector<std::uint32_t>{1});
+  CHECK(balk.records("line[bus].direction[southbound].stop", RecordKind::queue_join).empty());
+  CHECK(wb.parties[b].egress == Mode::walk);
 }
