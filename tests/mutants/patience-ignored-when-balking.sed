@@ -1,4 +1,4 @@
-# file: sim/model/security.cpp
-# function: begin
+# file: sim/model/patience.cpp
+# function: balks
 # bug: a party with patience joins whatever wait it expects (balking never happens)
-/^void begin(/,/^}/ s|wait_on_joining(w, p.gate) > limit|wait_on_joining(w, p.gate) > 1e300|
+/^bool balks(/,/^}/ s|expected_wait_s <= of(w, p, kind)|expected_wait_s <= 1e300|

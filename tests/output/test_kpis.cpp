@@ -67,7 +67,18 @@ TEST_CASE("Every indicator of a shipped scenario has the name the outputs have a
       "policy.hall_occupancy.exit_only.activations", "policy.hall_occupancy.exit_only.active_min",
       "policy.exit_direction.activations", "policy.exit_direction.active_min",
       "policy.platform_exits.line[line2].activations", "policy.platform_exits.line[line2].active_min",
-      "policy.platform_exits.line[line17].activations", "policy.platform_exits.line[line17].active_min"};
+      "policy.platform_exits.line[line17].activations", "policy.platform_exits.line[line17].active_min",
+      "gate[west].balked_persons", "gate[west].reneged_persons", "gate[east].balked_persons",
+      "gate[east].reneged_persons", "gate[south].balked_persons", "gate[south].reneged_persons",
+      "gate[north].balked_persons", "gate[north].reneged_persons", "line[line2].fare_gates_in.balked_persons",
+      "line[line2].fare_gates_in.reneged_persons", "line[line17].fare_gates_in.balked_persons",
+      "line[line17].fare_gates_in.reneged_persons", "taxi_stand[P6].balked_persons", "taxi_stand[P6].reneged_persons",
+      "line[route71].direction[from_site].stop.balked_persons",
+      "line[route71].direction[from_site].stop.reneged_persons",
+      "line[connector].direction[from_site].stop.balked_persons",
+      "line[connector].direction[from_site].stop.reneged_persons",
+      "line[parking_shuttle].direction[from_site].stop.balked_persons",
+      "line[parking_shuttle].direction[from_site].stop.reneged_persons"};
   CHECK(names == expected);
 
   // One id of each kind, named.
