@@ -21,12 +21,13 @@ struct Option {
   double ready;          // servers waiting for customers there now (cabs in a rank)
 };
 
-// The first queue of a way home, its service rate, and what a party counts for in it.
-std::uint32_t queue_of(const World& w, Mode m, std::size_t at, double* rate, double* ready) {
+// The first queue of a way to the site (`access`) or home, its service rate, and the servers
+// waiting for customers there.
+std::uint32_t queue_of(const World& w, bool access, Mode m, std::size_t at, double* rate, double* ready) {
   *ready = 0;
   switch (m) {
     case Mode::metro:
-    case Mode::bus: return transit::home_queue(w, at, rate);
+    case Mode::bus: return access ? transit::upstream_queue(w, at, rate) : transit::home_queue(w, at, rate);
     case Mode::taxi: return taxi::line_of_parties(w, at, rate, ready);
     default: *rate = 0; return kNoQueue;
   }
@@ -51,11 +52,13 @@ double seen_wait(World& w, const Option& o, bool parties) {
   return C.seen[r];
 }
 
-// The ways home open to the party now, with their weights.
-void options(const World& w, const Party& p, std::int64_t avoid_line, Mode avoid_mode, std::vector<Option>& out) {
+// The ways to the site (`access`: by the class's party weights of access modes) or home (by its
+// egress shares) open to the party now, with their weights.
+void options(const World& w, const Party& p, bool access, std::int64_t avoid_line, Mode avoid_mode,
+             std::vector<Option>& out) {
   out.clear();
   const auto& L = w.L;
-  const auto& shares = w.s.classes[p.cls].egress[static_cast<std::size_t>(p.access)];
+  const auto& shares = access ? demand::party_access(w, p.cls) : w.s.classes[p.cls].egress[static_cast<std::size_t>(p.access)];
   auto add_routes = [&](Mode m, const std::vector<double>& weights, auto&& usable) {
     double total = 0;
     for (double x : weights) total += x;
@@ -63,26 +66,35 @@ void options(const World& w, const Party& p, std::int64_t avoid_line, Mode avoid
     for (std::size_t i = 0; i < weights.size(); ++i)
       if (weights[i] > 0 && usable(i)) {
         Option o{m, static_cast<std::int32_t>(i), shares[static_cast<std::size_t>(m)] * weights[i] / total, kNoQueue, 0, 0};
-        o.queue = queue_of(w, m, i, &o.rate, &o.ready);
+        o.queue = queue_of(w, access, m, i, &o.rate, &o.ready);
         out.push_back(o);
       }
   };
+  auto anywhere = [](std::size_t) { return true; };
   for (std::size_t mi = 0; mi < kNumModes; ++mi) {
     const auto m = static_cast<Mode>(mi);
-    if (!(shares[mi] > 0) || m == avoid_mode || is_vehicle_mode(m)) continue;
+    if (!(shares[mi] > 0) || m == avoid_mode || (!access && is_vehicle_mode(m))) continue;
+    // A line runs now (to the site: by the time the party would get there on it).
     auto line_ok = [&](std::size_t d) {
-      return transit::available(w, d) && static_cast<std::int64_t>(L.directions[d].line) != avoid_line;
+      return transit::available(w, d, access ? L.directions[d].travel_s : 0) &&
+             static_cast<std::int64_t>(L.directions[d].line) != avoid_line;
     };
     switch (m) {
-      case Mode::metro: add_routes(m, L.metro_egress_w, line_ok); break;
-      case Mode::bus: add_routes(m, L.bus_egress_w, line_ok); break;
+      case Mode::metro: add_routes(m, access ? L.metro_access_w : L.metro_egress_w, line_ok); break;
+      case Mode::bus: add_routes(m, access ? L.bus_access_w : L.bus_egress_w, line_ok); break;
+      case Mode::car: add_routes(m, L.car_park_weights, anywhere); break;
+      case Mode::coach: add_routes(m, L.coach_park_weights, anywhere); break;
+      case Mode::dropoff: add_routes(m, L.dropoff_weights, anywhere); break;
       case Mode::taxi: add_routes(m, std::vector<double>(L.taxis.size(), 1.0), [&](std::size_t s) { return taxi::open(w, s); }); break;
-      case Mode::pickup: add_routes(m, L.dropoff_weights, [](std::size_t) { return true; }); break;
-      case Mode::walk: add_routes(m, L.walk_origin_weights, [](std::size_t) { return true; }); break;
+      case Mode::pickup: add_routes(m, L.dropoff_weights, anywhere); break;
+      case Mode::walk: add_routes(m, L.walk_origin_weights, anywhere); break;
       default: break;
     }
   }
 }
+
+// The options of the choice being made (one choice at a time per thread).
+thread_local std::vector<Option> opts;
 
 }  // namespace
 
@@ -94,14 +106,12 @@ void build(World& w) {
   w.choice.seen_at.assign(w.res.size(), 0.0);
 }
 
-void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_mode) {
-  arrived(w, pid);
-  Party& p = w.parties[pid];
-  if (is_vehicle_mode(p.egress)) return;  // they leave with their vehicle
-  static thread_local std::vector<Option> opts;
-  static thread_local std::vector<double> weights;
-  options(w, p, avoid_line, avoid_mode, opts);
-  // The waits as seen, then the weights relative to the shortest (no underflow, whatever beta).
+namespace {
+
+// Pick one of the options by the logit (weights relative to the shortest wait, so no underflow);
+// null if none is open.
+const Option* pick(World& w, const Party& p, std::uint64_t draw) {
+  thread_local std::vector<double> weights;
   weights.assign(opts.size(), 0.0);
   double shortest = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < opts.size(); ++i) {
@@ -115,27 +125,53 @@ void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_m
     weights[i] = std::isfinite(wait) ? opts[i].weight * std::exp(-beta_per_s * (wait - shortest)) : 0.0;
     any = any || weights[i] > 0;
   }
-  if (!any) {  // nothing else is open: walk home (or a taxi where nobody walks)
+  return any ? &opts[dist::discrete(weights, World::u(w.choice_rng, p, draw))] : nullptr;
+}
+
+void heading_for(World& w, Party& p, const Option& o) {
+  if (o.queue == kNoQueue) return;
+  w.choice.heading[o.queue] += units(o.mode, p);
+  p.heading = true;
+}
+
+}  // namespace
+
+void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_mode) {
+  arrived(w, pid);
+  Party& p = w.parties[pid];
+  if (is_vehicle_mode(p.egress)) return;  // they leave with their vehicle
+  options(w, p, false, avoid_line, avoid_mode, opts);
+  const Option* o = pick(w, p, kDrawWayHome + p.gave_up);
+  if (o == nullptr) {  // nothing else is open: walk home (or a taxi where nobody walks)
     p.egress = w.L.walk_origins.empty() ? Mode::taxi : Mode::walk;
     p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up)));
     return;
   }
-  const Option& o = opts[dist::discrete(weights, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up))];
-  p.egress = o.mode;
-  p.egress_at = narrow<std::int16_t>(o.at);
-  if (o.queue != kNoQueue) {
-    w.choice.heading[o.queue] += units(o.mode, p);
-    p.heading = true;
-  }
+  p.egress = o->mode;
+  p.egress_at = narrow<std::int16_t>(o->at);
+  heading_for(w, p, *o);
 }
 
-void arrived(World& w, std::uint32_t pid) {
+bool way_there(World& w, std::uint32_t pid, std::int64_t avoid_line) {
+  arrived(w, pid, true);
+  Party& p = w.parties[pid];
+  options(w, p, true, avoid_line, Mode::pickup, opts);  // (pick-up is no way to the site: nothing avoided)
+  const Option* o = pick(w, p, kDrawReplanMode);
+  if (o == nullptr) return false;
+  p.access = o->mode;
+  p.access_at = narrow<std::int16_t>(o->at);
+  heading_for(w, p, *o);
+  return true;
+}
+
+void arrived(World& w, std::uint32_t pid, bool access) {
   Party& p = w.parties[pid];
   if (!p.heading) return;
   p.heading = false;
+  const Mode m = access ? p.access : p.egress;
   double rate = 0, ready = 0;
-  const std::uint32_t r = queue_of(w, p.egress, static_cast<std::size_t>(p.egress_at), &rate, &ready);
-  if (r != kNoQueue) w.choice.heading[r] = std::max(0.0, w.choice.heading[r] - units(p.egress, p));
+  const std::uint32_t r = queue_of(w, access, m, static_cast<std::size_t>(access ? p.access_at : p.egress_at), &rate, &ready);
+  if (r != kNoQueue) w.choice.heading[r] = std::max(0.0, w.choice.heading[r] - units(m, p));
 }
 
 }  // namespace expoflow::model::choice

@@ -1,6 +1,7 @@
 #pragma once
 // Crowding-aware choice of the way home ([choice] of the scenario): a party leaving the halls, or
-// choosing again, picks its egress mode and route by a logit on its class's shares,
+// choosing again (also on its way to the site, when its line is unavailable), picks its mode and
+// route by a logit on its class's shares,
 //   P(option) ∝ share of the mode × weight of the route within it × exp(-beta × expected wait),
 // where the expected wait of an option is (persons queueing at its first queue + persons already
 // heading there) ÷ that queue's current service rate, as the party sees it: smoothed over the
@@ -32,8 +33,14 @@ void build(World& w);
 // mode (`avoid_mode`) it gave up, nor a service unavailable now. Falls back to walking home (or a
 // taxi, without walk origins) if nothing else is left.
 void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, Mode avoid_mode = Mode::car);
-// The party no longer heads for the first queue of its way home: it reached it, or chooses again.
-void arrived(World& w, std::uint32_t pid);
+// A party re-planning its way to the site (its line unavailable): the same logit over its class's
+// party weights of access modes and their routes, among those open (a line: running by the time
+// it would reach the site on it), the first queue of a line being its upstream waiting line. False
+// if nothing is open.
+bool way_there(World& w, std::uint32_t pid, std::int64_t avoid_line = -1);
+// The party no longer heads for the first queue of its way to the site (`access`) or home: it
+// reached it, or chooses again.
+void arrived(World& w, std::uint32_t pid, bool access = false);
 
 }  // namespace choice
 }  // namespace expoflow::model

@@ -131,6 +131,13 @@ void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = 
   p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawReplanChoice)));
 }
 
+// Whoever now comes with a vehicle leaves with it; whoever came without one cannot.
+void come_with_vehicle_leave_with_it(World& w, Party& p) {
+  if (!is_vehicle_mode(p.egress) && !is_vehicle_mode(p.access)) return;
+  p.egress = is_vehicle_mode(p.access) ? p.access : Mode::metro;
+  p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawReplanChoice)));
+}
+
 // Whoever gave up waiting: car users walk to their car, others take the metro.
 void reroute(World& w, std::uint32_t pid) {
   choice::arrived(w, pid);
@@ -159,6 +166,15 @@ void access(World& w, std::uint32_t pid, Why why) {
   const auto& L = w.L;
   w.emit(RecordKind::replan, why == Why::waiting ? L.place_replan_waiting : why == Why::closed ? L.place_replan_closed : L.place_replan_setoff,
          p.size);
+  if (choice::enabled(w)) {
+    if (!choice::way_there(w, pid)) {
+      w.finish(pid);  // no way to come at all: the visit is lost (counted as replanned)
+      return;
+    }
+    come_with_vehicle_leave_with_it(w, p);
+    demand::start_access(w, pid);
+    return;
+  }
   const auto dirs = available_dirs(w, p.access == Mode::metro ? L.metro_access_w : L.bus_access_w, true);
   if (any_positive(dirs)) {
     p.access_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
@@ -172,11 +188,7 @@ void access(World& w, std::uint32_t pid, Why why) {
     if (w.s.policy.replan_choice == ReplanChoice::logit) apply_logit(w, weights, true);
     p.access = static_cast<Mode>(dist::discrete(weights, World::u(w.choice_rng, p, kDrawReplanMode)));
     p.access_at = narrow<std::int16_t>(demand::access_choice(w, p.access, World::u(w.choice_rng, p, kDrawReplanChoice)));
-    if (is_vehicle_mode(p.egress) || is_vehicle_mode(p.access)) {
-      // Whoever now comes with a vehicle leaves with it; whoever came without one cannot.
-      p.egress = is_vehicle_mode(p.access) ? p.access : Mode::metro;
-      p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawReplanChoice)));
-    }
+    come_with_vehicle_leave_with_it(w, p);
   }
   demand::start_access(w, pid);
 }

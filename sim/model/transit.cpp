@@ -195,6 +195,7 @@ void on_trip_arrive(World& w, std::uint32_t di) {
 }
 
 void wait_upstream(World& w, std::uint32_t pid) {
+  choice::arrived(w, pid, true);
   const Party& p = w.parties[pid];
   w.wait_for_vehicle(pid, w.transit.up_res[static_cast<std::size_t>(p.ride)], p.size);
 }
@@ -232,6 +233,15 @@ void begin_fare_gate(World& w, std::uint32_t pid) {
 }
 
 std::uint32_t fare_gate_resource(const World& w, const Party& p) { return fare_gate_res(w, p); }
+
+std::uint32_t upstream_queue(const World& w, std::size_t di, double* rate) {
+  const DirectionLayout& d = w.L.directions[di];
+  const std::size_t k = w.transit.trip_up[di];
+  *rate = k + 1 < d.arrivals.size() && d.arrivals[k + 1] > d.arrivals[k]
+              ? w.L.lines[d.line].capacity / (d.arrivals[k + 1] - d.arrivals[k])
+              : 0.0;
+  return w.transit.up_res[di];
+}
 
 std::uint32_t home_queue(const World& w, std::size_t di, double* rate) {
   const DirectionLayout& d = w.L.directions[di];

@@ -65,6 +65,9 @@ std::uint32_t stop_resource(const World& w, const Party& p);
 // its service rate now, persons per second (gates open over the time per person; a vehicle's
 // capacity per headway).
 std::uint32_t home_queue(const World& w, std::size_t dir, double* rate);
+// The first queue of the way to the site by direction `dir` (its upstream waiting line) and its
+// service rate now (a vehicle's capacity per headway).
+std::uint32_t upstream_queue(const World& w, std::size_t dir, double* rate);
 // Whoever waits for direction `dir`, now suspended, re-plans.
 void send_back_waiting(World& w, std::size_t dir);
 

@@ -915,7 +915,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     pt->finish();
   }
   if (auto c = root.table("choice")) {
-    s.choice.enabled = true;
+    s.choice.enabled = c->boolean("enabled", true);
     s.choice.beta_per_min = c->non_negative("beta_per_min");
     s.choice.info_lag_s = c->non_negative("info_lag_min", 5) * 60;
     c->finish();

@@ -115,3 +115,51 @@ TEST_CASE("the herding measures flag swings of everyone from one stand to the ot
   CHECK(even_bins(herd) < 0.9);
   CHECK(alternation(herd) < -0.6);
 }
+
+namespace {
+
+// Visitors whose bus line to the site ("bus") does not run when they set off re-plan: the shares of
+// the second line ("bus2") and of walking among 40 of them, with bus2's upstream waiting line
+// empty or holding `queued` persons.
+std::array<int, 3> replan_to_site(double queued) {
+  Site site;
+  add_bus_line(site.s, "bus");
+  add_bus_line(site.s, "bus2");
+  site.s.lines[0].first_s = site.s.lines[0].last_s = at(23);  // "bus" runs no trip before 23:00
+  auto& c = site.s.classes[0];
+  c.access = {};
+  c.access[static_cast<std::size_t>(Mode::bus)] = 0.5;
+  c.access[static_cast<std::size_t>(Mode::walk)] = 0.5;
+  site.s.choice = {.enabled = true, .beta_per_min = 0.01, .info_lag_s = 0};
+  World& w = site.start();
+  site.run_until(at(8, 10));  // bus2 runs: its trips reach the site 08:00-09:30
+  // Both directions of bus2 (directions 2 and 3 of the four) already have a long line upstream.
+  for (std::size_t d : {2, 3})
+    if (queued > 0) w.res[w.transit.up_res[d]].wait(999999, 1, w.now, static_cast<std::uint32_t>(queued));
+  std::array<int, 3> chose{};  // "bus", "bus2", walk
+  for (std::uint64_t key = 1; key <= 40; ++key) {
+    Party p = visitor(key);
+    p.access = Mode::bus;
+    p.access_at = 0;  // "bus" southbound
+    const std::uint32_t pid = site.put(p, "origin");
+    replan::access(w, pid, replan::Why::setoff);
+    const Party& q = w.parties[pid];
+    if (q.access == Mode::walk) ++chose[2];
+    else ++chose[w.L.directions[q.access_dir()].line];
+  }
+  return chose;
+}
+
+}  // namespace
+
+TEST_CASE("a visitor whose line to the site is out re-plans by the queues: never that line, less a queued one",
+          "[model][choice]") {
+  const auto free = replan_to_site(0);
+  const auto queued = replan_to_site(3000);  // 3,000 persons = 250 trips of 12 = days of waiting
+  INFO("bus / bus2 / walk: upstream line free " << free[0] << " / " << free[1] << " / " << free[2] << "; queued "
+                                              << queued[0] << " / " << queued[1] << " / " << queued[2]);
+  CHECK(free[0] == 0);
+  CHECK(queued[0] == 0);
+  CHECK(free[1] >= 10);   // about half take bus2 when its line is free (40 visitors, shares 1:1) ...
+  CHECK(queued[1] < free[1] / 2);  // ... and far fewer when it is long
+}
