@@ -451,7 +451,7 @@ struct Frame {
   std::string name;
 };
 
-enum class ReadStatus { ok, missing, directory, unreadable, too_large };
+enum class ReadStatus { ok, missing, directory, not_a_file, unreadable, too_large };
 
 // Sizes as people read them: 1.0 GB, 64 MB, 12 kB (binary multiples).
 std::string human_size(std::uintmax_t bytes) {
@@ -462,16 +462,16 @@ std::string human_size(std::uintmax_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
-// Reads at most kMaxFileBytes: a bigger file is refused before anything is read (its size is in
-// *size), and a stream without a size (a pipe, a device) is refused once it passes the limit.
+// Reads only regular files (following links), at most kMaxFileBytes: a bigger file is refused
+// before anything is read (its size is in *size). A FIFO, a device or a socket is refused before it
+// is opened (opening a FIFO blocks until someone writes to it).
 ReadStatus read_file(const std::filesystem::path& file, std::string* text, std::uintmax_t* size) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) return ReadStatus::directory;
   if (!std::filesystem::exists(file, ec)) return ReadStatus::missing;
-  if (std::filesystem::is_regular_file(file, ec)) {
-    *size = std::filesystem::file_size(file, ec);
-    if (!ec && *size > kMaxFileBytes) return ReadStatus::too_large;
-  }
+  if (!std::filesystem::is_regular_file(file, ec)) return ReadStatus::not_a_file;
+  *size = std::filesystem::file_size(file, ec);
+  if (!ec && *size > kMaxFileBytes) return ReadStatus::too_large;
   std::ifstream in(file, std::ios::binary);
   if (!in) return ReadStatus::unreadable;
   text->clear();
@@ -494,6 +494,7 @@ std::string describe(ReadStatus s, std::uintmax_t size) {
   switch (s) {
     case ReadStatus::missing: return "file not found";
     case ReadStatus::directory: return "is a directory, not a file";
+    case ReadStatus::not_a_file: return "is not a regular file (a pipe, a device or a socket): only files are read";
     case ReadStatus::unreadable: return "cannot read file";
     case ReadStatus::too_large:
       return fmt::format("file is too large ({}the limit is {} MB)",

@@ -168,8 +168,10 @@ struct Builder {
     return t;
   }
 
+  // A node a place stands on: an empty id names no node, and is an error like any unknown one.
   void need_node(Reader& r, std::string_view key, const std::string& id) {
-    if (!id.empty() && !node_ids.count(id))
+    if (id.empty() && r.has(key)) r.error(key, "must name a node, got an empty string");
+    else if (!id.empty() && !node_ids.count(id))
       r.error(key, fmt::format("no node '{}' (declare it in a [[node]] table)", id));
   }
 
@@ -387,6 +389,7 @@ struct Builder {
       t.rank_capacity = static_cast<double>(r.count("rank_capacity"));
       t.open_s = r.clock("open", 0);
       t.close_s = r.clock("close", 86400);
+      if (t.close_s <= t.open_s) r.error("close", "must be after open (a stand open over midnight is not modelled)");
       t.cabs_per_hour = read_hourly(r, "cabs_per_hour");
       t.cab_supply_scale = r.non_negative("cab_supply_scale", 1.0);
       r.finish();

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <string>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <vector>
 
 #include "../support.hpp"
@@ -159,4 +160,25 @@ TEST_CASE("a 1 GB line is refused by its size, at once, without being read", "[b
   CHECK(r.code == 2);
   CHECK_FALSE(fs::exists(out));
   fs::remove(huge);
+}
+
+TEST_CASE("a FIFO as the scenario or as its extends target is refused at once, not opened", "[bad_input][cli]") {
+  TempDir tmp("fifo");
+  const fs::path fifo = tmp.path / "pipe.toml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const fs::path child = tmp.path / "child.toml";
+  {
+    std::ofstream out(child);
+    out << "extends = \"pipe.toml\"\nname = \"child\"\n";
+  }
+  // Opening a FIFO for reading blocks until a writer comes: `timeout` ends such a run (exit 124).
+  for (const fs::path& file : {fifo, child}) {
+    INFO(file.string());
+    const fs::path err = tmp.path / "stderr.txt";
+    const int code = shell("timeout 20 '" + kBinary + "' validate '" + file.string() + "' >/dev/null 2>'" +
+                           err.string() + "'");
+    CHECK(code == 2);
+    CHECK(read_text(err).find("is not a regular file (a pipe, a device or a socket): only files are read") !=
+          std::string::npos);
+  }
 }
