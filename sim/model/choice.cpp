@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "model/world.hpp"
 
@@ -36,10 +37,11 @@ double units(Mode m, const Party& p) { return m == Mode::taxi ? 1.0 : p.size; }
 
 // The expected wait of a queue as parties see it now: (queueing + heading there - servers ready)
 // / rate, brought up to date through the information lag.
-double seen_wait(World& w, const Option& o, bool parties) {
+double seen_wait(World& w, const Option& o) {
   ChoiceState& C = w.choice;
   const std::uint32_t r = o.queue;
-  const double queue = static_cast<double>(parties ? w.res[r].num_waiting() : w.res[r].weight_waiting());
+  // In the queue's own units: parties at a taxi stand (a cab each), persons elsewhere.
+  const double queue = static_cast<double>(o.mode == Mode::taxi ? w.res[r].num_waiting() : w.res[r].weight_waiting());
   const double ahead = std::max(0.0, queue + C.heading[r] - o.ready);
   const double now_wait = ahead == 0 ? 0.0 : o.rate > 0 ? ahead / o.rate : std::numeric_limits<double>::infinity();
   const double lag = w.s.choice.info_lag_s;
@@ -54,7 +56,7 @@ double seen_wait(World& w, const Option& o, bool parties) {
 
 // The ways to the site (`access`: by the class's party weights of access modes) or home (by its
 // egress shares) open to the party now, with their weights.
-void options(const World& w, const Party& p, bool access, std::int64_t avoid_line, Mode avoid_mode,
+void options(const World& w, const Party& p, bool access, std::int64_t avoid_line, std::optional<Mode> avoid_mode,
              std::vector<Option>& out) {
   out.clear();
   const auto& L = w.L;
@@ -93,29 +95,17 @@ void options(const World& w, const Party& p, bool access, std::int64_t avoid_lin
   }
 }
 
-// The options of the choice being made (one choice at a time per thread).
-thread_local std::vector<Option> opts;
-
-}  // namespace
-
-bool enabled(const World& w) { return w.s.choice.enabled; }
-
-void build(World& w) {
-  w.choice.heading.assign(w.res.size(), 0.0);
-  w.choice.seen.assign(w.res.size(), 0.0);
-  w.choice.seen_at.assign(w.res.size(), 0.0);
-}
-
-namespace {
-
-// Pick one of the options by the logit (weights relative to the shortest wait, so no underflow);
-// null if none is open.
-const Option* pick(World& w, const Party& p, std::uint64_t draw) {
+// The options open to a party and its pick among them by the logit (weights relative to the
+// shortest wait, so no underflow); null if none is open. Scratch kept per thread.
+const Option* pick(World& w, const Party& p, bool access, std::int64_t avoid_line, std::optional<Mode> avoid_mode,
+                   std::uint64_t draw) {
+  thread_local std::vector<Option> opts;
   thread_local std::vector<double> weights;
+  options(w, p, access, avoid_line, avoid_mode, opts);
   weights.assign(opts.size(), 0.0);
   double shortest = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < opts.size(); ++i) {
-    weights[i] = opts[i].queue == kNoQueue ? 0.0 : seen_wait(w, opts[i], opts[i].mode == Mode::taxi);
+    weights[i] = opts[i].queue == kNoQueue ? 0.0 : seen_wait(w, opts[i]);
     shortest = std::min(shortest, weights[i]);
   }
   const double beta_per_s = w.s.choice.beta_per_min / 60;
@@ -136,12 +126,19 @@ void heading_for(World& w, Party& p, const Option& o) {
 
 }  // namespace
 
-void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_mode) {
+bool enabled(const World& w) { return w.s.choice.enabled; }
+
+void build(World& w) {
+  w.choice.heading.assign(w.res.size(), 0.0);
+  w.choice.seen.assign(w.res.size(), 0.0);
+  w.choice.seen_at.assign(w.res.size(), 0.0);
+}
+
+void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, std::optional<Mode> avoid_mode) {
   arrived(w, pid);
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) return;  // they leave with their vehicle
-  options(w, p, false, avoid_line, avoid_mode, opts);
-  const Option* o = pick(w, p, kDrawWayHome + p.gave_up);
+  const Option* o = pick(w, p, false, avoid_line, avoid_mode, kDrawWayHome + p.gave_up);
   if (o == nullptr) {  // nothing else is open: walk home (or a taxi where nobody walks)
     p.egress = w.L.walk_origins.empty() ? Mode::taxi : Mode::walk;
     p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up)));
@@ -155,8 +152,7 @@ void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, Mode avoid_m
 bool way_there(World& w, std::uint32_t pid, std::int64_t avoid_line) {
   arrived(w, pid, true);
   Party& p = w.parties[pid];
-  options(w, p, true, avoid_line, Mode::pickup, opts);  // (pick-up is no way to the site: nothing avoided)
-  const Option* o = pick(w, p, kDrawReplanMode);
+  const Option* o = pick(w, p, true, avoid_line, std::nullopt, kDrawReplanMode);
   if (o == nullptr) return false;
   p.access = o->mode;
   p.access_at = narrow<std::int16_t>(o->at);

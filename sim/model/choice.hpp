@@ -10,6 +10,7 @@
 // choice away from them. Nobody takes "the single best option": a choice by probability, on
 // information that lags, does not make crowds herd from one option to the other.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -32,7 +33,7 @@ void build(World& w);
 // Choose the party's way home (its egress mode and route). Not the line (`avoid_line` >= 0) or the
 // mode (`avoid_mode`) it gave up, nor a service unavailable now. Falls back to walking home (or a
 // taxi, without walk origins) if nothing else is left.
-void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, Mode avoid_mode = Mode::car);
+void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, std::optional<Mode> avoid_mode = std::nullopt);
 // A party re-planning its way to the site (its line unavailable): the same logit over its class's
 // party weights of access modes and their routes, among those open (a line: running by the time
 // it would reach the site on it), the first queue of a line being its upstream waiting line. False

@@ -110,7 +110,7 @@ void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = 
   Party& p = w.parties[pid];
   if (is_vehicle_mode(p.egress)) return;  // they need their vehicle
   if (choice::enabled(w)) {
-    choice::way_home(w, pid, avoid_line, avoid_mode && avoid_line < 0 ? p.egress : Mode::car);
+    choice::way_home(w, pid, avoid_line, avoid_mode && avoid_line < 0 ? std::optional<Mode>(p.egress) : std::nullopt);
     return;
   }
   const auto& L = w.L;

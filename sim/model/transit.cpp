@@ -234,12 +234,18 @@ void begin_fare_gate(World& w, std::uint32_t pid) {
 
 std::uint32_t fare_gate_resource(const World& w, const Party& p) { return fare_gate_res(w, p); }
 
+namespace {
+// A vehicle's capacity per headway, the gap between trips k and k + 1 of the direction (0 if no
+// trip follows): the rate at which its waiting lines are served.
+double capacity_per_headway(const World& w, const DirectionLayout& d, std::size_t k) {
+  return k + 1 < d.arrivals.size() && d.arrivals[k + 1] > d.arrivals[k]
+             ? w.L.lines[d.line].capacity / (d.arrivals[k + 1] - d.arrivals[k])
+             : 0.0;
+}
+}  // namespace
+
 std::uint32_t upstream_queue(const World& w, std::size_t di, double* rate) {
-  const DirectionLayout& d = w.L.directions[di];
-  const std::size_t k = w.transit.trip_up[di];
-  *rate = k + 1 < d.arrivals.size() && d.arrivals[k + 1] > d.arrivals[k]
-              ? w.L.lines[d.line].capacity / (d.arrivals[k + 1] - d.arrivals[k])
-              : 0.0;
+  *rate = capacity_per_headway(w, w.L.directions[di], w.transit.trip_up[di]);
   return w.transit.up_res[di];
 }
 
@@ -251,9 +257,7 @@ std::uint32_t home_queue(const World& w, std::size_t di, double* rate) {
     *rate = static_cast<double>(w.res[r].capacity()) / l.fare_gate_service_s;
     return r;
   }
-  // A bus stop: a vehicle's capacity per headway (the gap between the next two trips).
-  const std::size_t k = w.transit.trip_arrive[di];
-  *rate = k + 1 < d.arrivals.size() && d.arrivals[k + 1] > d.arrivals[k] ? l.capacity / (d.arrivals[k + 1] - d.arrivals[k]) : 0.0;
+  *rate = capacity_per_headway(w, d, w.transit.trip_arrive[di]);  // a bus stop
   return w.transit.stop_res[di];
 }
 
