@@ -101,23 +101,9 @@ std::optional<Problem> prepare(const std::string& file, scenario::Problems& prob
   // Every observation must be measurable: its probe has to match a place of the simulation.
   const model::Simulation sim(s);
   for (const auto& o : s.observed) {
-    const std::string path = fmt::format("observed[{}]", o.id);
-    if (std::none_of(sim.places().begin(), sim.places().end(),
-                     [&](const observe::Place& pl) { return observe::probe_matches(o.probe, pl); })) {
-      const scenario::Node* n = scenario::lookup(*root, path);
-      std::vector<std::string> of_kind;
-      for (auto& pl : sim.places())
-        if (pl.kind == o.probe.place_kind) of_kind.push_back(pl.id);
-      const char* kind = scenario::place_kind_name(o.probe.place_kind);
-      std::string what = fmt::format("no place of the simulation matches its probe (place_kind '{}'{}{}), so no "
-                                     "simulated total can be compared with it",
-                                     kind, o.probe.booked_only ? ", booked only" : "",
-                                     o.probe.places.empty() ? "" : fmt::format(", places {}", fmt::join(o.probe.places, ", ")));
-      what += of_kind.empty() ? fmt::format("; the scenario has no '{}' place", kind)
-                              : fmt::format("; '{}' places: {}", kind, fmt::join(of_kind, ", "));
-      problems.error(n ? n->pos : root->pos, path, what);
-    }
-    p.observed.push_back(Observation{o.id, o.value, o.uncertainty});
+    if (const std::string why = observe::unmeasurable(o, sim.places()); !why.empty())
+      problems.error(o.pos, fmt::format("observed[{}]", o.id), why);
+    p.observed.push_back(Observation{o.id, o.value, o.uncertainty, o});
   }
 
   for (const auto& fp : s.calibration.params) {
@@ -329,6 +315,16 @@ std::string describe_direction(const std::vector<std::string>& paths, const std:
   return fmt::format("the totals leave this combination to the priors: {}", terms);
 }
 
+double Observation::weight(double f) const {
+  if (!def.fit) return 0;
+  switch (def.bound) {
+    case scenario::Bound::min: return f < value ? 1 / uncertainty : 0;
+    case scenario::Bound::max: return f > value ? 1 / uncertainty : 0;
+    case scenario::Bound::equal: break;
+  }
+  return 1 / uncertainty;
+}
+
 Result fit(const Problem& problem, const Settings& settings) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = problem.params.size(), m = problem.observed.size();
@@ -338,7 +334,7 @@ Result fit(const Problem& problem, const Settings& settings) {
   const unsigned threads = settings.threads;
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
-  VectorXd lo(n), hi(n), prior(n), sd(n), theta(n), y(m), sigma(m);
+  VectorXd lo(n), hi(n), prior(n), sd(n), theta(n), y(m);
   for (std::size_t j = 0; j < n; ++j) {
     const auto& q = problem.params[j];
     const auto jj = static_cast<Eigen::Index>(j);
@@ -350,7 +346,6 @@ Result fit(const Problem& problem, const Settings& settings) {
   }
   for (std::size_t i = 0; i < m; ++i) {
     y[static_cast<Eigen::Index>(i)] = problem.observed[i].value;
-    sigma[static_cast<Eigen::Index>(i)] = problem.observed[i].uncertainty;
   }
   const auto N = static_cast<Eigen::Index>(n);
   const auto M = static_cast<Eigen::Index>(m);
@@ -373,9 +368,15 @@ Result fit(const Problem& problem, const Settings& settings) {
     }
     return means;
   };
+  // 1 / σ of each observation that weighs at f: fitted, and for a bound only while violated.
+  auto weights = [&](const VectorXd& at) {
+    VectorXd w(M);
+    for (Eigen::Index i = 0; i < M; ++i) w[i] = problem.observed[static_cast<std::size_t>(i)].weight(at[i]);
+    return w;
+  };
   auto residuals = [&](const VectorXd& th, const VectorXd& f) {
     VectorXd r(M + N);
-    r.head(M) = (f - y).cwiseQuotient(sigma);
+    r.head(M) = (f - y).cwiseProduct(weights(f));
     r.tail(N) = (th - prior).cwiseQuotient(sd);
     return r;
   };
@@ -439,7 +440,7 @@ Result fit(const Problem& problem, const Settings& settings) {
   };
   auto weighted = [&] {  // Jacobian of the residual vector
     MatrixXd Jr(M + N, N);
-    Jr.topRows(M) = sigma.cwiseInverse().asDiagonal() * J;
+    Jr.topRows(M) = weights(f).asDiagonal() * J;
     Jr.bottomRows(N) = sd.cwiseInverse().asDiagonal().toDenseMatrix();
     return Jr;
   };
@@ -540,7 +541,7 @@ Result fit(const Problem& problem, const Settings& settings) {
   // Identifiability in prior-scaled coordinates z = (θ − prior) / prior_sd: the prior is the unit
   // sphere, and along a right singular vector with singular value s the posterior sd is
   // 1 / sqrt(1 + s²) of the prior's: more than half of it when s < sqrt(3).
-  const MatrixXd Jz = sigma.cwiseInverse().asDiagonal() * J * sd.asDiagonal();
+  const MatrixXd Jz = weights(f).asDiagonal() * J * sd.asDiagonal();
   Eigen::JacobiSVD<MatrixXd> svd(Jz, Eigen::ComputeFullV);
   for (Eigen::Index k = 0; k < svd.singularValues().size(); ++k) res.singular_values.push_back(svd.singularValues()[k]);
   const MatrixXd Cz = sd.cwiseInverse().asDiagonal() * C * sd.cwiseInverse().asDiagonal();
@@ -610,7 +611,8 @@ Result fit(const Problem& problem, const Settings& settings) {
       o.before = summarise(check[0][i]);
       o.after = summarise(check[1][i]);
     }
-    o.relative_error = ((check.empty() ? o.fit_mean : o.after.mean) - o.observed) / o.observed;
+    o.assessment = observe::assess(problem.observed[i].def, check.empty() ? o.fit_mean : o.after.mean);
+    o.relative_error = o.assessment.residual;
     res.observed.push_back(o);
   }
   res.seconds = elapsed();

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "observe/probes.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/document.hpp"
 
@@ -46,9 +47,14 @@ struct ShareGroup {
   std::vector<std::string> member_paths;  // every member but the residual, in file order
 };
 
+// An observed figure: fitted (an equality, or a bound that weighs only while it is violated) or a
+// check, simulated at every evaluation and reported but never fitted.
 struct Observation {
   std::string id;
   double value = 0, uncertainty = 0;
+  scenario::ObservedDef def;
+  // The weight of its residual (1 / uncertainty, or 0) when the simulated mean is f.
+  double weight(double f) const;
 };
 
 // Everything a fit needs: the scenario's merged tree, its free parameters and observations.
@@ -118,7 +124,9 @@ struct ObservedFit {
   double observed = 0, uncertainty = 0;
   double fit_mean = 0;       // at the fitted values, over the fit's replications
   Summary before, after;     // at the start and fitted values, over the check's replications
-  double relative_error = 0; // (after.mean − observed) / observed (fit_mean when no check)
+  double relative_error = 0; // (after.mean − observed) / observed (fit_mean when no check); a
+                             // peak hour's in seconds, a share's in share points
+  observe::Assessment assessment;
 };
 
 struct ParamFit {

@@ -1,6 +1,7 @@
 // The calibration's report (text and JSON) and the calibrated scenario file.
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "calibrate/calibrate.hpp"
@@ -14,11 +15,6 @@ namespace {
 std::string count_text(double x) {
   if (std::abs(x) < 1000) return fmt::format("{:.3g}", x);
   return (x < 0 ? "-" : "") + support::group_thousands(fmt::format("{:.0f}", std::abs(x)));
-}
-
-std::string summary_text(const Summary& s) {
-  if (s.replications == 0) return "-";
-  return fmt::format("{} [{} – {}]", count_text(s.mean), count_text(s.lo), count_text(s.hi));
 }
 
 // A TOML float that reads back as the same double.
@@ -46,7 +42,7 @@ std::string toml_key(const std::string& k) {
 
 // The overrides as a tree of tables and arrays of tables (elements by id), emitted as TOML.
 struct OutTable {
-  std::vector<std::pair<std::string, std::pair<double, std::string>>> values;  // key, (value, comment)
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> values;  // key, (TOML value, comment)
   std::vector<std::pair<std::string, OutTable>> tables;
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, OutTable>>>> arrays;
 
@@ -67,18 +63,25 @@ struct OutTable {
     a->second.emplace_back(id, OutTable{});
     return a->second.back().second;
   }
-  void set(const std::vector<scenario::PathSegment>& path, double value, const std::string& comment) {
+  // Set the value at `path`, a TOML value. A value set again (another element of the same array)
+  // replaces the first and adds its comment.
+  void set(const std::vector<scenario::PathSegment>& path, const std::string& value, const std::string& comment) {
     OutTable* at = this;
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
       at = path[i].id ? &at->element(path[i].key, *path[i].id) : &at->table(path[i].key);
     const auto& last = path.back();
-    if (last.id)  // `access[metro]`: a member of a plain table chosen by name
-      at->table(last.key).values.push_back({*last.id, {value, comment}});
-    else
-      at->values.push_back({last.key, {value, comment}});
+    // `access[metro]`: a member of a plain table chosen by name
+    auto& into = last.id ? at->table(last.key).values : at->values;
+    const std::string& key = last.id ? *last.id : last.key;
+    for (auto& [k, v] : into)
+      if (k == key) {
+        v = {value, v.second + "\n# " + comment};
+        return;
+      }
+    into.push_back({key, {value, comment}});
   }
   void emit(const std::string& header, std::string& out) const {
-    for (auto& [k, v] : values) out += fmt::format("# {}\n{} = {}\n", v.second, toml_key(k), toml_float(v.first));
+    for (auto& [k, v] : values) out += fmt::format("# {}\n{} = {}\n", v.second, toml_key(k), v.first);
     for (auto& [k, t] : tables) {
       const std::string h = header.empty() ? toml_key(k) : header + "." + toml_key(k);
       if (!t.values.empty()) out += fmt::format("\n[{}]\n", h);
@@ -108,15 +111,28 @@ std::string report_text(const Problem& problem, const Result& r) {
                      r.objective_start, r.objective_end, r.data_term, r.prior_term);
 
   const int check_reps = r.observed.empty() ? 0 : r.observed.front().after.replications;
-  out += fmt::format("\n{:<26} {:>10} {:>9} {:>30} {:>30} {:>8}\n", "observed total", "observed", "± (1 sd)",
+  out += fmt::format("\n{:<26} {:>10} {:>9} {:>30} {:>30} {:>8}\n", "observed figure", "observed", "± (1 sd)",
                      "simulated before", "simulated after", "error");
   if (check_reps)
     out += fmt::format("{:<26} {:>10} {:>9} {:>30} {:>30}\n", "", "", "",
                        fmt::format("mean [95%], {} reps, seed {}", check_reps, r.check_seed), "");
-  for (auto& o : r.observed)
-    out += fmt::format("{:<26} {:>10} {:>9} {:>30} {:>30} {:>+7.2f}%\n", o.id, count_text(o.observed),
-                       count_text(o.uncertainty), summary_text(o.before),
-                       o.after.replications ? summary_text(o.after) : count_text(o.fit_mean), 100 * o.relative_error);
+  for (std::size_t i = 0; i < r.observed.size(); ++i) {
+    const auto& o = r.observed[i];
+    const scenario::ObservedDef& d = problem.observed[i].def;
+    auto text = [&](double x) { return d.statistic == scenario::Statistic::total ? count_text(x) : observe::value_text(d, x); };
+    auto summary = [&](const Summary& s) {
+      return s.replications ? fmt::format("{} [{} – {}]", text(s.mean), text(s.lo), text(s.hi)) : "-";
+    };
+    std::string role;
+    if (!d.fit) role = fmt::format("  check {}: {}", observe::criterion_text(d), o.assessment.ok ? "ok" : "OUTSIDE");
+    else if (d.bound != scenario::Bound::equal)
+      role = fmt::format("  bound {}: {}", observe::criterion_text(d), o.assessment.ok ? "met" : "VIOLATED");
+    out += fmt::format("{:<26} {:>10} {:>9} {:>30} {:>30} {:>8}{}\n", o.id, text(o.observed),
+                       d.statistic == scenario::Statistic::peak_hour ? fmt::format("{:.0f} min", o.uncertainty / 60)
+                                                                     : text(o.uncertainty),
+                       summary(o.before), o.after.replications ? summary(o.after) : text(o.fit_mean),
+                       observe::residual_text(d, o.assessment), role);
+  }
 
   out += fmt::format("\n{:<44} {:>16} {:>18} {:>10} {:>22}\n", "free parameter", "prior ± sd", "bounds", "start",
                      "fitted ± se");
@@ -162,10 +178,15 @@ std::string report_json(const Problem& problem, const Result& r, const std::stri
     return json{{"mean", s.mean}, {"lo95", s.lo}, {"hi95", s.hi}, {"replications", s.replications}};
   };
   j["observed"] = json::array();
-  for (auto& o : r.observed)
+  for (std::size_t i = 0; i < r.observed.size(); ++i) {
+    const auto& o = r.observed[i];
+    const scenario::ObservedDef& d = problem.observed[i].def;
     j["observed"].push_back({{"id", o.id}, {"observed", o.observed}, {"uncertainty", o.uncertainty},
                              {"fit_mean", o.fit_mean}, {"before", summary(o.before)}, {"after", summary(o.after)},
-                             {"relative_error", o.relative_error}});
+                             {"relative_error", o.relative_error}, {"statistic", scenario::statistic_name(d.statistic)},
+                             {"fit", d.fit}, {"bound", scenario::bound_name(d.bound)},
+                             {"criterion", observe::criterion_text(d)}, {"within", o.assessment.ok}});
+  }
   j["parameters"] = json::array();
   for (auto& p : r.params) {
     json x{{"path", p.path}, {"prior", p.prior}, {"prior_sd", p.prior_sd}, {"min", p.min}, {"max", p.max},
@@ -197,7 +218,16 @@ std::string calibrated_scenario(const Problem& problem, const Result& r, const s
   std::vector<std::string> residuals_done;
   for (auto& p : r.params) {
     auto segments = scenario::parse_path(p.path, nullptr);
-    root.set(*segments, p.fitted,
+    std::string value = toml_float(p.fitted);
+    // An element of an array of numbers (`weights[5]`): an extending file replaces arrays whole.
+    const std::string container = p.path.substr(0, p.path.rfind('['));
+    if (const scenario::Node* a = scenario::lookup(tree, container); a && a->is_array() && segments->back().id) {
+      std::vector<std::string> items;
+      for (const auto& item : a->items) items.push_back(toml_float(item.number()));
+      value = fmt::format("[{}]", fmt::join(items, ", "));
+      segments->back().id.reset();
+    }
+    root.set(*segments, value,
              fmt::format("{}: fitted {:.6g} ± {:.2g} (1 se; prior {:.4g} ± {:.3g}), calibrated {}", p.path, p.fitted,
                          p.std_error, p.prior, p.prior_sd, date));
   }
@@ -205,7 +235,7 @@ std::string calibrated_scenario(const Problem& problem, const Result& r, const s
     auto segments = scenario::parse_path(g.residual_path, nullptr);
     // 12 significant digits: the shares still sum to 1 well within the loader's 1e-6.
     const double residual = std::stod(fmt::format("{:.12g}", scenario::lookup(tree, g.residual_path)->number()));
-    root.set(*segments, residual,
+    root.set(*segments, toml_float(residual),
              fmt::format("{}: 1 - the other members of {} at the fitted values, calibrated {}", g.residual_path,
                          g.table_path, date));
   }

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "model/simulation.hpp"
+#include "observe/probes.hpp"
 
 namespace expoflow::cli {
 
@@ -53,6 +54,14 @@ bool write_result(const std::filesystem::path& dir, const std::function<void(con
 std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
   scenario::Problems problems;
   auto s = scenario::load_scenario(file, sets, problems);
+  // What only the site's places can tell: whether every observation can be measured.
+  if (s && !s->observed.empty()) {
+    const model::Simulation sim(*s);
+    for (const auto& o : s->observed)
+      if (const std::string why = observe::unmeasurable(o, sim.places()); !why.empty())
+        problems.error(o.pos, fmt::format("observed[{}]", o.id), why);
+    if (!problems.empty()) s.reset();
+  }
   if (!s && g_cluster.root()) {
     std::cerr << problems.report();
     std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(), file);

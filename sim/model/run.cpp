@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "model/world.hpp"
+#include "observe/probes.hpp"
 
 namespace expoflow::model {
 
@@ -133,7 +134,7 @@ ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
   ReplicationResult out;
   out.seed = seed;
   out.replication = replication;
-  for (const Probe& p : w.rec->probes()) out.observed.push_back(p.total);
+  for (const Probe& p : w.rec->probes()) out.observed.push_back(probe_value(p));
   out.kpis = compute_kpis(*w.rec, kpi_places_);
   out.events = w.cal.num_processed();
   out.peak_pending = w.cal.peak_size();

@@ -111,7 +111,12 @@ void Recorder::on_depart(PlaceStats& s, const Record& r) {
 void Recorder::on_probes(const Record& r) {
   for (const std::uint32_t k : probes_at_[r.place]) {
     Probe& p = probes_[k];
-    if (p.kind == r.kind && r.time >= p.from && r.time < p.to) p.total += p.vehicles ? r.vehicles : r.persons;
+    if (p.kind != r.kind || r.time < p.from || r.time >= p.to) continue;
+    const double n = p.vehicles ? r.vehicles : r.persons;
+    p.total += n;
+    if (p.statistic == scenario::Statistic::share_before && clock_of(r.time) < p.at) p.before += n;
+    if (!p.by_step.empty())
+      p.by_step[std::min(p.by_step.size() - 1, static_cast<std::size_t>((r.time - p.from) / Probe::kStep))] += n;
   }
 }
 

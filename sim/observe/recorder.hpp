@@ -111,13 +111,19 @@ class BinnedLevel {
   std::vector<double> integral_, max_;
 };
 
-// What the probes of the scenario's observed totals measure.
+// What the probes of the scenario's observed figures measure: the count of a record kind at some
+// places in a window and, for a statistic of its timing (observe/probes.hpp), the count by step.
 struct Probe {
+  static constexpr Time kStep = 300;  // the resolution of a timing statistic
   RecordKind kind = RecordKind::pass;
   std::vector<char> at_place;  // by place index
   bool vehicles = false;
   Time from = 0, to = 0;
   double total = 0;
+  scenario::Statistic statistic = scenario::Statistic::total;
+  Time at = 0;                     // share_before: the clock time
+  double before = 0;               // share_before: the count before `at` on its day
+  std::vector<double> by_step;     // count by kStep from `from`; empty for a total
 };
 
 inline constexpr RecordKind kCountedKinds[] = {RecordKind::pass,     RecordKind::board,

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "observe/probes.hpp"
 #include "output/kpi_names.hpp"
 #include "support/text.hpp"
 
@@ -62,6 +63,31 @@ std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_
 // Rounded to a whole number, with thousands separators.
 std::string fmt_num(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
+// A fitted equality on a count in a window: one of the reported totals.
+bool is_plain_total(const scenario::ObservedDef& o) {
+  return o.fit && o.bound == scenario::Bound::equal && o.statistic == scenario::Statistic::total;
+}
+
+// The other observations: bounds and checks of when things happen, each with its criterion and
+// whether the simulation meets it.
+std::string patterns_table(const Ensemble& e) {
+  const auto& s = e.sim->scenario();
+  std::string out = fmt::format("\n{:<26} {:>10} {:>12} {:>27} {:>9} {:>18} {:>7}\n", "reported pattern",
+                                "observed", "simulated", "95% interval", "residual", "criterion", "");
+  for (std::size_t i = 0; i < s.observed.size(); ++i) {
+    const auto& o = s.observed[i];
+    if (is_plain_total(o)) continue;
+    const Interval ci = confidence_interval95(e.observed[i]);
+    const observe::Assessment a = observe::assess(o, ci.mean);
+    out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9} {:>18} {:>7}\n", o.id, observe::value_text(o, o.value),
+                       observe::value_text(o, ci.mean),
+                       fmt::format("[{} – {}]", observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)),
+                       observe::residual_text(o, a), (o.fit ? "fitted " : "") + observe::criterion_text(o),
+                       a.ok ? "ok" : "OUTSIDE");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string summary_json(const Ensemble& e, const std::string& version, const std::string& scenario_hash) {
@@ -82,7 +108,18 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
     x["observed"] = o.value;
     x["simulated"] = ci.mean;
     x["simulated_ci95"] = {ci.lo, ci.hi};
-    x["rel_error"] = (ci.mean - o.value) / o.value;
+    const observe::Assessment a = observe::assess(o, ci.mean);
+    x["statistic"] = scenario::statistic_name(o.statistic);
+    x["fit"] = o.fit;
+    x["bound"] = scenario::bound_name(o.bound);
+    x["criterion"] = observe::criterion_text(o);
+    if (a.relative) x["rel_error"] = a.residual;
+    else x["residual"] = a.residual;
+    x["residual_text"] = observe::residual_text(o, a);
+    x["observed_text"] = observe::value_text(o, o.value);
+    x["simulated_text"] = observe::value_text(o, ci.mean);
+    x["simulated_ci95_text"] = {observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)};
+    x["within"] = a.ok;
     x["window"] = {clock_label(o.from_s), clock_label(o.to_s)};
     x["source"] = o.source;
     j["observations"].push_back(x);
@@ -163,12 +200,18 @@ std::string comparison_table(const Ensemble& e) {
   out += fmt::format("\n{} — {} replication(s), seed {}\n\n", s.title, e.settings.replications, e.settings.seed);
   out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9}\n", "reported total", "observed", "simulated",
                      "95% interval", "error");
+  bool any_pattern = false;
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
+    if (!is_plain_total(s.observed[i])) {
+      any_pattern = true;
+      continue;
+    }
     const Interval ci = confidence_interval95(e.observed[i]);
     const double err = (ci.mean - s.observed[i].value) / s.observed[i].value;
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>+8.1f}%\n", s.observed[i].id, fmt_num(s.observed[i].value),
                        fmt_num(ci.mean), fmt::format("[{} – {}]", fmt_num(ci.lo), fmt_num(ci.hi)), 100 * err);
   }
+  if (any_pattern) out += patterns_table(e);
   out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",
                      "wait mean (min)");
   for (const std::uint32_t g : at.gates)

@@ -121,6 +121,21 @@ enum class LotKind : std::uint8_t { car_park, coach_park, dropoff };
 EXPOFLOW_KIND_NAMES(LotKind, lot_kind, dropoff,  // lot_kind_name, parse_lot_kind
                     "car_park", "coach_park", "dropoff")
 
+// What an observation measures of the records its probe counts (ObservedDef::statistic):
+//   total          the count in the window
+//   max_hourly     the largest count in any 60 minutes of the window (5-minute steps)
+//   peak_hour      the clock time the busiest 60 minutes start, the window's days summed by clock time
+//   share_before   the share of the window's count before a clock time (`at`) of its day
+enum class Statistic : std::uint8_t { total, max_hourly, peak_hour, share_before };
+EXPOFLOW_KIND_NAMES(Statistic, statistic, share_before,  // statistic_name, parse_statistic
+                    "total", "max_hourly", "peak_hour", "share_before")
+
+// How an observation bounds what is simulated: equal to it (within its uncertainty or tolerance),
+// at least it, at most it.
+enum class Bound : std::uint8_t { equal, min, max };
+EXPOFLOW_KIND_NAMES(Bound, bound, max,  // bound_name, parse_bound
+                    "equal", "min", "max")
+
 #undef EXPOFLOW_KIND_NAMES
 
 }  // namespace expoflow::scenario

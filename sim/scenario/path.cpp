@@ -27,12 +27,21 @@ const std::string* id_of(const Node& n) {
   return id && id->kind == Node::Kind::string ? &id->text : nullptr;
 }
 
-// The element `[id]` of `container`: an array of tables matched by id or, for a plain table
-// (`access[metro]`), the member of that name.
+// An array's element by its 0-based index written in decimal digits.
+const Node* element_at(const Node& array, const std::string& id) {
+  if (id.empty() || id.size() > 9 || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return nullptr;
+  const auto i = std::stoul(id);
+  return i < array.items.size() ? &array.items[i] : nullptr;
+}
+
+// The element `[id]` of `container`: an array of tables matched by id, an array of values by its
+// 0-based index (`weights[5]`) or, for a plain table (`access[metro]`), the member of that name.
 const Node* select(const Node& container, const std::string& id) {
   if (container.is_array()) {
     for (const auto& item : container.items)
       if (const std::string* it = id_of(item); it && *it == id) return &item;
+    if (!container.items.empty() && !container.items.front().is_table()) return element_at(container, id);
     return nullptr;
   }
   if (container.is_table()) return container.find(id);
@@ -182,6 +191,11 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
     }
     Node* element = const_cast<Node*>(select(*next, *s.id));
     if (!element) {
+      if (next->is_array() && !next->items.empty() && !next->items.front().is_table()) {
+        problems.error(pos, path, fmt::format("'{}' has {} elements: an index from 0 to {}, not '{}'", walked,
+                                              next->items.size(), next->items.size() - 1, *s.id));
+        return false;
+      }
       std::string message = fmt::format("unknown id '{}' in '{}'", *s.id, walked);
       if (const std::string near = detail::near_miss(*s.id, ids_in(*next)); !near.empty())
         message += fmt::format("; did you mean '{}'?", near);

@@ -818,12 +818,53 @@ struct Builder {
                                  s.nodes.size(), show_bytes(graph), show_bytes(*available)));
   }
 
+  // A peak hour's value is a clock time; every other statistic's a number (a share in [0, 1]).
+  static void read_observed_value(Reader& r, ObservedDef& o) {
+    if (o.statistic == Statistic::peak_hour) o.value = r.clock("value");
+    else if (o.statistic == Statistic::share_before) o.value = r.fraction("value");
+    else o.value = r.positive("value");
+  }
+  static void read_observed_range(Reader& r, ObservedDef& o) {
+    if (!r.has("range")) return;
+    std::vector<double> v;
+    if (o.statistic == Statistic::peak_hour) {
+      for (const std::string& t : r.strings("range")) {
+        const auto c = scenario::parse_clock(t);
+        if (!c) return r.error("range", "a peak hour's range is two clock times [\"HH:MM\", \"HH:MM\"]");
+        v.push_back(*c);
+      }
+    } else {
+      v = r.numbers("range");
+    }
+    if (v.size() != 2 || !(v[0] < v[1]))
+      return r.error("range", "needs two values, the lower first: [lo, hi]");
+    o.range = std::make_pair(v[0], v[1]);
+  }
+
   void read_observed(Reader& root) {
     for (auto& r : root.tables("observed")) {
       ObservedDef o;
+      o.pos = r.pos();
       o.id = r.string("id");
-      o.value = r.positive("value");
-      o.uncertainty = r.positive("uncertainty", 0.01 * o.value);
+      o.statistic = read_choice(r, "statistic",
+                                {Statistic::total, Statistic::max_hourly, Statistic::peak_hour,
+                                 Statistic::share_before},
+                                Statistic::total, statistic_name, parse_statistic);
+      read_observed_value(r, o);
+      o.uncertainty = r.positive("uncertainty", o.statistic == Statistic::peak_hour
+                                                    ? 15 * 60.0
+                                                    : 0.01 * o.value);
+      o.bound = read_choice(r, "bound", {Bound::equal, Bound::min, Bound::max}, Bound::equal, bound_name,
+                            parse_bound);
+      o.fit = r.boolean("fit", true);
+      o.tolerance = r.non_negative("tolerance", 0);
+      if (o.tolerance > 0 && (o.statistic == Statistic::peak_hour || o.statistic == Statistic::share_before))
+        r.error("tolerance", "a relative tolerance is for counts; give a peak hour or a share a range instead");
+      if (o.statistic == Statistic::share_before) o.at_s = r.clock("at");
+      else if (r.has("at")) r.error("at", "only a share_before statistic takes a clock time 'at'");
+      read_observed_range(r, o);
+      if (!o.fit && o.bound == Bound::equal && o.tolerance == 0 && !o.range)
+        r.error("fit", "a check (fit = false) needs a tolerance, a range or a bound (min or max) to be judged by");
       auto w = r.strings("window");
       if (w.size() != 2) {
         r.error("window", "needs two moments [\"dN HH:MM\", \"dN HH:MM\"]");
@@ -839,12 +880,14 @@ struct Builder {
       }
       o.probe.record = read_choice(r, "record",
                                    {RecordKind::pass, RecordKind::board, RecordKind::alight, RecordKind::denied,
-                                    RecordKind::vehicle_in, RecordKind::vehicle_out, RecordKind::arrive},
+                                    RecordKind::vehicle_in, RecordKind::vehicle_out, RecordKind::arrive,
+                                    RecordKind::enter, RecordKind::leave},
                                    RecordKind::pass, record_kind_name, parse_record_kind);
       o.probe.place_kind = read_choice(r, "place_kind",
                                        {PlaceKind::gate, PlaceKind::fare_gate, PlaceKind::shuttle, PlaceKind::bus,
                                         PlaceKind::metro, PlaceKind::taxi_stand, PlaceKind::car_park,
-                                        PlaceKind::coach_park, PlaceKind::dropoff, PlaceKind::arrivals},
+                                        PlaceKind::coach_park, PlaceKind::dropoff, PlaceKind::arrivals,
+                                        PlaceKind::hall},
                                        PlaceKind::gate, place_kind_name, parse_place_kind);
       o.probe.vehicles = r.choice("measure", {"persons", "vehicles"}, "persons") == "vehicles";
       o.probe.places = r.strings("places");

@@ -161,12 +161,24 @@ struct ProbeDef {
   bool booked_only = false;
 };
 
+// A reported figure and the probe that measures it in the simulation. Fitted ones (`fit`) enter
+// the calibration's objective, an equality with its uncertainty or a one-sided bound; the others
+// are checks: computed, printed and written with their residual, never fitted. A check passes
+// when the simulated value lies within `tolerance` (relative) of the value, inside `range`, or on
+// the right side of a bound.
 struct ObservedDef {
   std::string id;
   double value = 0, uncertainty = 0;
   double from_s = 0, to_s = 0;
   ProbeDef probe;
+  Statistic statistic = Statistic::total;
+  double at_s = 0;  // share_before: the clock time (seconds since midnight)
+  Bound bound = Bound::equal;
+  bool fit = true;
+  double tolerance = 0;              // relative; 0 = none
+  std::optional<std::pair<double, double>> range;  // in the statistic's units
   std::string source;
+  scenario::SourcePos pos;  // of its table, for problems found once the places are known
 };
 
 // A disruption or intervention in force over [from, to) (moments of the scenario).

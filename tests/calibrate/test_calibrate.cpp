@@ -114,6 +114,56 @@ TEST_CASE("two parameters that enter only as a sum are named as unidentified and
   CHECK(r.params[0].std_error > 0.6 * 0.2);
 }
 
+namespace {
+
+calibrate::Result quick_fit(const calibrate::Problem& problem) {
+  calibrate::Settings settings;
+  settings.replications = 2;
+  settings.check_replications = 0;
+  return calibrate::fit(problem, settings);
+}
+
+// sum_only.toml's fit (a) beside the fit of a file that extends it (b), with b's report.
+struct SideBySide {
+  calibrate::Result a, b;
+  std::string report;
+};
+SideBySide fits_beside_sum_only(const std::string& file) {
+  const auto other = load_problem(file);
+  SideBySide out{quick_fit(load_problem("sum_only.toml")), quick_fit(other), ""};
+  out.report = calibrate::report_text(other, out.b);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("checks that are not fitted, and a lower bound that is met, leave the fit unchanged", "[calibrate]") {
+  const auto [a, b, report] = fits_beside_sum_only("with_checks.toml");
+  INFO(report);
+  REQUIRE(b.observed.size() == 4);
+  REQUIRE(a.params.size() == b.params.size());
+  for (std::size_t j = 0; j < a.params.size(); ++j) CHECK(a.params[j].fitted == b.params[j].fitted);
+  CHECK(a.objective_end == b.objective_end);
+  // The checks are computed and judged all the same: 20,000 entries are not 30,000 ± 5%.
+  CHECK(report.find("check ±5%: OUTSIDE") != std::string::npos);
+  CHECK(report.find("bound >= 15,000: met") != std::string::npos);
+  CHECK_FALSE(b.observed[1].assessment.ok);
+  CHECK(b.observed[3].assessment.ok);
+}
+
+TEST_CASE("a violated lower bound pulls the fit and is reported as violated", "[calibrate]") {
+  const auto [a, b, report] = fits_beside_sum_only("lower_bound.toml");
+  INFO(report);
+  const double sum_a = a.params[0].fitted + a.params[1].fitted, sum_b = b.params[0].fitted + b.params[1].fitted;
+  // Entries ask for 20,000 ± 200 and the bound for at least 26,000 ± 260: the weighted compromise
+  // is about 22,200 entries, a volume 11% above the equality's alone.
+  CHECK(sum_b > sum_a * 1.05);
+  CHECK(sum_b < sum_a * 1.3);
+  REQUIRE(b.observed.size() == 2);
+  CHECK_FALSE(b.observed[1].assessment.ok);
+  CHECK(report.find("bound >= 26,000: VIOLATED") != std::string::npos);
+}
+
 TEST_CASE("directions are named in parameter paths", "[calibrate]") {
   const std::vector<std::string> p{"x", "y", "z"};
   const double h = std::sqrt(0.5);

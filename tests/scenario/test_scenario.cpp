@@ -268,6 +268,24 @@ TEST_CASE("lookup follows keys and ids") {
   CHECK_FALSE(lookup(doc, "gate[east"));
 }
 
+TEST_CASE("an element of an array of numbers is named by its 0-based index") {
+  Node doc = parse_ok("[[class]]\nid = \"a\"\nleave = { start = \"11:00\", weights = [0.1, 0.2, 0.7] }\n");
+  REQUIRE(lookup(doc, "class[a].leave.weights[2]"));
+  CHECK(lookup(doc, "class[a].leave.weights[2]")->number() == 0.7);
+  CHECK(lookup(doc, "class[a].leave.weights[0]")->number() == 0.1);
+  CHECK_FALSE(lookup(doc, "class[a].leave.weights[3]"));
+  CHECK_FALSE(lookup(doc, "class[a].leave.weights[x]"));
+  Problems problems;
+  CHECK(apply_override(doc, "class[a].leave.weights[1]=0.4", "--set", problems));
+  INFO(problems.report());
+  CHECK(lookup(doc, "class[a].leave.weights[1]")->number() == 0.4);
+  CHECK(lookup(doc, "class[a].leave.weights")->items.size() == 3);
+  Problems outside;
+  CHECK_FALSE(apply_override(doc, "class[a].leave.weights[3]=0.4", "--set", outside));
+  CHECK(only_problem(outside) == "--set: class[a].leave.weights[3]: 'class[a].leave.weights' has 3 elements: an index "
+                                 "from 0 to 2, not '3'");
+}
+
 TEST_CASE("apply_override sets, creates and refuses with a reason") {
   Node doc = parse_ok("[[gate]]\nid = \"west\"\nlanes_scale = 1\n[run]\nseed = 1\n");
   Problems problems;
