@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 
+#include "scenario/detail.hpp"
+
 namespace expoflow::scenario {
 
 using scenario::Reader;
@@ -951,6 +953,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_events(root);
   b.read_policy(root);
   b.read_calibration(root, root_node);
+  // Each side of an assumption is built as a scenario: only worth it once the scenario itself is.
+  s.assumptions = detail::read_assumptions(root, root_node, file, problems.size() == problems_before);
   root.finish();
 
   // Limits of the engine's compact party records and keys.
