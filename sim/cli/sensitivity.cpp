@@ -9,6 +9,7 @@
 #include "cli/common.hpp"
 #include "model/simulation.hpp"
 #include "output/sensitivity.hpp"
+#include "scenario/detail.hpp"
 #include "support/files.hpp"
 
 namespace expoflow::cli {
@@ -17,16 +18,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Names that look like `name`: one holds the other, or they share the metric (after the last '.').
-std::vector<std::string> near_names(const std::string& name, const std::vector<std::string>& names) {
-  const std::string metric = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.'));
-  std::vector<std::string> out;
-  for (const auto& n : names)
-    if (n.find(name) != std::string::npos || name.find(n) != std::string::npos ||
-        (metric.size() > 1 && n.size() >= metric.size() && n.compare(n.size() - metric.size(), metric.size(), metric) == 0))
-      out.push_back(n);
-  if (out.size() > 12) out.resize(12);
-  return out;
+// The five names nearest to `name` (edit distance), nearest first.
+std::vector<std::string> near_names(const std::string& name, std::vector<std::string> names) {
+  std::stable_sort(names.begin(), names.end(), [&](const std::string& x, const std::string& y) {
+    return scenario::detail::edit_distance(name, x) < scenario::detail::edit_distance(name, y);
+  });
+  if (names.size() > 5) names.resize(5);
+  return names;
 }
 
 // The indicators asked for, or nothing (reported) if one is not an indicator of the scenario.
