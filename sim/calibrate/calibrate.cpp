@@ -25,41 +25,6 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-std::string join_path(const std::vector<scenario::PathSegment>& segments, std::size_t count) {
-  std::string out;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i) out += '.';
-    out += segments[i].key;
-    if (segments[i].id) out += "[" + *segments[i].id + "]";
-  }
-  return out;
-}
-
-// The table holding `path`'s value and the value's key in it: `a.b.c` -> (`a.b`, `c`);
-// `a.b[c]` (a member chosen by name) -> (`a.b`, `c`).
-std::pair<std::string, std::string> split_parent(const std::string& path) {
-  auto segments = scenario::parse_path(path, nullptr);
-  if (!segments || segments->empty()) return {"", ""};
-  auto last = segments->back();
-  if (last.id) {
-    std::vector<scenario::PathSegment> parent(segments->begin(), segments->end());
-    parent.back().id.reset();
-    return {join_path(parent, parent.size()), *last.id};
-  }
-  return {join_path(*segments, segments->size() - 1), last.key};
-}
-
-// A share vector: a table of at least two numbers that sum to 1.
-bool is_share_table(const scenario::Node& t) {
-  if (!t.is_table() || t.members.size() < 2) return false;
-  double sum = 0;
-  for (auto& [k, v] : t.members) {
-    if (!v.is_number()) return false;
-    sum += v.number();
-  }
-  return std::abs(sum - 1.0) <= 1e-6;
-}
-
 // Shortest decimal with 6 significant digits: what the calibrated file holds, so what is
 // reported, written and read back are the same numbers.
 double round6(double x) {
@@ -112,27 +77,22 @@ std::optional<Problem> prepare(const std::string& file, scenario::Problems& prob
     q.start = std::clamp(n->number(), fp.min, fp.max);
     for (auto& other : p.params)
       if (other.path == fp.path) problems.error(fp.pos, fp.path, "declared twice as a free parameter");
-    const auto [parent_path, key] = split_parent(fp.path);
-    const scenario::Node* parent = parent_path.empty() ? &*root : scenario::lookup(*root, parent_path);
-    if (parent && is_share_table(*parent)) {
-      const std::string residual = parent_path + "." + parent->members.back().first;
-      if (parent->members.back().first == key) {
+    bool residual = false;
+    if (auto shares = scenario::share_vector_of(*root, fp.path, &residual)) {
+      if (residual) {
         problems.error(fp.pos, fp.path,
                        fmt::format("is the residual member of the share vector '{}' (it takes 1 - the others); "
                                    "free the other members instead",
-                                   parent_path));
+                                   shares->table_path));
       } else {
         auto g = std::find_if(p.share_groups.begin(), p.share_groups.end(),
-                              [&](const ShareGroup& x) { return x.table_path == parent_path; });
+                              [&](const ShareGroup& x) { return x.table_path == shares->table_path; });
         if (g == p.share_groups.end()) {
-          ShareGroup ng{parent_path, residual, {}};
-          for (std::size_t i = 0; i + 1 < parent->members.size(); ++i)
-            ng.member_paths.push_back(parent_path + "." + parent->members[i].first);
-          p.share_groups.push_back(ng);
+          p.share_groups.push_back(*shares);
           g = p.share_groups.end() - 1;
         }
         q.share_group = static_cast<int>(g - p.share_groups.begin());
-        q.residual_path = residual;
+        q.residual_path = shares->residual_path;
       }
     }
     p.params.push_back(q);
@@ -174,20 +134,8 @@ bool apply(const Problem& problem, const std::vector<double>& theta, scenario::N
     n->kind = scenario::Node::Kind::floating;
     n->floating = theta[j];
   }
-  for (const auto& g : problem.share_groups) {
-    double sum = 0;
-    for (const auto& m : g.member_paths) sum += scenario::lookup(tree, m)->number();
-    const double residual = 1.0 - sum;
-    if (residual < -1e-9) {
-      if (error)
-        *error = fmt::format("{} would be {:.6g} (1 - the other members of {}), below 0", g.residual_path, residual,
-                             g.table_path);
-      return false;
-    }
-    scenario::Node* r = scenario::lookup(tree, g.residual_path);
-    r->kind = scenario::Node::Kind::floating;
-    r->floating = std::max(0.0, residual);
-  }
+  for (const auto& g : problem.share_groups)
+    if (!scenario::rebalance(tree, g, error)) return false;
   return true;
 }
 
@@ -318,9 +266,9 @@ std::string describe_direction(const std::vector<std::string>& paths, const std:
 double Observation::weight(double f) const {
   if (!def.fit) return 0;
   switch (def.bound) {
-    case scenario::Bound::min: return f < value ? 1 / uncertainty : 0;
-    case scenario::Bound::max: return f > value ? 1 / uncertainty : 0;
-    case scenario::Bound::equal: break;
+    case scenario::ObservedBound::min: return f < value ? 1 / uncertainty : 0;
+    case scenario::ObservedBound::max: return f > value ? 1 / uncertainty : 0;
+    case scenario::ObservedBound::equal: break;
   }
   return 1 / uncertainty;
 }

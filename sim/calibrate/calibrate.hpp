@@ -41,11 +41,7 @@ struct Parameter {
 };
 
 // The members of one share vector: the residual is 1 − the sum of all other members.
-struct ShareGroup {
-  std::string table_path;   // e.g. class[professional].access
-  std::string residual_path;
-  std::vector<std::string> member_paths;  // every member but the residual, in file order
-};
+using ShareGroup = scenario::ShareVector;
 
 // An observed figure: fitted (an equality, or a bound that weighs only while it is violated) or a
 // check, simulated at every evaluation and reported but never fitted.

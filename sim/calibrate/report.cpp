@@ -125,7 +125,7 @@ std::string report_text(const Problem& problem, const Result& r) {
     };
     std::string role;
     if (!d.fit) role = fmt::format("  check {}: {}", observe::criterion_text(d), o.assessment.ok ? "ok" : "OUTSIDE");
-    else if (d.bound != scenario::Bound::equal)
+    else if (d.bound != scenario::ObservedBound::equal)
       role = fmt::format("  bound {}: {}", observe::criterion_text(d), o.assessment.ok ? "met" : "VIOLATED");
     out += fmt::format("{:<26} {:>10} {:>9} {:>30} {:>30} {:>8}{}\n", o.id, text(o.observed),
                        d.statistic == scenario::Statistic::peak_hour ? fmt::format("{:.0f} min", o.uncertainty / 60)
@@ -184,7 +184,7 @@ std::string report_json(const Problem& problem, const Result& r, const std::stri
     j["observed"].push_back({{"id", o.id}, {"observed", o.observed}, {"uncertainty", o.uncertainty},
                              {"fit_mean", o.fit_mean}, {"before", summary(o.before)}, {"after", summary(o.after)},
                              {"relative_error", o.relative_error}, {"statistic", scenario::statistic_name(d.statistic)},
-                             {"fit", d.fit}, {"bound", scenario::bound_name(d.bound)},
+                             {"fit", d.fit}, {"bound", scenario::observed_bound_name(d.bound)},
                              {"criterion", observe::criterion_text(d)}, {"within", o.assessment.ok}});
   }
   j["parameters"] = json::array();

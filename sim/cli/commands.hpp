@@ -36,6 +36,17 @@ struct SweepOptions {
 CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o);
 int run_sweep(const SweepOptions& o);
 
+// `expoflow sensitivity`: each [[assumption]] of a scenario at its low and high value, one at a
+// time, with common random numbers; a tornado table per indicator.
+struct SensitivityOptions {
+  std::string scenario;
+  std::vector<std::string> indicators;  // empty: the headline ones
+  std::size_t top = 5;
+  EnsembleOptions ensemble;
+};
+CLI::App* add_sensitivity_command(CLI::App& app, SensitivityOptions& o);
+int run_sensitivity(const SensitivityOptions& o);
+
 struct ValidateOptions {
   std::string scenario;
   std::vector<std::string> sets;

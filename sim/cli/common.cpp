@@ -77,6 +77,13 @@ long peak_rss_kb() {
   return 0;
 }
 
+output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Settings settings, const std::string& what,
+                                   bool quiet) {
+  Progress progress(what, quiet);
+  settings.progress = std::ref(progress);
+  return output::run_ensemble(sim, settings);
+}
+
 void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help) {
   cmd->add_option("--seed", o.settings.seed, "Master random seed")->capture_default_str();
   cmd->add_option("--replications,-r", o.settings.replications, help.replications)

@@ -94,6 +94,11 @@ struct EnsembleHelp {
   const char* set;
 };
 
+// One ensemble of `sim` with `settings`, its progress shown as `what` unless quiet. Throws
+// model::Interrupted if a stop was requested.
+output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Settings settings, const std::string& what,
+                                   bool quiet);
+
 // The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
 // --threads/-j, --set and --quiet/-q.
 void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help);

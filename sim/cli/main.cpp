@@ -20,12 +20,14 @@ int expoflow_main(int argc, char** argv) {
   cli::CompareOptions compare_options;
   cli::ValidateOptions validate_options;
   cli::SweepOptions sweep_options;
+  cli::SensitivityOptions sensitivity_options;
   cli::GraphOptions graph_options;
   cli::CalibrateOptions calibrate_options;
   auto* run = cli::add_run_command(app, run_options);
   auto* compare = cli::add_compare_command(app, compare_options);
   auto* validate = cli::add_validate_command(app, validate_options);
   auto* sweep = cli::add_sweep_command(app, sweep_options);
+  auto* sensitivity = cli::add_sensitivity_command(app, sensitivity_options);
   auto* graph = cli::add_graph_command(app, graph_options);
   auto* calibrate = cli::add_calibrate_command(app, calibrate_options);
 
@@ -37,10 +39,11 @@ int expoflow_main(int argc, char** argv) {
   }
   cli::install_signal_handlers();
   const cli::Cluster& cluster = cli::cluster();
-  // These run on rank 0 alone; the replications of run, compare and sweep and a calibration's
+  // These run on rank 0 alone; the replications of run, compare, sweep and sensitivity and a calibration's
   // evaluations are shared out among all ranks.
   if (!cluster.root() && (*validate || *graph)) return 0;
-  for (cli::EnsembleOptions* o : {&run_options.ensemble, &compare_options.ensemble, &sweep_options.ensemble}) {
+  for (cli::EnsembleOptions* o : {&run_options.ensemble, &compare_options.ensemble, &sweep_options.ensemble,
+                                   &sensitivity_options.ensemble}) {
     o->settings.rank = cluster.rank;
     o->settings.ranks = cluster.size;
   }
@@ -52,6 +55,7 @@ int expoflow_main(int argc, char** argv) {
     if (*validate) return cli::run_validate(validate_options);
     if (*compare) return cli::run_compare(compare_options);
     if (*sweep) return cli::run_sweep(sweep_options);
+    if (*sensitivity) return cli::run_sensitivity(sensitivity_options);
     if (*graph) return cli::run_graph(graph_options);
     if (*calibrate) return cli::run_calibrate(calibrate_options);
   } catch (const std::exception& e) {  // a replication failed: every rank stops

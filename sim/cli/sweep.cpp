@@ -88,11 +88,10 @@ int run_sweep(const SweepOptions& o) {
   std::vector<std::vector<double>> headline;  // per variant: entries, mean entrance wait, p95, taxi wait
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     const model::Simulation sim(scenarios[k]);
-    Progress progress(fmt::format("variant {}/{}", k + 1, scenarios.size()), quiet);
-    settings.progress = std::ref(progress);
     output::Ensemble e;
     try {
-      e = output::run_ensemble(sim, settings);  // the same seed for all: common random numbers
+      // The same seed for all: common random numbers.
+      e = run_with_progress(sim, settings, fmt::format("variant {}/{}", k + 1, scenarios.size()), quiet);
     } catch (const model::Interrupted&) {
       return interrupted("nothing was written");
     }

@@ -11,7 +11,7 @@
 
 namespace expoflow::observe {
 
-using scenario::Bound;
+using scenario::ObservedBound;
 using scenario::Statistic;
 
 namespace {
@@ -95,9 +95,9 @@ Assessment assess(const scenario::ObservedDef& o, double simulated) {
   a.relative = is_count(o.statistic);
   a.residual = a.relative ? (simulated - o.value) / o.value : simulated - o.value;
   switch (o.bound) {
-    case Bound::min: a.ok = simulated >= o.value; break;
-    case Bound::max: a.ok = simulated <= o.value; break;
-    case Bound::equal:
+    case ObservedBound::min: a.ok = simulated >= o.value; break;
+    case ObservedBound::max: a.ok = simulated <= o.value; break;
+    case ObservedBound::equal:
       if (o.range) a.ok = simulated >= o.range->first && simulated <= o.range->second;
       else if (o.tolerance > 0) a.ok = std::abs(a.residual) <= o.tolerance;
       else a.ok = std::abs(simulated - o.value) <= 2 * o.uncertainty;
@@ -123,9 +123,9 @@ std::string value_text(const scenario::ObservedDef& o, double v) {
 
 std::string criterion_text(const scenario::ObservedDef& o) {
   switch (o.bound) {
-    case Bound::min: return ">= " + value_text(o, o.value);
-    case Bound::max: return "<= " + value_text(o, o.value);
-    case Bound::equal: break;
+    case ObservedBound::min: return ">= " + value_text(o, o.value);
+    case ObservedBound::max: return "<= " + value_text(o, o.value);
+    case ObservedBound::equal: break;
   }
   if (o.range) return value_text(o, o.range->first) + ".." + value_text(o, o.range->second);
   if (o.tolerance > 0) return fmt::format("±{:g}%", 100 * o.tolerance);

@@ -65,7 +65,7 @@ std::string fmt_num(double x) { return support::group_thousands(std::to_string(s
 
 // A fitted equality on a count in a window: one of the reported totals.
 bool is_plain_total(const scenario::ObservedDef& o) {
-  return o.fit && o.bound == scenario::Bound::equal && o.statistic == scenario::Statistic::total;
+  return o.fit && o.bound == scenario::ObservedBound::equal && o.statistic == scenario::Statistic::total;
 }
 
 // The other observations: bounds and checks of when things happen, each with its criterion and
@@ -111,7 +111,7 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
     const observe::Assessment a = observe::assess(o, ci.mean);
     x["statistic"] = scenario::statistic_name(o.statistic);
     x["fit"] = o.fit;
-    x["bound"] = scenario::bound_name(o.bound);
+    x["bound"] = scenario::observed_bound_name(o.bound);
     x["criterion"] = observe::criterion_text(o);
     if (a.relative) x["rel_error"] = a.residual;
     else x["residual"] = a.residual;

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/scenario.hpp"
+
 namespace expoflow::scenario::detail {
 
 // Levenshtein distance between two keys.
@@ -12,5 +14,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string near_miss(std::string_view word, const std::vector<std::string>& candidates);
 // A number as a user wrote it: -8, 0.25, 1e-06.
 std::string show_number(double value);
+
+// The [[assumption]] tables of the root, each checked against the merged tree; with
+// `check_variants`, each side is also built as a scenario and its first problem reported.
+std::vector<AssumptionDef> read_assumptions(Reader& root, const Node& tree, const std::string& file,
+                                            bool check_variants);
 
 }  // namespace expoflow::scenario::detail

@@ -99,6 +99,20 @@ std::optional<std::vector<PathSegment>> parse_path(std::string_view path, std::s
 // The node a path names, or null.
 const Node* lookup(const Node& root, std::string_view path);
 Node* lookup(Node& root, std::string_view path);
+// A share vector: an inline table of at least two numbers that sum to 1, such as
+// `class[professional].access`. Its last member is the residual: when others move, it takes
+// 1 - the others, so the vector still sums to 1 (calibration and sensitivity move shares so).
+struct ShareVector {
+  std::string table_path;   // e.g. class[professional].access
+  std::string residual_path;
+  std::vector<std::string> member_paths;  // every member but the residual, in file order
+};
+// The share vector `path` is a member of (`a.b.c` or `a.b[c]`), or nothing when its table is not
+// one; *is_residual says whether `path` names its residual.
+std::optional<ShareVector> share_vector_of(const Node& root, const std::string& path, bool* is_residual = nullptr);
+// Set the residual to 1 - the other members; false and a message if that would be below 0.
+bool rebalance(Node& root, const ShareVector& v, std::string* error);
+
 // Apply `path=value` (value in TOML syntax: 3, 0.5, "text", true, [1, 2]) to the tree; the value's
 // position is `origin` (e.g. "--set" or a file name). Creates missing table keys, never missing
 // array elements (an unknown id is an error). False and a problem on error.

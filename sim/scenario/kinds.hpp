@@ -132,8 +132,8 @@ EXPOFLOW_KIND_NAMES(Statistic, statistic, share_before,  // statistic_name, pars
 
 // How an observation bounds what is simulated: equal to it (within its uncertainty or tolerance),
 // at least it, at most it.
-enum class Bound : std::uint8_t { equal, min, max };
-EXPOFLOW_KIND_NAMES(Bound, bound, max,  // bound_name, parse_bound
+enum class ObservedBound : std::uint8_t { equal, min, max };
+EXPOFLOW_KIND_NAMES(ObservedBound, observed_bound, max,  // observed_bound_name, parse_observed_bound
                     "equal", "min", "max")
 
 #undef EXPOFLOW_KIND_NAMES

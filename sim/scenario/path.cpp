@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "scenario/detail.hpp"
 #include "scenario/document.hpp"
@@ -118,6 +119,71 @@ const Node* lookup(const Node& root, std::string_view path) {
 
 Node* lookup(Node& root, std::string_view path) {
   return const_cast<Node*>(lookup(static_cast<const Node&>(root), path));
+}
+
+namespace {
+
+std::string join_path(const std::vector<PathSegment>& segments, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) out += '.';
+    out += segments[i].key;
+    if (segments[i].id) out += "[" + *segments[i].id + "]";
+  }
+  return out;
+}
+
+// The table holding `path`'s value and the value's key in it: `a.b.c` -> (`a.b`, `c`);
+// `a.b[c]` (a member chosen by name) -> (`a.b`, `c`).
+std::pair<std::string, std::string> split_parent(const std::string& path) {
+  auto segments = parse_path(path, nullptr);
+  if (!segments || segments->empty()) return {"", ""};
+  auto last = segments->back();
+  if (last.id) {
+    std::vector<PathSegment> parent(segments->begin(), segments->end());
+    parent.back().id.reset();
+    return {join_path(parent, parent.size()), *last.id};
+  }
+  return {join_path(*segments, segments->size() - 1), last.key};
+}
+
+bool is_share_table(const Node& t) {
+  if (!t.is_table() || t.members.size() < 2) return false;
+  double sum = 0;
+  for (auto& [k, v] : t.members) {
+    if (!v.is_number()) return false;
+    sum += v.number();
+  }
+  return std::abs(sum - 1.0) <= 1e-6;
+}
+
+}  // namespace
+
+std::optional<ShareVector> share_vector_of(const Node& root, const std::string& path, bool* is_residual) {
+  const auto [parent_path, key] = split_parent(path);
+  const Node* parent = parent_path.empty() ? &root : lookup(root, parent_path);
+  if (!parent || !is_share_table(*parent)) return std::nullopt;
+  if (is_residual) *is_residual = parent->members.back().first == key;
+  ShareVector v{parent_path, parent_path + "." + parent->members.back().first, {}};
+  for (std::size_t i = 0; i + 1 < parent->members.size(); ++i)
+    v.member_paths.push_back(parent_path + "." + parent->members[i].first);
+  return v;
+}
+
+bool rebalance(Node& root, const ShareVector& v, std::string* error) {
+  double sum = 0;
+  for (const auto& m : v.member_paths) sum += lookup(root, m)->number();
+  const double residual = 1.0 - sum;
+  if (residual < -1e-9) {
+    if (error)
+      *error = fmt::format("{} would be {:.6g} (1 - the other members of {}), below 0", v.residual_path, residual,
+                           v.table_path);
+    return false;
+  }
+  Node* r = lookup(root, v.residual_path);
+  r->kind = Node::Kind::floating;
+  r->floating = std::max(0.0, residual);
+  return true;
 }
 
 bool apply_override(Node& root, std::string_view assignment, const std::string& origin,

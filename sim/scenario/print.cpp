@@ -42,7 +42,10 @@ void print_tree(const Node& n, const std::string& path, std::ostream& out, bool 
 
 std::string values_hash(const Node& root) {
   std::ostringstream text;
-  print_tree(root, "", text, false);
+  // The [[assumption]] list says what a sensitivity study moves, not what is run: marking a value
+  // as an assumption leaves the scenario's results, and its hash, as they were.
+  for (auto& [k, v] : root.members)
+    if (k != "assumption") print_tree(v, k, text, false);
   return fmt::format("{:016x}", fnv1a(text.str()));
 }
 

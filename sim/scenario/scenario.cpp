@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 
+#include "scenario/detail.hpp"
+
 namespace expoflow::scenario {
 
 using scenario::Reader;
@@ -854,8 +856,8 @@ struct Builder {
       o.uncertainty = r.positive("uncertainty", o.statistic == Statistic::peak_hour
                                                     ? 15 * 60.0
                                                     : 0.01 * o.value);
-      o.bound = read_choice(r, "bound", {Bound::equal, Bound::min, Bound::max}, Bound::equal, bound_name,
-                            parse_bound);
+      o.bound = read_choice(r, "bound", {ObservedBound::equal, ObservedBound::min, ObservedBound::max}, ObservedBound::equal, observed_bound_name,
+                            parse_observed_bound);
       o.fit = r.boolean("fit", true);
       o.tolerance = r.non_negative("tolerance", 0);
       if (o.tolerance > 0 && (o.statistic == Statistic::peak_hour || o.statistic == Statistic::share_before))
@@ -863,7 +865,7 @@ struct Builder {
       if (o.statistic == Statistic::share_before) o.at_s = r.clock("at");
       else if (r.has("at")) r.error("at", "only a share_before statistic takes a clock time 'at'");
       read_observed_range(r, o);
-      if (!o.fit && o.bound == Bound::equal && o.tolerance == 0 && !o.range)
+      if (!o.fit && o.bound == ObservedBound::equal && o.tolerance == 0 && !o.range)
         r.error("fit", "a check (fit = false) needs a tolerance, a range or a bound (min or max) to be judged by");
       auto w = r.strings("window");
       if (w.size() != 2) {
@@ -994,6 +996,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_events(root);
   b.read_policy(root);
   b.read_calibration(root, root_node);
+  // Each side of an assumption is built as a scenario: only worth it once the scenario itself is.
+  s.assumptions = detail::read_assumptions(root, root_node, file, problems.size() == problems_before);
   root.finish();
 
   // Limits of the engine's compact party records and keys.

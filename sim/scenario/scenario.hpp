@@ -173,7 +173,7 @@ struct ObservedDef {
   ProbeDef probe;
   Statistic statistic = Statistic::total;
   double at_s = 0;  // share_before: the clock time (seconds since midnight)
-  Bound bound = Bound::equal;
+  ObservedBound bound = ObservedBound::equal;
   bool fit = true;
   double tolerance = 0;              // relative; 0 = none
   std::optional<std::pair<double, double>> range;  // in the statistic's units
@@ -242,6 +242,18 @@ struct CalibrationDef {
   int max_iterations = 20;
 };
 
+// An assumption ([[assumption]]): a numeric value of the scenario, named by its parameter path,
+// that no source pins down. `expoflow sensitivity` moves it to `low` and to `high` (default: half
+// and one and a half times the scenario's value), one assumption at a time. Each side is the
+// scenario with `overrides` applied as --set would: the value and, for a member of a share vector,
+// the vector's residual (1 - the others). Both sides are checked to make valid scenarios at load.
+struct AssumptionDef {
+  std::string path, label, source;
+  double value = 0, low = 0, high = 0;
+  std::array<std::vector<std::string>, 2> overrides;  // [0] low, [1] high: `path=value` each
+  scenario::SourcePos pos;
+};
+
 struct Scenario {
   std::string name, title, file;
   std::string hash;  // values_hash of the merged tree it was built from: what was run
@@ -282,6 +294,7 @@ struct Scenario {
   std::vector<EventDef> events;
   PolicyDef policy;
   CalibrationDef calibration;
+  std::vector<AssumptionDef> assumptions;
 };
 
 // The merged tree as `path = value  # file:line` lines (validate --print); without positions

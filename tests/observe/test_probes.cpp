@@ -10,7 +10,7 @@
 
 using namespace expoflow;
 using namespace expoflow::observe;
-using scenario::Bound;
+using scenario::ObservedBound;
 using scenario::ObservedDef;
 using scenario::Statistic;
 
@@ -119,14 +119,14 @@ TEST_CASE("a simulated value is judged against its observation's bound, range, t
   o.value = 180000;
   o.uncertainty = 1800;
   SECTION("a lower bound is met at or above it and violated below") {
-    o.bound = Bound::min;
+    o.bound = ObservedBound::min;
     CHECK(assess(o, 180000).ok);
     CHECK(assess(o, 250000).ok);
     CHECK_FALSE(assess(o, 179999).ok);
     CHECK(criterion_text(o) == ">= 180,000");
   }
   SECTION("an upper bound is met at or below it") {
-    o.bound = Bound::max;
+    o.bound = ObservedBound::max;
     CHECK(assess(o, 100).ok);
     CHECK_FALSE(assess(o, 180001).ok);
   }

@@ -42,7 +42,7 @@ TEST_CASE("kinds: every name parses back to its member and nothing else parses")
   check_names(GiveUp::leave, give_up_name, parse_give_up);
   check_names(PatienceDist::lognormal, patience_dist_name, parse_patience_dist);
   check_names(Statistic::share_before, statistic_name, parse_statistic);
-  check_names(Bound::max, bound_name, parse_bound);
+  check_names(ObservedBound::max, observed_bound_name, parse_observed_bound);
   check_names(WaitKind::bus, wait_kind_name, parse_wait_kind);
   CHECK(kNumWaitKinds == static_cast<std::size_t>(WaitKind::bus) + 1);
   CHECK(kNumRecordKinds == static_cast<std::size_t>(RecordKind::renege) + 1);
