@@ -26,6 +26,7 @@
 // through it cost as much as the rest of the calendar).
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,11 @@ class Calendar {
   static constexpr std::uint32_t kMaxKinds = 16;
   static constexpr std::uint32_t kMaxTarget = (1u << 24) - 1;
   static constexpr std::uint64_t kMaxEvents = 1ULL << 36;
+  // The latest time an event may be scheduled at: 10^8 s, about three years, far beyond any run
+  // (a scenario spans at most weeks) yet small enough that a bucket index never overflows and the
+  // coarse level stays small for any bucket width. A later or non-finite time comes from a value
+  // nobody meant and would make the index arithmetic overflow (the clock would spin for ever).
+  static constexpr Time kMaxTime = 1e8;
 
   // `bucket_width`: seconds of simulated time per fine bucket (about the span over which a few
   // hundred events fall due). A coarse bucket spans kFine fine buckets.
@@ -68,9 +74,10 @@ class Calendar {
 
   // Schedule `kind` for `target` at absolute time `t`. Scheduling in the past is a bug.
   void schedule(Time t, std::uint32_t kind, std::uint32_t target) {
+    // One test for every limit (`!(t <= kMaxTime)` also holds for NaN): one predictable branch.
+    if (kind >= kMaxKinds || target > kMaxTarget || next_seq_ >= kMaxEvents || !(t <= kMaxTime)) [[unlikely]]
+      too_large(t, kind, target);
     EXPOFLOW_CHECK(t >= now_, "event scheduled in the past");
-    if (kind >= kMaxKinds || target > kMaxTarget || next_seq_ >= kMaxEvents) [[unlikely]]
-      too_large(kind, target);
     const Slot e{t, (next_seq_++ << 28) | (static_cast<std::uint64_t>(kind) << 24) | target};
     if (t < horizon_) {
       push(e);
@@ -178,7 +185,13 @@ class Calendar {
     }
   }
 
-  [[noreturn]] static void too_large(std::uint32_t kind, std::uint32_t target) {
+  [[noreturn]] static void too_large(Time t, std::uint32_t kind, std::uint32_t target) {
+    if (!(t <= kMaxTime)) {
+      char shown[32];
+      std::snprintf(shown, sizeof shown, "%g", t);
+      throw std::range_error(std::string("an event at ") + shown +
+                             " s: beyond the calendar's limit of 1e8 s (about three years)");
+    }
     throw std::length_error(
         kind >= kMaxKinds ? "event kind " + std::to_string(kind) + " beyond the calendar's 16 kinds"
         : target > kMaxTarget

@@ -313,6 +313,69 @@ bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t*
   return false;
 }
 
+// toml++ limits the nesting of values (TOML_MAX_NESTED_VALUES, 256) but not of keys: it recurses
+// once per level of a dotted key or table header, so `a.a.a...` 50,000 levels deep overflows the
+// stack. Keys are held to the same depth, checked here before toml++ sees the text.
+constexpr std::size_t kMaxKeyDepth = 256;
+
+// Skip the string that starts at text[i] (a quote), to just after it, counting lines.
+std::size_t skip_string(std::string_view text, std::size_t i, std::uint32_t* line) {
+  const char q = text[i];
+  const bool multi = text.substr(i, 3) == std::string(3, q);
+  const std::string_view end = multi ? text.substr(i, 3) : text.substr(i, 1);
+  for (i += end.size(); i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      if (!multi) return i;  // an unterminated string: toml++ reports it
+    }
+    if (q == '"' && text[i] == '\\') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++*line;
+      ++i;
+    } else if (text.substr(i, end.size()) == end) {
+      return i + end.size();
+    }
+  }
+  return i;
+}
+
+// The first key (dotted key or table header) with more than kMaxKeyDepth levels: its line and
+// column. A key is what follows the start of a line, a '{' or a ',' up to '=', ']', '}' or ','.
+// (A number after a ',' in an array is taken for a key too: it has one dot at most.)
+bool find_deep_key(std::string_view text, std::uint32_t* line, std::uint32_t* column) {
+  std::uint32_t ln = 1;
+  std::size_t line_start = 0, key_start = 0, dots = 0;
+  bool in_key = true;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = skip_string(text, i, &ln);
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '\n') {
+      ++ln;
+      line_start = key_start = i + 1;
+      in_key = true;
+      dots = 0;
+    } else if (c == '{' || c == ',') {
+      in_key = true;
+      key_start = i + 1;
+      dots = 0;
+    } else if (in_key && c == '.' && ++dots > kMaxKeyDepth) {
+      *line = ln;
+      *column = static_cast<std::uint32_t>(key_start - line_start + 1);
+      return true;
+    } else if (c == '=' || c == ']' || c == '}') {
+      in_key = false;
+    }
+    ++i;
+  }
+  return false;
+}
+
 // The character (UTF-8) starting at byte i, and its code point.
 std::string character_at(std::string_view text, std::size_t i, std::uint32_t* code) {
   const auto c = static_cast<unsigned char>(text[i]);
@@ -344,6 +407,12 @@ std::optional<Node> parse(std::string_view text, const std::string& name, Proble
                                code,
                                after_backslash ? "after a backslash in a string"
                                                : "outside a string or comment"));
+    return std::nullopt;
+  }
+  if (find_deep_key(text, &line, &column)) {
+    problems.error(SourcePos{name, line, column}, "",
+                   fmt::format("invalid TOML: a key nested more than {} levels deep (a dotted key or table header)",
+                               kMaxKeyDepth));
     return std::nullopt;
   }
   try {

@@ -119,6 +119,15 @@ bool rebalance(Node& root, const ShareVector& v, std::string* error);
 bool apply_override(Node& root, std::string_view assignment, const std::string& origin,
                     Problems& problems);
 
+// The values a key may take: lo..hi (both included) in `unit` ("s", "m", "" for none). Every number
+// of a scenario has one, chosen generously (a planner's what-if at 20 times today still passes)
+// but refusing what cannot be meant: a screening over a day, a walking speed of 10^-300 m/s, a
+// capacity of 10^300 that overflows the integer it becomes.
+struct Range {
+  double lo, hi;
+  std::string_view unit = "";
+};
+
 // Typed, tracked reading of one table. Every key read is remembered; finish() reports every key
 // that was never read as unknown, with "did you mean 'x'?" for a near miss among the keys that
 // were read (edit distance at most 2). The keys `source` and `note` (provenance and comments) are
@@ -146,6 +155,14 @@ class Reader {
   double fraction(std::string_view key, double fallback);
   std::int64_t count(std::string_view key);              // required integer >= 0
   std::int64_t count(std::string_view key, std::int64_t fallback);
+  // Within `range`; otherwise "must be LO..HI UNIT, got V". count_in takes whole numbers only.
+  double number_in(std::string_view key, Range range);  // required
+  double number_in(std::string_view key, Range range, double fallback);
+  std::int64_t count_in(std::string_view key, Range range);  // required
+  std::int64_t count_in(std::string_view key, Range range, std::int64_t fallback);
+  // Report `v` (one value of `key`: an array element, a schedule step) when outside `range`.
+  // `what` prefixes the message ("element 3: "). True when it is within.
+  bool check_range(std::string_view key, double v, Range range, std::string_view what = "");
   std::string string(std::string_view key);
   std::string string(std::string_view key, std::string fallback);
   bool boolean(std::string_view key, bool fallback);

@@ -183,6 +183,49 @@ std::int64_t Reader::count(std::string_view key, std::int64_t fallback) {
   return n->integer;
 }
 
+// ---- ranges ------------------------------------------------------------------------------------
+
+namespace {
+
+std::string range_text(Range range) {
+  std::string out = fmt::format("{}..{}", detail::show_number(range.lo), detail::show_number(range.hi));
+  if (!range.unit.empty()) out += fmt::format(" {}", range.unit);
+  return out;
+}
+
+}  // namespace
+
+bool Reader::check_range(std::string_view key, double v, Range range, std::string_view what) {
+  if (v >= range.lo && v <= range.hi) return true;
+  error(key, fmt::format("{}must be {}, got {}", what, range_text(range), detail::show_number(v)));
+  return false;
+}
+
+double Reader::number_in(std::string_view key, Range range) {
+  return missing(key) ? 0 : number_in(key, range, 0);
+}
+
+double Reader::number_in(std::string_view key, Range range, double fallback) {
+  const Node* n = get(key);
+  if (!n) return fallback;
+  const auto v = as_number(*this, key, *n);
+  return v && check_range(key, *v, range) ? *v : fallback;
+}
+
+std::int64_t Reader::count_in(std::string_view key, Range range) {
+  return missing(key) ? 0 : count_in(key, range, 0);
+}
+
+std::int64_t Reader::count_in(std::string_view key, Range range, std::int64_t fallback) {
+  const Node* n = get(key);
+  if (!n) return fallback;
+  if (n->kind != Node::Kind::integer) return count(key, fallback);  // its type error
+  const auto v = static_cast<double>(n->integer);
+  if (v >= range.lo && v <= range.hi) return n->integer;
+  error(key, fmt::format("must be {}, got {}", range_text(range), n->integer));  // the integer as written
+  return fallback;
+}
+
 // ---- strings and choices -----------------------------------------------------------------------
 
 std::string Reader::string(std::string_view key) { return missing(key) ? std::string() : string(key, {}); }

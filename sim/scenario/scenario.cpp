@@ -14,6 +14,7 @@
 
 namespace expoflow::scenario {
 
+using scenario::Range;
 using scenario::Reader;
 
 const char* mode_name(Mode m) {
@@ -23,6 +24,37 @@ const char* mode_name(Mode m) {
 }
 
 namespace {
+
+// The sensible range of every number of a scenario (README, "Bad input"), by family. Generous:
+// a planner's what-if at 20 times today's demand or capacity passes; what cannot be meant (a
+// screening longer than two hours, a walking speed under 0.1 m/s, a capacity over 10^9, a scale
+// that overflows the integer a capacity becomes) is refused before anything runs.
+constexpr Range kScale{0, 1000};                 // demand, volume, lanes, cab supply, background
+constexpr Range kServiceS{0.5, 7200, "s"};       // a screening, a taxi loading, a kerbside stop
+constexpr Range kFareGateS{0.1, 600, "s"};
+constexpr Range kWithinDayMin{0, 1440, "min"};   // travel, sweep, delays, lags, limits
+constexpr Range kDurationMin{0.1, 1440, "min"};  // patience, a bin of a profile
+constexpr Range kDwellMin{0.1, 14400, "min"};    // up to ten days: a stay past the horizon
+constexpr Range kRoundTripMin{0.5, 1440, "min"};
+constexpr Range kHeadwayMin{0.5, 1440, "min"};   // a train every 30 s at the most
+constexpr Range kSpeedMps{0.1, 5, "m/s"};
+constexpr Range kSpeedSdMps{0, 5, "m/s"};
+constexpr Range kSpeedScale{0.05, 20};
+constexpr Range kLengthM{0.1, 100000, "m"};
+constexpr Range kWidthM{0.1, 1000, "m"};
+constexpr Range kAreaM2{0, 1e7, "m2"};           // 10 km2: the whole site and more
+constexpr Range kFloorM2{1, 1e7, "m2"};
+constexpr Range kDensity{0.1, 10, "persons/m2"};
+constexpr Range kFlow{0.1, 5, "persons/m/s"};
+constexpr Range kUnits{1, 100000};               // fare gates, loading bays, a bus fleet
+constexpr Range kLanes{0, 10000};                // lanes of one entrance at one time
+constexpr Range kSpaces{1, 1e7};
+constexpr Range kVehicleCapacity{1, 1e6, "persons"};
+constexpr Range kPersons{0, 1e9, "persons"};     // a day's volume, a rank, hall thresholds
+constexpr Range kWeight{0, 1e9};
+constexpr Range kPerMin{0, 100, "per min"};      // a logit's weight of a minute
+constexpr Range kCabsPerHour{0, 100000, "cabs/h"};
+constexpr Range kEntriesPerHour{0, 500000, "persons/h"};
 
 constexpr Mode kAccessModes[] = {Mode::metro, Mode::bus, Mode::car, Mode::coach, Mode::dropoff,
                                  Mode::walk};
@@ -44,6 +76,19 @@ E read_choice(Reader& r, std::string_view key, std::initializer_list<E> allowed,
   return parse(r.choice(key, names, name(fallback))).value_or(fallback);
 }
 
+// "08:00", "27:30": a clock time, past 24:00 when it is.
+std::string clock_text(double s) {
+  const auto minutes = static_cast<long long>(std::llround(s / 60));
+  return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
+
+// Every value of an array within `range`; the first one outside is reported, as "element N".
+bool check_all(Reader& r, std::string_view key, const std::vector<double>& values, Range range) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!r.check_range(key, values[i], range, fmt::format("element {}: ", i + 1))) return false;
+  return true;
+}
+
 // `{ "07:00" = 24, "17:00" = 0 }`: values that change at clock times of every day.
 DailySchedule read_schedule(Reader& r, std::string_view key, double unit, bool required) {
   DailySchedule s;
@@ -63,17 +108,13 @@ DailySchedule read_schedule(Reader& r, std::string_view key, double unit, bool r
   return s;
 }
 
-std::vector<double> read_hourly(Reader& r, std::string_view key) {
+std::vector<double> read_hourly(Reader& r, std::string_view key, Range range) {
   auto v = r.numbers(key, std::vector<double>(24, 0.0));
   if (v.size() != 24) {
     r.error(key, fmt::format("needs 24 hourly values, got {}", v.size()));
     v.resize(24, 0.0);
   }
-  for (double x : v)
-    if (x < 0) {
-      r.error(key, fmt::format("values must be >= 0, got {}", x));
-      break;
-    }
+  check_all(r, key, v, range);
   return v;
 }
 
@@ -147,6 +188,20 @@ std::string show_count(double n) {
   return fmt::format("{:.0f}", n);
 }
 
+// The nodes reachable on foot from `start` (itself included), along `next`.
+std::set<std::string> reach_from(const std::map<std::string, std::vector<std::string>>& next, const std::string& start) {
+  std::set<std::string> seen{start};
+  std::vector<std::string> todo{start};
+  while (!todo.empty()) {
+    const std::string n = std::move(todo.back());
+    todo.pop_back();
+    if (auto it = next.find(n); it != next.end())
+      for (const auto& m : it->second)
+        if (seen.insert(m).second) todo.push_back(m);
+  }
+  return seen;
+}
+
 struct Builder {
   Scenario s;
   scenario::Problems& problems;
@@ -155,14 +210,32 @@ struct Builder {
   std::vector<Where> class_volume;  // per class: where its volume is written
   std::vector<Where> lot_shuttle;   // per lot: where its shuttle is named
   bool days_ok = true;              // days is a good number (else per-day checks are skipped)
+  // A place parties walk to or from, where its node is named, for the reachability check.
+  struct Place {
+    std::string node, what;  // what: "taxi stand 'north'"
+    Where at;
+    bool arrive = false, leave = false;  // parties arrive here / walk here from the halls
+    std::vector<Mode> modes;             // whoever uses it: only checked when one of them has a share
+  };
+  std::vector<Place> places;
+  std::vector<std::pair<std::size_t, std::size_t>> stations;  // (platform, concourse) places
 
-  // A whole number >= 1; one problem only when the key is bad.
-  double at_least_one(Reader& r, std::string_view key) {
-    const std::size_t before = problems.size();
-    const auto v = r.count(key);
-    if (problems.size() == before && v < 1) r.error(key, fmt::format("must be >= 1, got {}", v));
-    return static_cast<double>(v);
+  std::size_t place(Reader& r, std::string_view key, const std::string& node, std::string what, bool arrive,
+                    bool leave, std::vector<Mode> modes) {
+    places.push_back(Place{node, std::move(what), Where{key_pos(r, key), r.key_path(key)}, arrive, leave, std::move(modes)});
+    return places.size() - 1;
   }
+
+  // The share of a mode over every class, its access and its egress: > 0 when anyone uses it.
+  double mode_share(Mode m) const {
+    double x = 0;
+    for (auto& c : s.classes) {
+      x += c.access[static_cast<std::size_t>(m)];
+      for (auto& row : c.egress) x += row[static_cast<std::size_t>(m)];
+    }
+    return x;
+  }
+
   // A required table: "missing" only when it is absent (a wrong type is reported by table()).
   std::optional<Reader> required_table(Reader& r, std::string_view key) {
     auto t = r.table(key);
@@ -195,10 +268,10 @@ struct Builder {
       w.to = r.string("to");
       need_node(r, "from", w.from);
       need_node(r, "to", w.to);
-      w.length_m = r.positive("length_m");
-      w.width_m = r.positive("width_m");
+      w.length_m = r.number_in("length_m", kLengthM);
+      w.width_m = r.number_in("width_m", kWidthM);
       w.both_ways = r.boolean("both_ways", true);
-      w.speed_scale = r.positive("speed_scale", 1.0);
+      w.speed_scale = r.number_in("speed_scale", kSpeedScale, 1.0);
       r.finish();
       s.walkways.push_back(w);
     }
@@ -211,13 +284,13 @@ struct Builder {
       g.node = r.string("node");
       need_node(r, "node", g.node);
       gate_nodes.push_back(Where{key_pos(r, "node"), r.key_path("node")});
-      g.service_mean_s = r.positive("service_mean_s");
+      g.service_mean_s = r.number_in("service_mean_s", kServiceS);
       g.lanes = read_schedule(r, "lanes", 1.0, true);
       for (auto& [t, v] : g.lanes.steps)
-        if (v < 0 || v != std::floor(v))
+        if (r.check_range("lanes", v, kLanes) && v != std::floor(v))
           r.error("lanes", fmt::format("lanes must be whole numbers >= 0, got {}", v));
-      g.lanes_scale = r.non_negative("lanes_scale", 1.0);
-      g.queue_area_m2 = r.non_negative("queue_area_m2", 0);
+      g.lanes_scale = r.number_in("lanes_scale", kScale, 1.0);
+      g.queue_area_m2 = r.number_in("queue_area_m2", kAreaM2, 0);
       r.finish();
       s.gates.push_back(g);
     }
@@ -233,10 +306,10 @@ struct Builder {
     s.halls.close_s = r->clock("close");
     if (s.halls.close_s <= s.halls.open_s)
       r->error("close", "must be after open");
-    s.halls.area_m2 = r->positive("area_m2", 1.0);
-    s.halls.sweep_s = r->non_negative("sweep_min", 0) * 60;
-    s.halls.holding_area_m2 = r->non_negative("holding_area_m2", 0);
-    s.halls.holding_density = r->positive("holding_density", 2.0);
+    s.halls.area_m2 = r->number_in("area_m2", kFloorM2, 1.0);
+    s.halls.sweep_s = r->number_in("sweep_min", kWithinDayMin, 0) * 60;
+    s.halls.holding_area_m2 = r->number_in("holding_area_m2", kAreaM2, 0);
+    s.halls.holding_density = r->number_in("holding_density", kDensity, 2.0);
     r->finish();
   }
 
@@ -246,7 +319,7 @@ struct Builder {
       l.id = r.string("id");
       const std::string mode = r.choice("mode", {"metro", "bus"}, "bus");
       l.metro = mode == "metro";
-      l.vehicle_capacity = r.positive("vehicle_capacity");
+      l.vehicle_capacity = r.number_in("vehicle_capacity", kVehicleCapacity);
       l.first_s = r.clock("first", 0);
       l.last_s = r.clock("last", 86400);
       l.counts_as_shuttle = r.boolean("counts_as_shuttle", false);
@@ -255,17 +328,21 @@ struct Builder {
         need_node(r, "platform_node", l.site_node);
         l.concourse_node = r.string("concourse_node");
         need_node(r, "concourse_node", l.concourse_node);
-        l.fare_gates_in = at_least_one(r, "fare_gates_in");
-        l.fare_gates_out = at_least_one(r, "fare_gates_out");
-        l.fare_gate_service_s = r.positive("fare_gate_service_s");
-        l.platform_area_m2 = r.positive("platform_area_m2");
-        l.platform_density = r.positive("platform_density");
-        l.fare_gate_queue_area_m2 = r.non_negative("fare_gate_queue_area_m2", 0);
-        l.background_entries = read_hourly(r, "background_entries_per_hour");
-        l.background_scale = r.non_negative("background_scale", 1.0);
+        const std::size_t platform =
+            place(r, "platform_node", l.site_node, fmt::format("the platform of line '{}'", l.id), true, false, {Mode::metro});
+        stations.emplace_back(platform, place(r, "concourse_node", l.concourse_node, fmt::format("station '{}'", l.id),
+                                              true, true, {Mode::metro}));
+        l.fare_gates_in = static_cast<double>(r.count_in("fare_gates_in", kUnits));
+        l.fare_gates_out = static_cast<double>(r.count_in("fare_gates_out", kUnits));
+        l.fare_gate_service_s = r.number_in("fare_gate_service_s", kFareGateS);
+        l.platform_area_m2 = r.number_in("platform_area_m2", kFloorM2);
+        l.platform_density = r.number_in("platform_density", kDensity);
+        l.fare_gate_queue_area_m2 = r.number_in("fare_gate_queue_area_m2", kAreaM2, 0);
+        l.background_entries = read_hourly(r, "background_entries_per_hour", kEntriesPerHour);
+        l.background_scale = r.number_in("background_scale", kScale, 1.0);
         // Each hour's entries are numbered in 20 bits of their random key.
         for (double x : l.background_entries)
-          if (x * l.background_scale > 500000) {
+          if (x <= kEntriesPerHour.hi && x * l.background_scale > kEntriesPerHour.hi) {  // x alone: its range
             r.error("background_entries_per_hour",
                     fmt::format("at most 500000 station users per hour, got {} (x{} background_scale)",
                                 x, l.background_scale));
@@ -274,29 +351,26 @@ struct Builder {
       } else {
         l.site_node = r.string("stop_node");
         need_node(r, "stop_node", l.site_node);
-        l.fleet = r.positive("fleet");
-        l.round_trip_s = r.positive("round_trip_min") * 60;
+        place(r, "stop_node", l.site_node, fmt::format("the stop of line '{}'", l.id), true, true,
+              {Mode::bus, Mode::car, Mode::coach});  // a lot's shuttle stops here too
+        l.fleet = r.number_in("fleet", kUnits);
+        l.round_trip_s = r.number_in("round_trip_min", kRoundTripMin) * 60;
       }
       for (auto& d : r.tables("direction")) {
         DirectionDef dir;
         dir.id = d.string("id");
         dir.from_zone = d.string("from_zone", "");
         dir.to_zone = d.string("to_zone", "");
-        dir.travel_s = d.non_negative("travel_min", 0) * 60;
+        dir.travel_s = d.number_in("travel_min", kWithinDayMin, 0) * 60;
         dir.headway_s = read_schedule(d, "headway_min", 60.0, true);
         for (auto& [t, h] : dir.headway_s.steps)
           if (h < 0)
             d.error("headway_min", fmt::format("must be >= 0 (0 = no service), got {}", h / 60));
-          else if (h > 0 && h < 6)
-            d.error("headway_min",
-                    fmt::format("must be 0 (no service) or at least 0.1 (6 s), got {}", h / 60));
+          else if (h > 0 && !(h >= kHeadwayMin.lo * 60 && h <= kHeadwayMin.hi * 60))
+            d.error("headway_min", fmt::format("must be 0 (no service) or {}..{} min, got {}", kHeadwayMin.lo,
+                                               kHeadwayMin.hi, h / 60));
         if (l.metro) {
-          dir.background_load = read_hourly(d, "background_load");
-          for (double x : dir.background_load)
-            if (x > 1) {
-              d.error("background_load", fmt::format("shares of capacity must be <= 1, got {}", x));
-              break;
-            }
+          dir.background_load = read_hourly(d, "background_load", Range{0, 1});  // shares of capacity
           dir.background_alight = d.fraction("background_alight", 0);
         } else {
           dir.background_load.assign(24, 0.0);
@@ -386,14 +460,15 @@ struct Builder {
       t.id = r.string("id");
       t.node = r.string("node");
       need_node(r, "node", t.node);
-      t.bays = at_least_one(r, "bays");
-      t.loading_mean_s = r.positive("loading_mean_s");
-      t.rank_capacity = static_cast<double>(r.count("rank_capacity"));
+      place(r, "node", t.node, fmt::format("taxi stand '{}'", t.id), false, true, {Mode::taxi});
+      t.bays = static_cast<double>(r.count_in("bays", kUnits));
+      t.loading_mean_s = r.number_in("loading_mean_s", kServiceS);
+      t.rank_capacity = static_cast<double>(r.count_in("rank_capacity", kPersons));
       t.open_s = r.clock("open", 0);
       t.close_s = r.clock("close", 86400);
       if (t.close_s <= t.open_s) r.error("close", "must be after open (a stand open over midnight is not modelled)");
-      t.cabs_per_hour = read_hourly(r, "cabs_per_hour");
-      t.cab_supply_scale = r.non_negative("cab_supply_scale", 1.0);
+      t.cabs_per_hour = read_hourly(r, "cabs_per_hour", kCabsPerHour);
+      t.cab_supply_scale = r.number_in("cab_supply_scale", kScale, 1.0);
       r.finish();
       s.taxi_stands.push_back(t);
     }
@@ -407,16 +482,22 @@ struct Builder {
                            LotKind::car_park, lot_kind_name, parse_lot_kind);
       l.node = r.string("node");
       need_node(r, "node", l.node);
-      l.spaces = at_least_one(r, "spaces");
+      l.spaces = static_cast<double>(r.count_in("spaces", kSpaces));
       if (l.kind == LotKind::dropoff) {
-        l.stop_mean_s = r.positive("stop_mean_s");
-        l.pickup_delay_mean_s = r.non_negative("pickup_delay_mean_min", 0) * 60;
+        l.stop_mean_s = r.number_in("stop_mean_s", kServiceS);
+        l.pickup_delay_mean_s = r.number_in("pickup_delay_mean_min", kWithinDayMin, 0) * 60;
       } else {
         l.booked = r.boolean("booked", false);
         l.shuttle = r.string("shuttle", "");
       }
       lot_shuttle.push_back(Where{key_pos(r, "shuttle"), r.key_path("shuttle")});
-      l.weight = r.non_negative("weight", 1.0);
+      // A lot with a shuttle is off the site: its parties ride, they do not walk there.
+      const bool walked = l.shuttle.empty();
+      const std::vector<Mode> users = l.kind == LotKind::car_park     ? std::vector<Mode>{Mode::car}
+                                      : l.kind == LotKind::coach_park ? std::vector<Mode>{Mode::coach}
+                                                                      : std::vector<Mode>{Mode::dropoff, Mode::pickup};
+      place(r, "node", l.node, fmt::format("lot '{}'", l.id), walked, walked, users);
+      l.weight = r.number_in("weight", kWeight, 1.0);
       r.finish();
       s.lots.push_back(l);
     }
@@ -424,8 +505,9 @@ struct Builder {
 
   void read_walk_origins(Reader& root) {
     for (auto& r : root.tables("walk_origin")) {
-      WalkOriginDef w{r.string("id"), r.string("node"), r.non_negative("weight", 1.0)};
+      WalkOriginDef w{r.string("id"), r.string("node"), r.number_in("weight", kWeight, 1.0)};
       need_node(r, "node", w.node);
+      place(r, "node", w.node, fmt::format("walk origin '{}'", w.id), true, true, {Mode::walk});
       r.finish();
       s.walk_origins.push_back(w);
     }
@@ -463,10 +545,8 @@ struct Builder {
             break;
           }
         double sum = 0;
-        for (double w : p.weights) {
-          if (w < 0) t->error("weights", fmt::format("must be >= 0, got {}", w));
-          sum += w;
-        }
+        check_all(*t, "weights", p.weights, kWeight);
+        for (double w : p.weights) sum += w;
         if (sum <= 0) t->error("weights", "must have a positive sum");
       }
       t->finish();
@@ -501,14 +581,18 @@ struct Builder {
   Profile read_profile(Reader& a) {
     Profile pr;
     pr.start_s = a.clock("start");
-    pr.bin_s = a.positive("bin_minutes", 60) * 60;
+    pr.bin_s = a.number_in("bin_minutes", kDurationMin, 60) * 60;
     pr.weights = a.numbers("weights");
+    check_all(a, "weights", pr.weights, kWeight);
     double sum = 0;
-    for (double w : pr.weights) {
-      if (w < 0) a.error("weights", fmt::format("must be >= 0, got {}", w));
-      sum += w;
-    }
+    for (double w : pr.weights) sum += w;
     if (sum <= 0) a.error("weights", "must have a positive sum");
+    // Times are drawn within the profile and a day's parties belong to that day: the share of a
+    // profile after midnight would be lost in silence (after the horizon, or the halls shut).
+    const double end_s = pr.start_s + pr.bin_s * static_cast<double>(pr.weights.size());
+    if (end_s > kSecondsPerDay + 1e-6)
+      a.error("weights", fmt::format("the profile runs past 24:00: {} bins of {} min from {} end at {}",
+                                     pr.weights.size(), pr.bin_s / 60, clock_text(pr.start_s), clock_text(end_s)));
     return pr;
   }
 
@@ -520,12 +604,12 @@ struct Builder {
                                                        : "missing: a leave-time profile (leave) or a dwell");
     if (auto l = r.table("leave")) {
       c.leave = read_profile(*l);
-      c.min_visit_s = l->non_negative("min_visit_min", 0) * 60;
+      c.min_visit_s = l->number_in("min_visit_min", kWithinDayMin, 0) * 60;
       l->finish();
     }
     if (auto d = r.table("dwell")) {
-      c.dwell_mean_s = d->positive("mean_min") * 60;
-      c.dwell_sd_s = d->positive("sd_min") * 60;
+      c.dwell_mean_s = d->number_in("mean_min", kDwellMin) * 60;
+      c.dwell_sd_s = d->number_in("sd_min", kDwellMin) * 60;
       d->finish();
     }
     c.latest_s = r.clock("latest", s.halls.close_s);
@@ -543,14 +627,10 @@ struct Builder {
       class_volume.push_back(Where{key_pos(r, "volume"), r.key_path("volume")});
       const bool volume_ok = problems.size() == before;
       c.poisson_count = r.choice("count", {"fixed", "poisson"}, "fixed") == "poisson";
-      c.volume_scale = r.non_negative("volume_scale", 1.0);
+      c.volume_scale = r.number_in("volume_scale", kScale, 1.0);
       if (days_ok && volume_ok && c.volume.size() != static_cast<std::size_t>(s.days))
         r.error("volume", fmt::format("needs one value per day ({}), got {}", s.days, c.volume.size()));
-      for (double v : c.volume)
-        if (v < 0) {
-          r.error("volume", fmt::format("must be >= 0, got {}", v));
-          break;
-        }
+      check_all(r, "volume", c.volume, kPersons);
       if (auto a = required_table(r, "arrival")) {
         const Profile arrival = read_profile(*a);
         c.profile_start_s = arrival.start_s;
@@ -623,18 +703,18 @@ struct Builder {
         } else if (e.kind == EventKind::extra_trains) {
           r.error("line", "extra trains need a direction: write 'line.direction'");
         }
-        if (e.kind == EventKind::extra_trains) e.headway_s = r.positive("headway_min") * 60;
+        if (e.kind == EventKind::extra_trains) e.headway_s = r.number_in("headway_min", kHeadwayMin) * 60;
       } else if (e.kind == EventKind::close_gate) {
         target("gate", s.gates, "gate", false);
       } else if (e.kind == EventKind::lanes) {
         target("gate", s.gates, "gate", true);
-        e.scale = r.non_negative("scale");
+        e.scale = r.number_in("scale", kScale);
       } else if (e.kind == EventKind::cab_supply) {
         target("taxi_stand", s.taxi_stands, "taxi stand", true);
-        e.scale = r.non_negative("scale");
+        e.scale = r.number_in("scale", kScale);
       } else if (e.kind == EventKind::walk_speed) {
         target("walkway", s.walkways, "walkway", true);
-        e.scale = r.positive("scale");
+        e.scale = r.number_in("scale", kSpeedScale);
       } else if (e.kind == EventKind::close_walkway) {
         target("walkway", s.walkways, "walkway", false);
         e.direction = read_choice(r, "direction",
@@ -660,10 +740,10 @@ struct Builder {
     }
     if (auto t = p->table("hall_occupancy")) {
       d.hall_occupancy = t->boolean("enabled", true);
-      d.staggered_entry = t->positive("staggered_entry", 80000);
+      d.staggered_entry = t->number_in("staggered_entry", kPersons, 80000);
       d.stagger_lane_share = t->fraction("stagger_lane_share", 0.5);
-      d.queue_inside = t->positive("queue_inside", 130000);
-      d.exit_only = t->positive("exit_only", 180000);
+      d.queue_inside = t->number_in("queue_inside", kPersons, 130000);
+      d.exit_only = t->number_in("exit_only", kPersons, 180000);
       d.reopen_share = t->fraction("reopen_share", 0.95);
       if (!(d.staggered_entry < d.queue_inside && d.queue_inside < d.exit_only))
         t->error("", "thresholds must rise: staggered_entry < queue_inside < exit_only");
@@ -672,7 +752,7 @@ struct Builder {
     if (auto t = p->table("replan")) {
       d.replan_choice = read_choice(*t, "choice", {ReplanChoice::shares, ReplanChoice::logit},
                                     ReplanChoice::shares, replan_choice_name, parse_replan_choice);
-      d.logit_per_min = t->non_negative("logit_per_min", 0.1);
+      d.logit_per_min = t->number_in("logit_per_min", kPerMin, 0.1);
       t->finish();
     }
     for (auto& t : p->tables("exit_direction")) {
@@ -720,47 +800,50 @@ struct Builder {
     c->finish();
   }
 
-  // Every entrance must be reachable on foot from where visitors arrive (a walk origin, a lot, a
-  // bus stop, a metro platform or concourse), and the halls from every entrance. Reported at the
-  // gate's `node`.
+  // Every place a party is routed to must be reachable on foot, checked here once rather than
+  // trusted at run time (where a Release build has no check): each entrance from every place
+  // parties arrive at (a walk origin, a lot, a stop, a station), the halls from each entrance,
+  // every place parties leave by (a stand, a lot, a stop, a station, a walk origin) from the
+  // halls, and a station's platform and concourse from each other. Reported where the place that
+  // cannot be reached is named, naming where from.
   void check_reachability() {
     std::map<std::string, std::vector<std::string>> next;
     for (const auto& w : s.walkways) {
       next[w.from].push_back(w.to);
       if (w.both_ways) next[w.to].push_back(w.from);
     }
-    auto reach = [&](std::vector<std::string> todo) {
-      std::set<std::string> seen(todo.begin(), todo.end());
-      while (!todo.empty()) {
-        const std::string n = std::move(todo.back());
-        todo.pop_back();
-        if (auto it = next.find(n); it != next.end())
-          for (const auto& m : it->second)
-            if (seen.insert(m).second) todo.push_back(m);
-      }
-      return seen;
+    for (Place& p : places)  // a place nobody's mode takes them to is left alone
+      if (std::none_of(p.modes.begin(), p.modes.end(), [&](Mode m) { return mode_share(m) > 0; }))
+        p.arrive = p.leave = false;
+    std::map<std::string, std::set<std::string>> reached;  // by start node, computed once each
+    auto reaches = [&](const std::string& from, const std::string& to) {
+      auto [it, fresh] = reached.try_emplace(from);
+      if (fresh) it->second = reach_from(next, from);
+      return it->second.count(to) > 0;
     };
-    std::vector<std::string> origins;
-    for (const auto& w : s.walk_origins) origins.push_back(w.node);
-    for (const auto& l : s.lots) origins.push_back(l.node);
-    for (const auto& l : s.lines) {
-      origins.push_back(l.site_node);
-      if (l.metro) origins.push_back(l.concourse_node);
-    }
-    if (origins.empty()) return;  // no way to arrive at all: reported per mode
-    const auto from_origins = reach(origins);
+    auto report = [&](const Where& at, const std::string& what, const std::string& from) {
+      problems.error(at.pos, at.path, fmt::format("{} cannot be reached on foot from {}", what, from));
+    };
+    const std::string halls = fmt::format("the halls (node '{}')", s.halls.node);
+    // No way to arrive at all is reported per mode, not per entrance.
+    const bool any_arrival = std::any_of(places.begin(), places.end(), [](const Place& p) { return p.arrive; });
     for (std::size_t i = 0; i < s.gates.size() && i < gate_nodes.size(); ++i) {
-      const GateDef& g = s.gates[i];
-      if (!from_origins.count(g.node))
-        problems.error(gate_nodes[i].pos, gate_nodes[i].path,
-                       fmt::format("entrance node '{}' cannot be reached on foot from any walk "
-                                   "origin, lot, stop or station",
-                                   g.node));
-      if (!reach({g.node}).count(s.halls.node))
-        problems.error(gate_nodes[i].pos, gate_nodes[i].path,
-                       fmt::format("the halls (node '{}') cannot be reached on foot from entrance "
-                                   "node '{}'",
-                                   s.halls.node, g.node));
+      const std::string& gate = s.gates[i].node;
+      const std::string entrance = fmt::format("entrance node '{}'", gate);
+      const auto arrive_here = [&](const Place& p) { return p.arrive && reaches(p.node, gate); };
+      const auto cut_off = [&](const Place& p) { return p.arrive && !reaches(p.node, gate); };
+      if (any_arrival && std::none_of(places.begin(), places.end(), arrive_here))
+        report(gate_nodes[i], entrance, "any walk origin, lot, stop or station");
+      else if (auto p = std::find_if(places.begin(), places.end(), cut_off); any_arrival && p != places.end())
+        report(gate_nodes[i], entrance, fmt::format("{} (node '{}')", p->what, p->node));
+      if (!reaches(gate, s.halls.node)) report(gate_nodes[i], halls, entrance);
+    }
+    for (const Place& p : places)
+      if (p.leave && !reaches(s.halls.node, p.node)) report(p.at, fmt::format("{} (node '{}')", p.what, p.node), halls);
+    for (const auto& [platform, concourse] : stations) {
+      const Place &a = places[platform], &b = places[concourse];
+      if (!reaches(b.node, a.node)) report(a.at, fmt::format("{} (node '{}')", a.what, a.node), fmt::format("its concourse (node '{}')", b.node));
+      if (!reaches(a.node, b.node)) report(b.at, fmt::format("{} (node '{}')", b.what, b.node), fmt::format("its platform (node '{}')", a.node));
     }
   }
 
@@ -914,7 +997,7 @@ double DailySchedule::at(double clock_s) const {
 
 Scenario build_scenario(const scenario::Node& root_node, const std::string& file,
                         scenario::Problems& problems) {
-  Builder b{Scenario{}, problems, {}, {}, {}, {}, true};
+  Builder b{Scenario{}, problems, {}, {}, {}, {}, true, {}, {}};
   Scenario& s = b.s;
   const std::size_t problems_before = problems.size();
   Reader root(root_node, "", problems);
@@ -933,12 +1016,12 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   s.horizon_s = root.moment("horizon", s.days * kSecondsPerDay);
   if (b.days_ok && (s.horizon_s > s.days * kSecondsPerDay + 1e-9 || s.horizon_s <= 0))
     root.error("horizon", fmt::format("must fall within the scenario's {} days", s.days));
-  s.bin_s = root.positive("bin_minutes", 15) * 60;
+  s.bin_s = root.number_in("bin_minutes", kDurationMin, 15) * 60;
   if (s.horizon_s / s.bin_s > 100000)
     root.error("bin_minutes", fmt::format("too fine: {:.0f} bins over the horizon, at most 100000",
                                           std::ceil(s.horizon_s / s.bin_s)));
-  s.demand_scale = root.non_negative("demand_scale", 1.0);
-  s.service_wait_max_s = root.non_negative("service_wait_max_min", 0) * 60;
+  s.demand_scale = root.number_in("demand_scale", kScale, 1.0);
+  s.service_wait_max_s = root.number_in("service_wait_max_min", kWithinDayMin, 0) * 60;
   s.gate_choice = read_choice(root, "gate_choice", {GateChoice::least_cost, GateChoice::uniform},
                               GateChoice::least_cost, gate_choice_name, parse_gate_choice);
   if (auto pt = root.table("patience")) {
@@ -947,10 +1030,10 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
       auto r = pt->table(wait_kind_name(kind));
       if (!r) continue;
       PatienceDef& d = s.patience[k];
-      d.mean_s = r->positive("mean_min") * 60;
+      d.mean_s = r->number_in("mean_min", kDurationMin) * 60;
       d.dist = read_choice(*r, "dist", {PatienceDist::exponential, PatienceDist::lognormal}, PatienceDist::exponential,
                            patience_dist_name, parse_patience_dist);
-      d.sd_s = r->non_negative("sd_min", 0) * 60;
+      d.sd_s = r->number_in("sd_min", kWithinDayMin, 0) * 60;
       if (d.dist == PatienceDist::lognormal && !(d.sd_s > 0)) r->error("sd_min", "a lognormal patience needs sd_min > 0");
       if (d.dist == PatienceDist::exponential && r->has("sd_min"))
         r->error("sd_min", "an exponential patience has no sd_min (its sd is its mean)");
@@ -964,17 +1047,17 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   }
   if (auto c = root.table("choice")) {
     s.choice.enabled = c->boolean("enabled", true);
-    s.choice.beta_per_min = c->non_negative("beta_per_min");
-    s.choice.info_lag_s = c->non_negative("info_lag_min", 5) * 60;
+    s.choice.beta_per_min = c->number_in("beta_per_min", kPerMin);
+    s.choice.info_lag_s = c->number_in("info_lag_min", kWithinDayMin, 5) * 60;
     c->finish();
   }
   if (auto w = root.table("walking")) {
-    s.walk_speed_mean = w->positive("speed_mean_mps", 1.34);
-    s.walk_speed_sd = w->non_negative("speed_sd_mps", 0.26);
-    s.jam_density = w->positive("jam_density", 5.4);
-    s.storage_density = w->positive("storage_density", 4.0);
-    s.max_specific_flow = w->positive("max_specific_flow", 1.3);
-    s.queue_density = w->positive("queue_density", 3.3);
+    s.walk_speed_mean = w->number_in("speed_mean_mps", kSpeedMps, 1.34);
+    s.walk_speed_sd = w->number_in("speed_sd_mps", kSpeedSdMps, 0.26);
+    s.jam_density = w->number_in("jam_density", kDensity, 5.4);
+    s.storage_density = w->number_in("storage_density", kDensity, 4.0);
+    s.max_specific_flow = w->number_in("max_specific_flow", kFlow, 1.3);
+    s.queue_density = w->number_in("queue_density", kDensity, 3.3);
     if (s.storage_density >= s.jam_density)
       w->error("storage_density", fmt::format("must be below jam_density ({})", s.jam_density));
     w->finish();
@@ -1024,16 +1107,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
       problems.error(b.lot_shuttle[i].pos, b.lot_shuttle[i].path,
                      fmt::format("no bus line '{}'", l.shuttle));
   }
-  auto total_share = [&](Mode m) {
-    double x = 0;
-    for (auto& c : s.classes) {
-      x += c.access[static_cast<std::size_t>(m)];
-      for (auto& row : c.egress) x += row[static_cast<std::size_t>(m)];
-    }
-    return x;
-  };
   auto need = [&](Mode m, bool have, const char* what) {
-    if (total_share(m) > 0 && !have)
+    if (b.mode_share(m) > 0 && !have)
       problems.error(root_node.pos, "class", fmt::format("mode '{}' is used but the scenario has no {}", mode_name(m), what));
   };
   need(Mode::metro, !s.metro_access.empty() || !s.metro_egress.empty(), "metro.access / metro.egress split");

@@ -99,7 +99,7 @@ TEST_CASE("A bad scenario gives one compiler-style line per problem and exit cod
       {"tests/data/cli/unknown_key.toml",
        {"tests/data/cli/unknown_key.toml:6:1: gate[main]: unknown key 'service_mean'; did you mean 'service_mean_s'?"}},
       {"tests/data/cli/negative_service.toml",
-       {"tests/data/cli/negative_service.toml:6:1: gate[main].service_mean_s: must be > 0, got -8"}},
+       {"tests/data/cli/negative_service.toml:6:1: gate[main].service_mean_s: must be 0.5..7200 s, got -8"}},
       {"tests/data/cli/missing_node.toml",
        {"tests/data/cli/missing_node.toml:6:1: walk_origin[plaza].node: no node 'plazza' (declare it in a [[node]] table)"}},
       {"tests/data/cli/shares.toml",
@@ -141,7 +141,7 @@ TEST_CASE("Every problem of a file is reported before stopping", "[cli]") {
   const std::string file = "tests/data/cli/several.toml";
   const Outcome v = run_expoflow("validate " + file, tmp);
   CHECK(v.code == 2);
-  CHECK_THAT(v.err, Contains(file + ":6:1: gate[main].service_mean_s: must be > 0, got 0\n"));
+  CHECK_THAT(v.err, Contains(file + ":6:1: gate[main].service_mean_s: must be 0.5..7200 s, got 0\n"));
   // The lanes table is merged key by key with the base's: the problem is where this file changed it.
   CHECK_THAT(v.err, Contains(file + ":7:1: gate[main].lanes: lanes must be whole numbers >= 0, got 2.5\n"));
   CHECK_THAT(v.err, Contains(file + ":10:1: halls.close: must be after open\n"));

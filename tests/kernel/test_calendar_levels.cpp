@@ -3,6 +3,7 @@
 // level, the ring wraps and empty stretches are jumped over.
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -103,6 +104,20 @@ TEST_CASE("calendar: an event it cannot address is refused with a clear error", 
   CHECK_THROWS_AS(cal.schedule(1, 0, Calendar::kMaxTarget + 1), std::length_error);
   CHECK_THROWS_WITH(cal.schedule(1, 16, 0), Catch::Contains("16 kinds"));
   CHECK(cal.size() == 1);  // nothing half-scheduled
+}
+
+TEST_CASE("calendar: a time it cannot represent is refused, not scheduled", "[kernel][calendar]") {
+  for (const Time width : {2.0, 0.01}) {
+    Calendar cal(width);
+    CHECK_NOTHROW(cal.schedule(Calendar::kMaxTime, 0, 1));
+    CHECK_THROWS_AS(cal.schedule(1e300, 0, 2), std::range_error);
+    CHECK_THROWS_WITH(cal.schedule(1e300, 0, 2), Catch::Contains("an event at 1e+300 s: beyond"));
+    CHECK_THROWS_AS(cal.schedule(std::numeric_limits<Time>::infinity(), 0, 3), std::range_error);
+    CHECK_THROWS_AS(cal.schedule(std::numeric_limits<Time>::quiet_NaN(), 0, 4), std::range_error);
+    CHECK_THROWS_AS(cal.schedule_in(2 * Calendar::kMaxTime, 0, 5), std::range_error);
+    REQUIRE(cal.size() == 1);  // nothing half-scheduled; the one good event still comes out
+    CHECK(cal.pop().target == 1);
+  }
 }
 
 TEST_CASE("calendar: the bucket width is chosen before the first event only", "[kernel][calendar]") {

@@ -182,3 +182,33 @@ TEST_CASE("a FIFO as the scenario or as its extends target is refused at once, n
           std::string::npos);
   }
 }
+
+TEST_CASE("a key nested 50,000 levels deep is refused with its depth, not a stack overflow", "[bad_input][cli]") {
+  TempDir tmp("deep-key");
+  std::string levels = "a";
+  for (int i = 0; i < 50000; ++i) levels += ".a";
+  // A dotted key, a table header and a dotted key in an inline table: each nests one table per level.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"dotted.toml", "name = \"deep\"\n" + levels + " = 1\n"},
+      {"header.toml", "name = \"deep\"\n[" + levels + "]\n"},
+      {"inline.toml", "name = \"deep\"\nx = { " + levels + " = 1 }\n"}};
+  for (const auto& [name, text] : cases) {
+    INFO(name);
+    const fs::path file = tmp.path / name;
+    std::ofstream(file) << text;
+    const Outcome v = run_expoflow("validate '" + file.string() + "'", tmp);
+    CHECK(v.code == 2);
+    const std::string column = name == "inline.toml" ? "6" : "1";  // where the key starts
+    check_lines(file.string() + ":2:" + column +
+                    ": invalid TOML: a key nested more than 256 levels deep (a dotted key or table header)\n" +
+                    "expoflow: 1 problem(s) in " + file.string() + "; nothing was run or written\n",
+                v.err);
+  }
+  // A key at the limit is still read (and reported as unknown, like any other).
+  const fs::path ok = tmp.path / "ok.toml";
+  std::string at_limit = "a";
+  for (int i = 0; i < 256; ++i) at_limit += ".a";
+  std::ofstream(ok) << at_limit << " = 1\n";
+  const Outcome v = run_expoflow("validate '" + ok.string() + "'", tmp);
+  CHECK(v.err.find("nested more than") == std::string::npos);
+}

@@ -497,3 +497,25 @@ TEST_CASE("Reader table and tables refuse the wrong shape") {
   CHECK(problems.list()[0].message == "expected a table, got an integer");
   CHECK_THAT(problems.list()[1].message, Contains("expected an array of tables"));
 }
+
+TEST_CASE("Reader ranges: number_in and count_in name the range, and fall back outside it") {
+  const Node doc = parse_ok("service = 1e300\nspeed = 1e-300\ngood = 30\nbays = 9223372036854775807\nlanes = 4\n"
+                            "half = 2.5\n");
+  Problems problems;
+  Reader r(doc, "gate[west]", problems);
+  CHECK(r.number_in("service", {0.5, 7200, "s"}, 15) == 15);
+  CHECK(r.number_in("speed", {0.1, 5, "m/s"}) == 0);
+  CHECK(r.number_in("good", {0.5, 7200, "s"}) == 30);
+  CHECK(r.number_in("absent", {0, 1}, 0.5) == 0.5);
+  CHECK(r.count_in("bays", {1, 100000}, 4) == 4);
+  CHECK(r.count_in("lanes", {0, 10000}) == 4);
+  CHECK(r.count_in("half", {0, 10}, 1) == 1);
+  r.finish();
+  const auto& list = problems.list();
+  INFO(problems.report());
+  REQUIRE(list.size() == 4);
+  CHECK(format(list[0]) == "t.toml:1:1: gate[west].service: must be 0.5..7200 s, got 1e+300");
+  CHECK(list[1].message == "must be 0.1..5 m/s, got 1e-300");
+  CHECK(list[2].message == "must be 1..100000, got 9223372036854775807");
+  CHECK(list[3].message == "expected an integer, got a float (2.5)");
+}
