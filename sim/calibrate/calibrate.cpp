@@ -489,7 +489,15 @@ Result fit(const Problem& problem, const Settings& settings) {
   // Identifiability in prior-scaled coordinates z = (θ − prior) / prior_sd: the prior is the unit
   // sphere, and along a right singular vector with singular value s the posterior sd is
   // 1 / sqrt(1 + s²) of the prior's: more than half of it when s < sqrt(3).
-  const MatrixXd Jz = weights(f).asDiagonal() * J * sd.asDiagonal();
+  // Only the rows that weigh: checks and bounds that are met say nothing about the parameters.
+  const VectorXd w_end = weights(f);
+  std::vector<Eigen::Index> weighing;
+  for (Eigen::Index i = 0; i < M; ++i)
+    if (w_end[i] > 0) weighing.push_back(i);
+  const auto MW = static_cast<Eigen::Index>(weighing.size());
+  MatrixXd Jz(MW, N);
+  for (Eigen::Index a = 0; a < MW; ++a)
+    Jz.row(a) = w_end[weighing[static_cast<std::size_t>(a)]] * J.row(weighing[static_cast<std::size_t>(a)]).cwiseProduct(sd.transpose());
   Eigen::JacobiSVD<MatrixXd> svd(Jz, Eigen::ComputeFullV);
   for (Eigen::Index k = 0; k < svd.singularValues().size(); ++k) res.singular_values.push_back(svd.singularValues()[k]);
   const MatrixXd Cz = sd.cwiseInverse().asDiagonal() * C * sd.cwiseInverse().asDiagonal();
@@ -519,7 +527,7 @@ Result fit(const Problem& problem, const Settings& settings) {
     }
   }
   if (!touched.empty()) {
-    MatrixXd sub(M, static_cast<Eigen::Index>(touched.size()));
+    MatrixXd sub(MW, static_cast<Eigen::Index>(touched.size()));
     for (std::size_t a = 0; a < touched.size(); ++a) sub.col(static_cast<Eigen::Index>(a)) = Jz.col(touched[a]);
     Eigen::JacobiSVD<MatrixXd> s2(sub, Eigen::ComputeFullV);
     for (Eigen::Index k = 0; k < static_cast<Eigen::Index>(touched.size()); ++k) {

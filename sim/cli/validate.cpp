@@ -34,7 +34,7 @@ int run_validate(const ValidateOptions& o) {
     scenario::print_tree(*tree, "", std::cout);
   }
   const model::Simulation sim(*s);
-  std::cout << fmt::format("{}: valid — {} nodes, {} walkways, {} entrances, {} lines, {} visitor classes, {} observed totals\n",
+  std::cout << fmt::format("{}: valid — {} nodes, {} walkways, {} entrances, {} lines, {} visitor classes, {} observed figures\n",
                            file, s->nodes.size(), s->walkways.size(), s->gates.size(), s->lines.size(),
                            s->classes.size(), s->observed.size());
   return 0;
