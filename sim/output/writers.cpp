@@ -207,7 +207,7 @@ std::string comparison_table(const Ensemble& e) {
       continue;
     }
     const Interval ci = confidence_interval95(e.observed[i]);
-    const double err = (ci.mean - s.observed[i].value) / s.observed[i].value;
+    const double err = observe::assess(s.observed[i], ci.mean).residual;
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>+8.1f}%\n", s.observed[i].id, fmt_num(s.observed[i].value),
                        fmt_num(ci.mean), fmt::format("[{} – {}]", fmt_num(ci.lo), fmt_num(ci.hi)), 100 * err);
   }

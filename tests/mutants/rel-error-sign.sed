@@ -1,4 +1,4 @@
-# file: sim/output/writers.cpp
-# function: summary_json
-# bug: summary.json's rel_error is (observed - simulated) / observed
-/^std::string summary_json(/,/^}/ s|x\["rel_error"\] = (ci.mean - o.value) / o.value;|x["rel_error"] = (o.value - ci.mean) / o.value;|
+# file: sim/observe/probes.cpp
+# function: assess
+# bug: an observation's relative residual (summary.json's rel_error, the printed error) is (observed - simulated) / observed
+/^Assessment assess(/,/^}/ s|a.residual = a.relative ? (simulated - o.value) / o.value : simulated - o.value;|a.residual = a.relative ? (o.value - simulated) / o.value : simulated - o.value;|
