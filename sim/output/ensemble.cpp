@@ -47,7 +47,19 @@ ReplicationValues values_of(model::ReplicationResult&& r) {
     keep(kWaitN, std::move(s.wait_n));
     keep(kWaitSum, std::move(s.wait_sum));
     keep(kWaitMax, std::move(s.wait_max));
-    out.waits = std::move(s.wait_bin_hist);
+    if (!s.wait_bin_hist.empty()) {
+      const std::size_t bins = s.wait_bin_hist.size();
+      std::vector<double> p50(bins, 0.0), p95(bins, 0.0), served(bins, 0.0);
+      for (std::size_t b = 0; b < bins; ++b)
+        if (const Histogram& h = s.wait_bin_hist[b]; h.count() > 0) {
+          p50[b] = h.quantile(0.5);
+          p95[b] = h.quantile(0.95);
+          served[b] = 1;
+        }
+      keep(kWaitP50, std::move(p50));
+      keep(kWaitP95, std::move(p95));
+      keep(kWaitServed, std::move(served));
+    }
   }
   return v;
 }
@@ -74,10 +86,6 @@ void Ensemble::add(ReplicationValues&& r) {
     const ReplicationValues::Place& x = r.places[p];
     for (std::size_t i = 0; i < kNumSeries; ++i)
       for (std::size_t b = 0; b < x.series[i].size(); ++b) sums.series[i].add(bins, b, x.series[i][b]);
-    if (!x.waits.empty()) {
-      sums.waits.resize(bins);
-      for (std::size_t b = 0; b < bins; ++b) sums.waits[b].merge(x.waits[b]);
-    }
   }
   ++count;
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,16 +28,22 @@ enum Series : std::size_t {
   kWaitN,
   kWaitSum,
   kWaitMax,
+  // Where the Recorder keeps waits by bin (entrances, taxi stands): each replication's median and
+  // 95th percentile of the bin, and 1 where it served anyone in the bin (the replications a
+  // percentile is averaged over).
+  kWaitP50,
+  kWaitP95,
+  kWaitServed,
   kNumSeries
 };
 
 // One replication's part of an ensemble, taken out of its Recorder on the thread that ran it: a
 // replication waiting for its turn in the reorder buffer holds this (a few MB), not its Recorder.
-// values_of moves the Recorder's non-zero per-bin vectors here and frees the rest with it.
+// values_of moves the Recorder's non-zero per-bin vectors here, reduces its per-bin wait
+// histograms to their percentiles, and frees the rest with it.
 struct ReplicationValues {
   struct Place {
     std::array<std::vector<double>, kNumSeries> series;  // per bin; empty: zero in every bin
-    std::vector<Histogram> waits;  // per bin, where the Recorder keeps them (entrances, taxi stands)
   };
   std::vector<double> observed;
   std::vector<observe::Kpi> kpis;
@@ -80,10 +87,9 @@ class BinSums {
   std::vector<std::unique_ptr<Block>> blocks_;
 };
 
-// One place's series summed over replications, and its waits pooled.
+// One place's series summed over replications.
 struct PlaceSums {
   std::array<BinSums, kNumSeries> series;
-  std::vector<Histogram> waits;  // per bin, pooled over replications (entrances, taxi stands)
 };
 
 // Replications of one scenario folded in replication order as they come: what the outputs need,
@@ -113,6 +119,13 @@ struct Ensemble {
   // The mean over the replications of bin b of a place's series (0 without replications).
   double mean(std::size_t place, Series series, std::size_t b) const {
     return count ? places[place].series[series].sum(b) / static_cast<double>(count) : 0.0;
+  }
+  // A wait percentile of bin b (kWaitP50, kWaitP95) averaged over the replications that served
+  // anyone in it; nothing where none did.
+  std::optional<double> wait_percentile(std::size_t place, Series series, std::size_t b) const {
+    const double served = places[place].series[kWaitServed].sum(b);
+    if (served == 0) return std::nullopt;
+    return places[place].series[series].sum(b) / served;
   }
 
  private:

@@ -165,14 +165,12 @@ std::string queues_csv(const Ensemble& e) {
         const double qmean = e.mean(p, kQueueMean, b), qmax = e.mean(p, kQueueMax, b);
         const double n = e.mean(p, kWaitN, b), wsum = e.mean(p, kWaitSum, b), wmax = e.mean(p, kWaitMax, b);
         if (qmax == 0 && n == 0) return;
-        // Percentiles of the waits pooled over the replications (entrances and taxi stands only).
+        // Each replication's percentiles of the bin, averaged over the replications that served
+        // anyone in it (entrances and taxi stands only).
         std::string p50, p95;
-        if (const auto& waits = e.places[p].waits; !waits.empty()) {
-          const Histogram& pooled = waits[b];
-          if (pooled.count() > 0) {
-            p50 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.5));
-            p95 = fmt::format(FMT_COMPILE("{:.6g}"), pooled.quantile(0.95));
-          }
+        if (const auto median = e.wait_percentile(p, kWaitP50, b)) {
+          p50 = fmt::format(FMT_COMPILE("{:.6g}"), *median);
+          p95 = fmt::format(FMT_COMPILE("{:.6g}"), *e.wait_percentile(p, kWaitP95, b));
         }
         fmt::format_to(row(), FMT_COMPILE("{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{}\n"), qmean, qmax, n,
                        n > 0 ? wsum / n : 0.0, wmax, p50, p95);
