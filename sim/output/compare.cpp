@@ -6,6 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "observe/probes.hpp"
 #include "output/kpi_names.hpp"
 
 namespace expoflow::output {
@@ -53,8 +54,10 @@ Comparison compare(const Ensemble& base, const Ensemble& variant) {
   const auto& vo = variant.sim->scenario().observed;
   for (std::size_t i = 0; i < bo.size(); ++i)
     for (std::size_t j = 0; j < vo.size(); ++j)
-      if (bo[i].id == vo[j].id)
+      if (bo[i].id == vo[j].id) {
         c.values.push_back(paired(bo[i].id, true, base.observed_values[i], variant.observed_values[j], reps));
+        c.values.back().statistic = bo[i].statistic;
+      }
   if (reps == 0) return c;
   // Indicators by name: the two simulations number their places each their own way.
   std::vector<std::string> variant_names;
@@ -84,8 +87,17 @@ std::string comparison_text(const Comparison& c) {
   for (const auto& v : c.values) {
     if (v.base.mean() == 0 && v.variant.mean() == 0 && v.diff.variance() == 0) continue;  // never happened
     const Interval ci = confidence_interval95(v.diff);
-    out += fmt::format("{:<52} {:>12} {:>12} {:>12} {:>25} {:>9} {}\n", v.name, num(v.base.mean()),
-                       num(v.variant.mean()), num(ci.mean), fmt::format("[{}, {}]", num(ci.lo), num(ci.hi)),
+    // A level (base, variant) and a difference in the units a planner reads them in.
+    scenario::ObservedDef as;
+    as.statistic = v.statistic;
+    const bool counts = v.statistic == scenario::Statistic::total || v.statistic == scenario::Statistic::max_hourly;
+    auto level = [&](double x) { return counts ? num(x) : observe::value_text(as, x); };
+    auto change = [&](double d) {
+      if (v.statistic == scenario::Statistic::peak_hour) return num(d / 60) + " min";
+      return v.statistic == scenario::Statistic::share_before ? num(100 * d) + " pts" : num(d);
+    };
+    out += fmt::format("{:<52} {:>12} {:>12} {:>12} {:>25} {:>9} {}\n", v.name, level(v.base.mean()),
+                       level(v.variant.mean()), change(ci.mean), fmt::format("[{}, {}]", change(ci.lo), change(ci.hi)),
                        num(v.variance_reduction()), v.significant() ? "*" : "");
   }
   out += "\n* the 95% interval of the paired difference excludes zero. var. red.: variance of the difference\n"
