@@ -1,6 +1,8 @@
 #include "cli/common.hpp"
 
+#include <charconv>
 #include <csignal>
+#include <limits>
 #include <fstream>
 
 #include "model/simulation.hpp"
@@ -84,12 +86,47 @@ output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Setti
   return output::run_ensemble(sim, settings);
 }
 
+CLI::Validator whole_number(std::uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [at, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || at != end || ec == std::errc::invalid_argument || (ec == std::errc() && v > max) ||
+            ec == std::errc::result_out_of_range)
+          return fmt::format("must be a whole number 0..{}, got {}", max, text);
+        return {};
+      },
+      "");
+}
+
+CLI::Validator thread_cap() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        if (const auto [at, ec] = std::from_chars(text.data(), end, v); ec == std::errc() && at == end && v > kMaxThreads)
+          text = std::to_string(kMaxThreads);
+        return {};
+      },
+      "");
+}
+
+CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help) {
+  return cmd->add_option("--threads,-j", threads,
+                         help + fmt::format("; at most one per replication and {} in all: threads beyond are not "
+                                            "started", kMaxThreads))
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()))
+      ->transform(thread_cap());
+}
+
 void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help) {
-  cmd->add_option("--seed", o.settings.seed, "Master random seed")->capture_default_str();
+  cmd->add_option("--seed", o.settings.seed, "Master random seed (0..2^64-1)")
+      ->capture_default_str()->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--replications,-r", o.settings.replications, help.replications)
       ->capture_default_str()->check(CLI::Range(help.min_replications, 100000u));
   cmd->add_option("--out,-o", o.out_dir, help.out);
-  cmd->add_option("--threads,-j", o.settings.threads, help.threads);
+  add_threads_option(cmd, o.settings.threads, help.threads);
   cmd->add_option("--set", o.sets, help.set);
   cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,16 @@ struct EnsembleHelp {
 // model::Interrupted if a stop was requested.
 output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Settings settings, const std::string& what,
                                    bool quiet);
+
+// A command-line number written as digits alone, at most `max` (no sign: "-1" is refused, not
+// wrapped round); the message states the range.
+CLI::Validator whole_number(std::uint64_t max);
+
+// Threads a process starts at most; --threads beyond it means this many (and the runner starts no
+// more threads than the replications it runs).
+inline constexpr unsigned kMaxThreads = 256;
+// --threads/-j with `help`, capped at kMaxThreads.
+CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help);
 
 // The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
 // --threads/-j, --set and --quiet/-q.
