@@ -63,6 +63,7 @@ int run_calibrate(const CalibrateOptions& o) {
   const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   fs::path json_path = out;
   json_path.replace_extension(".json");
+  if (const int rc = lock_folder(folder)) return leave(rc, "output folder in use");
   const std::string extends =
       fs::absolute(o.scenario).lexically_normal().lexically_relative(fs::absolute(folder).lexically_normal()).generic_string();
 

@@ -1,7 +1,11 @@
 #include "cli/common.hpp"
 
 #include <charconv>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <limits>
 #include <fstream>
 
@@ -51,6 +55,33 @@ bool write_result(const std::filesystem::path& dir, const std::function<void(con
     std::cerr << "expoflow: " << ex.what() << "\n";
     return false;
   }
+}
+
+int lock_folder(const std::filesystem::path& dir) {
+  if (!g_cluster.root()) return 0;  // rank 0 alone writes
+  static std::vector<int> held;     // never closed: the locks go with the process
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const int fd = ec ? -1 : ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    std::cerr << fmt::format("expoflow: cannot use the output folder {}: {}\n", dir.string(),
+                             ec ? ec.message() : std::strerror(errno));
+    return 1;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int why = errno;
+    ::close(fd);
+    if (why == EWOULDBLOCK) {
+      std::cerr << fmt::format("expoflow: the output folder {} is in use by another expoflow writing into it; "
+                               "wait for it to finish or choose another --out (nothing was run or written)\n",
+                               dir.string());
+      return kBadInput;
+    }
+    std::cerr << fmt::format("expoflow: cannot lock the output folder {}: {}\n", dir.string(), std::strerror(why));
+    return 1;
+  }
+  held.push_back(fd);
+  return 0;
 }
 
 std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {

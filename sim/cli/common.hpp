@@ -41,6 +41,12 @@ int interrupted(const std::string& what);
 // false, with the reason printed, if anything failed.
 bool write_result(const std::filesystem::path& dir, const std::function<void(const std::filesystem::path&)>& write);
 
+// One writer per output folder: an exclusive lock (flock) on the folder `dir` itself (made if need
+// be), held until this process exits, so that nothing is left behind. 0 when held (and on ranks
+// other than 0, which write nothing); otherwise the exit code, with the message printed: 2 when
+// another process holds it (naming the folder), 1 when the folder cannot be made or locked.
+int lock_folder(const std::filesystem::path& dir);
+
 // Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
 class Progress {
  public:

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "model/world.hpp"
 #include "../support.hpp"
 
@@ -310,4 +314,34 @@ TEST_CASE("Running out of memory is reported in a sentence with exit code 1, nev
   CHECK(code == 1);
   CHECK_THAT(err, StartsWith("expoflow: out of memory"));
   CHECK_THAT(err, !Contains("terminate called"));
+}
+
+TEST_CASE("A second writer into an output folder in use is refused at once, naming the folder, and damages nothing",
+          "[cli][bad_input]") {
+  const TempDir tmp("cli-lock");
+  const fs::path out = tmp.path / "out";
+  fs::create_directories(out / ".replications");
+  std::ofstream(out / "summary.json") << "{\"scenario_hash\": \"the first writer's\"}";
+  std::ofstream(out / ".replications" / "r0.bin") << "saved";
+  // This test holds the folder as a run writing into it would.
+  const int fd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  for (const std::string cmd : {"run tests/data/small/tiny.toml -r 1 --force",
+                                "compare tests/data/small/tiny.toml tests/data/small/tiny.toml -r 2"}) {
+    INFO(cmd);
+    const Outcome o = run_expoflow(cmd + " -q -o '" + out.string() + "'", tmp);
+    CHECK(o.code == 2);
+    CHECK_THAT(o.err, Contains("the output folder " + out.string() + " is in use by another expoflow"));
+    CHECK(read_text(out / "summary.json") == "{\"scenario_hash\": \"the first writer's\"}");
+    CHECK(read_text(out / ".replications" / "r0.bin") == "saved");
+    CHECK(!fs::exists(out / "comparison.csv"));
+  }
+  ::close(fd);
+  // Released: the next writer goes ahead, and leaves no lock file behind.
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 --force -q -o '" + out.string() + "'", tmp);
+  CHECK(o.code == 0);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
+  CHECK(entries == 4);
 }
