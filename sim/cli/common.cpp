@@ -40,6 +40,12 @@ void install_signal_handlers() {
 
 int interrupted_exit_code() { return 128 + (g_signal ? g_signal : SIGINT); }
 
+int finished(int code) {
+  if (g_signal == 0 || code != 0) return code;
+  std::cerr << "\nexpoflow: interrupted after the work was done; what it writes was written in full\n";
+  return interrupted_exit_code();
+}
+
 int interrupted(const std::string& what) {
   if (g_cluster.size > 1) cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
   std::cerr << "\nexpoflow: interrupted; " << what << "\n";

@@ -36,6 +36,10 @@ int interrupted_exit_code();
 // An ensemble command stopped by a signal: every MPI rank stops, "expoflow: interrupted; <what>"
 // is printed, and the exit code is 128 + signal.
 int interrupted(const std::string& what);
+// A command that ran to its end with `code`: if a signal arrived once no replication was left to
+// stop (while the results were written), they were still written in full, each file atomically;
+// then this says so and gives 128 + signal, so that a signal is never ignored.
+int finished(int code);
 
 // Write a result into the folder `dir` (made if need be) by `write(dir)`, each file atomically;
 // false, with the reason printed, if anything failed.

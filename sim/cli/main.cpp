@@ -74,13 +74,13 @@ int expoflow_main(int argc, char** argv) {
   calibrate_options.ranks = cluster.size;
   calibrate_options.sum_over_ranks = cli::cluster_sum(cluster);
   try {
-    if (*run) return cli::run_run(run_options);
-    if (*validate) return cli::run_validate(validate_options);
-    if (*compare) return cli::run_compare(compare_options);
-    if (*sweep) return cli::run_sweep(sweep_options);
-    if (*sensitivity) return cli::run_sensitivity(sensitivity_options);
-    if (*graph) return cli::run_graph(graph_options);
-    if (*calibrate) return cli::run_calibrate(calibrate_options);
+    if (*run) return cli::finished(cli::run_run(run_options));
+    if (*validate) return cli::finished(cli::run_validate(validate_options));
+    if (*compare) return cli::finished(cli::run_compare(compare_options));
+    if (*sweep) return cli::finished(cli::run_sweep(sweep_options));
+    if (*sensitivity) return cli::finished(cli::run_sensitivity(sensitivity_options));
+    if (*graph) return cli::finished(cli::run_graph(graph_options));
+    if (*calibrate) return cli::finished(cli::run_calibrate(calibrate_options));
   } catch (const std::bad_alloc&) {
     cli::cluster_fail(cluster, kOutOfMemory, 1);
   } catch (const std::exception& e) {  // a replication failed: every rank stops

@@ -345,3 +345,18 @@ TEST_CASE("A second writer into an output folder in use is refused at once, nami
   for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
   CHECK(entries == 4);
 }
+
+TEST_CASE("A SIGTERM that arrives while the results are written lets them be finished, then exits 143 and says so",
+          "[cli]") {
+  const TempDir tmp("cli-late-signal");
+  const fs::path out = tmp.path / "out";
+  // The hook makes the process signal itself as it starts writing counts.csv, the second file.
+  const ScopedEnv signal("EXPOFLOW_SIGNAL_WRITE", "counts.csv");
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 -q -o '" + out.string() + "'", tmp);
+  CHECK(o.code == 143);
+  CHECK_THAT(o.err, Contains("interrupted after the work was done; what it writes was written in full"));
+  for (const char* f : {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"}) {
+    INFO(f);
+    CHECK(fs::file_size(out / f) > 0);
+  }
+}
