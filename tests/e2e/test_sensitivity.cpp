@@ -106,7 +106,7 @@ TEST_CASE("an assumption whose low or high value makes no valid scenario is an i
   const Outcome o = run_expoflow("validate tests/data/sensitivity/range.toml", tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Contains("tests/data/sensitivity/range.toml:7:1: assumption[0].low: with low = -5 the scenario is not valid: gate[main].service_mean_s: "
-                             "must be > 0"));
+                             "must be 0.5..7200 s, got -5"));
 }
 
 TEST_CASE("a share moves with its vector's residual", "[cli][sensitivity]") {
