@@ -17,6 +17,12 @@ namespace expoflow::cli {
 namespace {
 Cluster g_cluster;
 volatile std::sig_atomic_t g_signal = 0;
+// The folders this process locked (lock_folder), and those of them it made.
+struct Locked {
+  int fd;
+  std::filesystem::path made;
+};
+std::vector<Locked> g_locked;
 extern "C" void on_signal(int sig) {
   g_signal = sig;
   model::request_stop();
@@ -48,6 +54,11 @@ int finished(int code) {
 
 int interrupted(const std::string& what) {
   if (g_cluster.size > 1) cluster_fail(g_cluster, "interrupted", interrupted_exit_code());
+  // An output folder made for this command and still empty goes too: nothing was written.
+  for (const Locked& l : g_locked) {
+    std::error_code ec;
+    if (!l.made.empty() && std::filesystem::is_empty(l.made, ec)) std::filesystem::remove(l.made, ec);
+  }
   std::cerr << "\nexpoflow: interrupted; " << what << "\n";
   return interrupted_exit_code();
 }
@@ -65,8 +76,8 @@ bool write_result(const std::filesystem::path& dir, const std::function<void(con
 
 int lock_folder(const std::filesystem::path& dir) {
   if (!g_cluster.root()) return 0;  // rank 0 alone writes
-  static std::vector<int> held;     // never closed: the locks go with the process
   std::error_code ec;
+  const bool is_new = !std::filesystem::exists(dir, ec);
   std::filesystem::create_directories(dir, ec);
   const int fd = ec ? -1 : ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
@@ -86,7 +97,7 @@ int lock_folder(const std::filesystem::path& dir) {
     std::cerr << fmt::format("expoflow: cannot lock the output folder {}: {}\n", dir.string(), std::strerror(why));
     return 1;
   }
-  held.push_back(fd);
+  g_locked.push_back({fd, is_new ? dir : std::filesystem::path()});  // never closed: the lock goes with the process
   return 0;
 }
 

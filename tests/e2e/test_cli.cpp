@@ -270,7 +270,7 @@ TEST_CASE("A seed below 0 or over 2^64-1, or threads below 0, is an error, not a
   CHECK(o.code == 0);
 }
 
-TEST_CASE("--threads beyond what is needed starts no more threads than replications, and says so in --help",
+TEST_CASE("Threads beyond what is needed: --threads starts no more threads than replications, and says so in --help",
           "[cli]") {
   const TempDir tmp("cli-threads");
   const Outcome help = run_expoflow("run --help", tmp);
