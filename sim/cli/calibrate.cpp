@@ -34,11 +34,12 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
   c->add_option("scenario", o.scenario, "Scenario file (TOML) with [calibrate] and [[observed]] tables")->required();
   c->add_option("--out,-o", o.out, "Calibrated scenario to write (TOML); the report goes beside it as .json")
       ->required();
-  c->add_option("--seed", o.seed, "Master random seed of the fit")->capture_default_str();
+  c->add_option("--seed", o.seed, "Master random seed of the fit (0..2^64-1)")
+      ->capture_default_str()->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   c->add_option("--replications,-r", o.replications,
                 "Replications per evaluation (default: the scenario's [calibrate] replications)")
       ->check(CLI::Range(2, 100000));
-  c->add_option("--threads,-j", o.threads, "Threads (default: all cores); results do not depend on it");
+  add_threads_option(c, o.threads, "Threads (default: all cores); results do not depend on it");
   c->add_option("--max-iterations", o.max_iterations, "Levenberg-Marquardt iterations (default: the scenario's)")
       ->check(CLI::Range(0, 1000));
   c->add_option("--check-replications", o.check_replications,
@@ -62,6 +63,7 @@ int run_calibrate(const CalibrateOptions& o) {
   const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   fs::path json_path = out;
   json_path.replace_extension(".json");
+  if (const int rc = lock_folder(folder)) return leave(rc, "output folder in use");
   const std::string extends =
       fs::absolute(o.scenario).lexically_normal().lexically_relative(fs::absolute(folder).lexically_normal()).generic_string();
 

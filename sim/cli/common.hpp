@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +36,20 @@ int interrupted_exit_code();
 // An ensemble command stopped by a signal: every MPI rank stops, "expoflow: interrupted; <what>"
 // is printed, and the exit code is 128 + signal.
 int interrupted(const std::string& what);
+// A command that ran to its end with `code`: if a signal arrived once no replication was left to
+// stop (while the results were written), they were still written in full, each file atomically;
+// then this says so and gives 128 + signal, so that a signal is never ignored.
+int finished(int code);
 
 // Write a result into the folder `dir` (made if need be) by `write(dir)`, each file atomically;
 // false, with the reason printed, if anything failed.
 bool write_result(const std::filesystem::path& dir, const std::function<void(const std::filesystem::path&)>& write);
+
+// One writer per output folder: an exclusive lock (flock) on the folder `dir` itself (made if need
+// be), held until this process exits, so that nothing is left behind. 0 when held (and on ranks
+// other than 0, which write nothing); otherwise the exit code, with the message printed: 2 when
+// another process holds it (naming the folder), 1 when the folder cannot be made or locked.
+int lock_folder(const std::filesystem::path& dir);
 
 // Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
 class Progress {
@@ -98,6 +109,16 @@ struct EnsembleHelp {
 // model::Interrupted if a stop was requested.
 output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Settings settings, const std::string& what,
                                    bool quiet);
+
+// A command-line number written as digits alone, at most `max` (no sign: "-1" is refused, not
+// wrapped round); the message states the range.
+CLI::Validator whole_number(std::uint64_t max);
+
+// Threads a process starts at most; --threads beyond it means this many (and the runner starts no
+// more threads than the replications it runs).
+inline constexpr unsigned kMaxThreads = 256;
+// --threads/-j with `help`, capped at kMaxThreads.
+CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help);
 
 // The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
 // --threads/-j, --set and --quiet/-q.

@@ -36,6 +36,8 @@ int run_compare(const CompareOptions& o) {
   auto base = load_or_report(base_file, {});
   auto variant = load_or_report(variant_file, sets);
   if (!base || !variant) return leave(kBadInput, "bad scenario");
+  if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
+  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both: common random numbers, pair by pair.
   Progress base_progress("base", quiet), variant_progress("variant", quiet);
@@ -50,7 +52,6 @@ int run_compare(const CompareOptions& o) {
   }
   if (!cluster().root()) return 0;
   const output::Comparison c = output::compare(b, v);
-  if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
     support::write_atomically(dir / "comparison.json", output::comparison_json(c));
     support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));

@@ -1,5 +1,9 @@
 // expoflow: the command line. Each command is a file of its own (cli/commands.hpp).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <new>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -10,6 +14,10 @@
 using namespace expoflow;
 
 namespace {
+
+constexpr const char* kOutOfMemory =
+    "out of memory: fewer replications at once (--threads), a smaller demand_scale or a machine with more memory "
+    "would help";
 
 int expoflow_main(int argc, char** argv) {
   CLI::App app{"expoflow: discrete-event simulation of visitor flow at a mega-event site"};
@@ -31,6 +39,21 @@ int expoflow_main(int argc, char** argv) {
   auto* graph = cli::add_graph_command(app, graph_options);
   auto* calibrate = cli::add_calibrate_command(app, calibrate_options);
 
+  // The first word that is not an option names the command: an unknown one is named as such
+  // (CLI11 would say only that a subcommand is required, or print the main help for WORD --help).
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == word;
+    }
+    if (known) break;
+    std::cerr << fmt::format("expoflow: unknown command '{}'; the commands are: {} (expoflow --help)\n", word, names);
+    return cli::kBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,13 +74,15 @@ int expoflow_main(int argc, char** argv) {
   calibrate_options.ranks = cluster.size;
   calibrate_options.sum_over_ranks = cli::cluster_sum(cluster);
   try {
-    if (*run) return cli::run_run(run_options);
-    if (*validate) return cli::run_validate(validate_options);
-    if (*compare) return cli::run_compare(compare_options);
-    if (*sweep) return cli::run_sweep(sweep_options);
-    if (*sensitivity) return cli::run_sensitivity(sensitivity_options);
-    if (*graph) return cli::run_graph(graph_options);
-    if (*calibrate) return cli::run_calibrate(calibrate_options);
+    if (*run) return cli::finished(cli::run_run(run_options));
+    if (*validate) return cli::finished(cli::run_validate(validate_options));
+    if (*compare) return cli::finished(cli::run_compare(compare_options));
+    if (*sweep) return cli::finished(cli::run_sweep(sweep_options));
+    if (*sensitivity) return cli::finished(cli::run_sensitivity(sensitivity_options));
+    if (*graph) return cli::finished(cli::run_graph(graph_options));
+    if (*calibrate) return cli::finished(cli::run_calibrate(calibrate_options));
+  } catch (const std::bad_alloc&) {
+    cli::cluster_fail(cluster, kOutOfMemory, 1);
   } catch (const std::exception& e) {  // a replication failed: every rank stops
     cli::cluster_fail(cluster, e.what(), 1);
   }
@@ -74,7 +99,14 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
   cli::cluster() = cli::cluster_start(&argc, &argv);
-  const int rc = expoflow_main(argc, argv);
+  int rc = 1;
+  try {
+    rc = expoflow_main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "expoflow: " << kOutOfMemory << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "expoflow: " << e.what() << "\n";
+  }
   cli::cluster_stop();
   return rc;
 }

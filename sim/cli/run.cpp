@@ -53,6 +53,7 @@ int run_run(const RunOptions& o) {
   auto s = load_or_report(file, sets);
   if (!s) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
+  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const std::string hash = s->hash;
   if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
     if (cluster().root())

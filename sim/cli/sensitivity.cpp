@@ -98,6 +98,7 @@ int run_sensitivity(const SensitivityOptions& o) {
       auto indicators = chosen_indicators(o.indicators, b);
       if (!indicators) return leave(kBadInput, "unknown indicator");
       tornado.emplace(b, base->assumptions, std::move(*indicators));
+      if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
     }
     // The same seed and replication indices for every variant: common random numbers.
     for (std::size_t i = 0; i < variants.size(); ++i) {

@@ -82,6 +82,7 @@ int run_sweep(const SweepOptions& o) {
     scenarios.push_back(std::move(*s));
   }
   if (out_dir.empty()) out_dir = (fs::path("results") / (scenarios.front().name + "-sweep")).string();
+  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   std::string csv = "";
   for (auto& [path, values] : grid) csv += path + ",";
   csv += "indicator,mean,ci95_lo,ci95_hi\n";

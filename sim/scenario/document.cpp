@@ -520,7 +520,7 @@ struct Frame {
   std::string name;
 };
 
-enum class ReadStatus { ok, missing, directory, not_a_file, unreadable, too_large };
+enum class ReadStatus { ok, missing, symlink_loop, directory, not_a_file, unreadable, too_large };
 
 // Sizes as people read them: 1.0 GB, 64 MB, 12 kB (binary multiples).
 std::string human_size(std::uintmax_t bytes) {
@@ -536,6 +536,8 @@ std::string human_size(std::uintmax_t bytes) {
 // is opened (opening a FIFO blocks until someone writes to it).
 ReadStatus read_file(const std::filesystem::path& file, std::string* text, std::uintmax_t* size) {
   std::error_code ec;
+  (void)std::filesystem::status(file, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels) return ReadStatus::symlink_loop;
   if (std::filesystem::is_directory(file, ec)) return ReadStatus::directory;
   if (!std::filesystem::exists(file, ec)) return ReadStatus::missing;
   if (!std::filesystem::is_regular_file(file, ec)) return ReadStatus::not_a_file;
@@ -562,6 +564,7 @@ ReadStatus read_file(const std::filesystem::path& file, std::string* text, std::
 std::string describe(ReadStatus s, std::uintmax_t size) {
   switch (s) {
     case ReadStatus::missing: return "file not found";
+    case ReadStatus::symlink_loop: return "a symlink loop (too many levels of symbolic links)";
     case ReadStatus::directory: return "is a directory, not a file";
     case ReadStatus::not_a_file: return "is not a regular file (a pipe, a device or a socket): only files are read";
     case ReadStatus::unreadable: return "cannot read file";
@@ -602,6 +605,14 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
                                  describe(status, size), name));
     else
       problems.error(SourcePos{name, 0, 0}, "", describe(status, size));
+    return std::nullopt;
+  }
+  // A UTF-8 byte-order mark, as some editors write, is skipped; UTF-16 is named as such.
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    problems.error(origin ? origin->pos : SourcePos{name, 0, 0}, origin ? "extends" : "",
+                   fmt::format("{}is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8",
+                               origin ? fmt::format("base '{}' ({}) ", origin->text, name) : std::string()));
     return std::nullopt;
   }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -209,6 +209,11 @@ class Reader {
   std::vector<std::string> read_;
 };
 
+// An id: not empty, letters, digits, '_', '-' and '.' only (no comma, quote or space that would
+// break a CSV file). A plain folder name: the same, and not starting with '.'.
+bool is_plain_id(std::string_view text);
+bool is_plain_folder_name(std::string_view text);
+
 // Parse "HH:MM[:SS]" and "dN HH:MM[:SS]"; nothing on a malformed text.
 std::optional<double> parse_clock(std::string_view text);
 std::optional<double> parse_moment(std::string_view text);

@@ -27,7 +27,18 @@ std::string quoted_list(const std::vector<std::string>& items) {
   return out;
 }
 
+bool plain_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.';
+}
+
 }  // namespace
+
+bool is_plain_id(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), plain_char);
+}
+
+bool is_plain_folder_name(std::string_view text) { return is_plain_id(text) && text.front() != '.'; }
 
 std::optional<double> parse_clock(std::string_view text) {
   const std::size_t c1 = text.find(':');
@@ -413,6 +424,11 @@ std::vector<Reader> Reader::tables(std::string_view key) {
                                      (*first)->pos.file, (*first)->pos.line));
       else
         seen.push_back(id);
+      // Ids name rows and columns of the CSV files and folders: plain words only.
+      if (!is_plain_id(id->text))
+        problems_->error(id->pos, path + ".id",
+                         fmt::format("'{}' is not a plain id: use letters, digits, '_', '-' and '.' only "
+                                     "(an id names rows and columns of the result files)", id->text));
     } else if (id) {
       problems_->error(id->pos, path + ".id", "expected a string, got " + id->type_name());
     }

@@ -1004,6 +1004,10 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   s.file = file;
   s.hash = values_hash(root_node);
   s.name = root.string("name");
+  // The name is the default output folder (results/<name>): never a path, never hidden.
+  if (const Node* n = root_node.find("name"); n && n->kind == Node::Kind::string && !is_plain_folder_name(s.name))
+    root.error("name", fmt::format("'{}' is not a plain folder name: use letters, digits, '_', '-' and '.' only, "
+                                   "not starting with '.' (it names the output folder results/<name>)", s.name));
   s.title = root.string("title", s.name);
   {
     const std::size_t before = problems.size();

@@ -1,5 +1,6 @@
 #include "support/files.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
@@ -22,6 +23,8 @@ bool fails_by_request(const fs::path& path) {
 fs::path write_temporary(const fs::path& path, const std::string& content) {
   const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
   const bool fail = fails_by_request(path);
+  if (const char* name = std::getenv("EXPOFLOW_SIGNAL_WRITE"); name != nullptr && path.filename() == name)
+    std::raise(SIGTERM);
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", tmp.string()));
   out.write(content.data(), static_cast<std::streamsize>(fail ? content.size() / 2 : content.size()));

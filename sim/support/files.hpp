@@ -5,6 +5,8 @@
 // Test hook: with the environment variable EXPOFLOW_FAIL_WRITE=NAME, writing a file whose name
 // (last path component) is NAME stops half-way and fails as a full disk would. The tests use it
 // to see what a failed write leaves in an output folder (tests/e2e/test_outputs.cpp).
+// With EXPOFLOW_SIGNAL_WRITE=NAME, the process sends itself SIGTERM as it starts writing a file
+// named NAME: a signal that arrives while the results are written (tests/e2e/test_cli.cpp).
 #include <filesystem>
 #include <string>
 #include <utility>

@@ -9,9 +9,14 @@
 
 #include <filesystem>
 #include <algorithm>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "model/world.hpp"
 #include "../support.hpp"
@@ -236,4 +241,122 @@ TEST_CASE("a run with more parties present at once than the event calendar can a
   CHECK(o.err == "expoflow: event target 16777216 beyond the calendar's limit of 16,777,215 (more entities at once than "
                  "the calendar can address)\n");
   CHECK_FALSE(fs::exists(out / "summary.json"));
+}
+
+TEST_CASE("An unknown command is named as unknown, with the commands listed, exit 2", "[cli][bad_input]") {
+  const TempDir tmp("cli-unknown");
+  for (const std::string args : {"frobnicate", "frobnicate --help", "plan --help"}) {
+    INFO(args);
+    const Outcome o = run_expoflow(args, tmp);
+    CHECK(o.code == 2);
+    CHECK(o.out.empty());
+    CHECK_THAT(o.err, Contains("unknown command '" + args.substr(0, args.find(' ')) + "'"));
+    CHECK_THAT(o.err, Contains("run, compare, validate"));
+  }
+}
+
+TEST_CASE("A seed below 0 or over 2^64-1, or threads below 0, is an error, not a wrap", "[cli][bad_input]") {
+  const TempDir tmp("cli-seed");
+  for (const std::string arg : {"--seed -1", "--seed 18446744073709551616", "--seed 1e3", "--threads -1"}) {
+    INFO(arg);
+    const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 -q -o '" + (tmp.path / "out").string() + "' " +
+                                       arg, tmp);
+    CHECK(o.code == 2);
+    CHECK_THAT(o.err, Contains("must be a whole number 0..18446744073709551615"));
+    CHECK(!fs::exists(tmp.path / "out"));
+  }
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 -q --seed 18446744073709551615 -o '" +
+                                     (tmp.path / "out").string() + "'", tmp);
+  CHECK(o.code == 0);
+}
+
+TEST_CASE("Threads beyond what is needed: --threads starts no more threads than replications, and says so in --help",
+          "[cli]") {
+  const TempDir tmp("cli-threads");
+  const Outcome help = run_expoflow("run --help", tmp);
+  CHECK_THAT(help.out, Contains("at most one per replication and 256 in all"));
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 2 --threads 10000 --stats -q -o '" +
+                                     (tmp.path / "out").string() + "'", tmp);
+  INFO(o.err);
+  CHECK(o.code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(o.err, m, std::regex(R"(peak memory (\d+) MB)")));
+  CHECK(std::stol(m[1]) < 500);
+}
+
+TEST_CASE("A symlink loop is named as such, a UTF-8 byte-order mark is skipped", "[cli][bad_input]") {
+  const TempDir tmp("cli-files");
+  fs::create_symlink(tmp.path / "b.toml", tmp.path / "a.toml");
+  fs::create_symlink(tmp.path / "a.toml", tmp.path / "b.toml");
+  Outcome o = run_expoflow("validate '" + (tmp.path / "a.toml").string() + "'", tmp);
+  CHECK(o.code == 2);
+  CHECK_THAT(o.err, Contains("a.toml: a symlink loop"));
+
+  // The tiny scenario with a byte-order mark before its first line.
+  std::ofstream(tmp.path / "bom.toml", std::ios::binary)
+      << "\xEF\xBB\xBF" << read_text(kSourceDir / "tests" / "data" / "small" / "tiny.toml");
+  o = run_expoflow("validate '" + (tmp.path / "bom.toml").string() + "'", tmp);
+  INFO(o.err);
+  CHECK(o.code == 0);
+  CHECK_THAT(o.out, Contains("bom.toml: valid"));
+}
+
+TEST_CASE("Running out of memory is reported in a sentence with exit code 1, never as an uncaught exception",
+          "[cli][bad_input]") {
+  const TempDir tmp("cli-memory");
+  // 20 MB of address space: the first large allocation of a run of the shipped scenario fails.
+  const std::string cmd = "cd '" + kSourceDir.string() + "' && ulimit -v 20000 && '" + kBinary +
+                          "' run scenarios/ciie2024.toml -r 1 -j 1 -q -o '" + (tmp.path / "out").string() + "' 2>'" +
+                          (tmp.path / "err.txt").string() + "'";
+  const int code = shell(cmd);
+  const std::string err = read_text(tmp.path / "err.txt");
+  INFO(err);
+  CHECK(code == 1);
+  CHECK_THAT(err, StartsWith("expoflow: out of memory"));
+  CHECK_THAT(err, !Contains("terminate called"));
+}
+
+TEST_CASE("A second writer into an output folder in use is refused at once, naming the folder, and damages nothing",
+          "[cli][bad_input]") {
+  const TempDir tmp("cli-lock");
+  const fs::path out = tmp.path / "out";
+  fs::create_directories(out / ".replications");
+  std::ofstream(out / "summary.json") << "{\"scenario_hash\": \"the first writer's\"}";
+  std::ofstream(out / ".replications" / "r0.bin") << "saved";
+  // This test holds the folder as a run writing into it would.
+  const int fd = ::open(out.c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  for (const std::string cmd : {"run tests/data/small/tiny.toml -r 1 --force",
+                                "compare tests/data/small/tiny.toml tests/data/small/tiny.toml -r 2"}) {
+    INFO(cmd);
+    const Outcome o = run_expoflow(cmd + " -q -o '" + out.string() + "'", tmp);
+    CHECK(o.code == 2);
+    CHECK_THAT(o.err, Contains("the output folder " + out.string() + " is in use by another expoflow"));
+    CHECK(read_text(out / "summary.json") == "{\"scenario_hash\": \"the first writer's\"}");
+    CHECK(read_text(out / ".replications" / "r0.bin") == "saved");
+    CHECK(!fs::exists(out / "comparison.csv"));
+  }
+  ::close(fd);
+  // Released: the next writer goes ahead, and leaves no lock file behind.
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 --force -q -o '" + out.string() + "'", tmp);
+  CHECK(o.code == 0);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
+  CHECK(entries == 4);
+}
+
+TEST_CASE("A SIGTERM that arrives while the results are written lets them be finished, then exits 143 and says so",
+          "[cli]") {
+  const TempDir tmp("cli-late-signal");
+  const fs::path out = tmp.path / "out";
+  // The hook makes the process signal itself as it starts writing counts.csv, the second file.
+  const ScopedEnv signal("EXPOFLOW_SIGNAL_WRITE", "counts.csv");
+  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 1 -q -o '" + out.string() + "'", tmp);
+  CHECK(o.code == 143);
+  CHECK_THAT(o.err, Contains("interrupted after the work was done; what it writes was written in full"));
+  for (const char* f : {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"}) {
+    INFO(f);
+    CHECK(fs::file_size(out / f) > 0);
+  }
 }
