@@ -303,6 +303,12 @@ TEST_CASE("A symlink loop is named as such, a UTF-8 byte-order mark is skipped",
 
 TEST_CASE("Running out of memory is reported in a sentence with exit code 1, never as an uncaught exception",
           "[cli][bad_input]") {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer reserves terabytes of address space for its shadow: under a 20 MB limit the
+  // process cannot start at all, so there is nothing of expoflow's to check.
+  WARN("not run under AddressSanitizer");
+  return;
+#endif
   const TempDir tmp("cli-memory");
   // 20 MB of address space: the first large allocation of a run of the shipped scenario fails.
   const std::string cmd = "cd '" + kSourceDir.string() + "' && ulimit -v 20000 && '" + kBinary +
