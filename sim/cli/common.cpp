@@ -176,6 +176,8 @@ void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp&
   cmd->add_option("--out,-o", o.out_dir, help.out);
   add_threads_option(cmd, o.settings.threads, help.threads);
   cmd->add_option("--set", o.sets, help.set);
+  cmd->add_option("--window", o.windows,
+                  "Also compute every indicator over a span: [NAME=]\"dN HH:MM..dN HH:MM\" (repeatable)");
   cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
 }
 

@@ -92,6 +92,7 @@ struct EnsembleOptions {
   ensemble::Settings settings;
   std::string out_dir;
   std::vector<std::string> sets;
+  std::vector<std::string> windows;  // --window: spans the indicators are also computed over
   bool quiet = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/windows.hpp"
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
 #include "support/files.hpp"
@@ -35,7 +36,8 @@ int run_compare(const CompareOptions& o) {
   const bool quiet = o.ensemble.quiet;
   auto base = load_or_report(base_file, {});
   auto variant = load_or_report(variant_file, sets);
-  if (!base || !variant) return leave(kBadInput, "bad scenario");
+  if (!base || !variant || !add_windows(*base, o.ensemble.windows) || !add_windows(*variant, o.ensemble.windows))
+    return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const model::Simulation base_sim(*base), variant_sim(*variant);

@@ -9,6 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "model/simulation.hpp"
+#include "cli/windows.hpp"
+#include "output/scopes.hpp"
 #include "output/writers.hpp"
 #include "support/files.hpp"
 
@@ -40,6 +42,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
                         .set = "Override a value: PATH=VALUE, e.g. gate[west].lanes_scale=1.25"});
   run->add_flag("--stats", o.stats, "Print events processed, events/s, peak pending events and peak memory");
   run->add_flag("--resume", o.ensemble.settings.resume, "Reuse the replications an interrupted run of the same scenario and seed saved");
+  run->add_flag("--by-day", o.by_day, "Print the indicators of every day (by default: the busiest day's)");
   run->add_flag("--force", o.force, "Replace results of another scenario in the output folder");
   return run;
 }
@@ -51,7 +54,7 @@ int run_run(const RunOptions& o) {
   std::string out_dir = o.ensemble.out_dir;
   const bool quiet = o.ensemble.quiet, stats = o.stats, force = o.force;
   auto s = load_or_report(file, sets);
-  if (!s) return leave(kBadInput, "bad scenario");
+  if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
   if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const std::string hash = s->hash;
@@ -83,6 +86,8 @@ int run_run(const RunOptions& o) {
     support::write_atomically(dir / "counts.csv", output::counts_csv(e));
     support::write_atomically(dir / "queues.csv", output::queues_csv(e));
     support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
+    support::write_atomically(dir / "kpis.csv", output::kpis_csv(e));
+    support::write_atomically(dir / "headroom.csv", output::headroom_csv(e));
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);
@@ -90,7 +95,10 @@ int run_run(const RunOptions& o) {
   if (!written) return 1;
   if (!quiet) {
     std::cout << output::comparison_table(e);
-    std::cout << fmt::format("\nwrote {}/summary.json, counts.csv, queues.csv, occupancy.csv\n", out_dir);
+    std::cout << output::scope_tables(e, o.by_day);
+    std::cout << output::headroom_table(e, 12);
+    std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv\n",
+                             out_dir);
   }
   if (stats) {
     std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",

@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/windows.hpp"
 #include "model/simulation.hpp"
 #include "output/sensitivity.hpp"
 #include "scenario/detail.hpp"
@@ -69,7 +70,7 @@ int run_sensitivity(const SensitivityOptions& o) {
   const auto& sets = o.ensemble.sets;
   const bool quiet = o.ensemble.quiet;
   auto base = load_or_report(o.scenario, sets);
-  if (!base) return leave(kBadInput, "bad scenario");
+  if (!base || !add_windows(*base, o.ensemble.windows)) return leave(kBadInput, "bad scenario");
   if (base->assumptions.empty()) {
     if (cluster().root())
       std::cerr << fmt::format("expoflow: {} has no assumptions to move: declare [[assumption]] tables (path, "
@@ -84,7 +85,7 @@ int run_sensitivity(const SensitivityOptions& o) {
       std::vector<std::string> overrides = sets;
       overrides.insert(overrides.end(), side.begin(), side.end());
       auto v = load_or_report(o.scenario, overrides);
-      if (!v) return leave(kBadInput, "bad assumption variant");
+      if (!v || !add_windows(*v, o.ensemble.windows)) return leave(kBadInput, "bad assumption variant");
       variants.push_back(std::move(*v));
     }
   const std::string out_dir =

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/windows.hpp"
 #include "model/simulation.hpp"
 #include "output/kpi_names.hpp"
 #include "output/writers.hpp"
@@ -78,7 +79,7 @@ int run_sweep(const SweepOptions& o) {
     std::vector<std::string> overrides = sets;
     for (std::size_t i = 0; i < grid.size(); ++i) overrides.push_back(grid[i].first + "=" + v[i]);
     auto s = load_or_report(file, overrides);
-    if (!s) return leave(kBadInput, "bad sweep variant");
+    if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad sweep variant");
     scenarios.push_back(std::move(*s));
   }
   if (out_dir.empty()) out_dir = (fs::path("results") / (scenarios.front().name + "-sweep")).string();
@@ -112,7 +113,8 @@ int run_sweep(const SweepOptions& o) {
     h[1] = e.kpi({observe::kWholeSite, Metric::all_entrances_wait_p95_s}).mean();
     bool taxi_seen = false;
     for (auto& [id, t] : e.kpis) {
-      row(output::kpi_name(id, sim.places()), t);
+      row(output::kpi_name(id, sim), t);
+      if (id.scope != 0) continue;  // the headline is of the whole run
       if (!taxi_seen && id.metric == Metric::party_wait_mean_s) {
         h[2] = t.mean();
         taxi_seen = true;

@@ -10,7 +10,7 @@ namespace {
 
 // Version 3: indicators by typed id (place, metric); histograms as their range of bins and their
 // zeros. Bytes of another version are not a replication: a resumed run runs that replication again.
-constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '3'};
+constexpr char kMagic[8] = {'E', 'X', 'P', 'O', 'R', 'E', 'P', '4'};
 
 struct Writer {
   std::string out;
@@ -102,6 +102,7 @@ std::string save_replication(const model::ReplicationResult& r, const std::strin
   for (const observe::Kpi& k : r.kpis) {
     w.pod(k.id.place);
     w.pod(static_cast<std::uint32_t>(k.id.metric));
+    w.pod(k.id.scope);
     w.pod(k.value);
   }
   w.pod(static_cast<std::uint64_t>(r.events));
@@ -130,8 +131,10 @@ std::optional<model::ReplicationResult> load_replication(const model::Simulation
     std::uint32_t metric = 0;
     rd.pod(k.id.place);
     rd.pod(metric);
+    rd.pod(k.id.scope);
     rd.pod(k.value);
-    if (metric >= observe::kNumMetrics || (k.id.place >= sim.places().size() && k.id.place != observe::kWholeSite))
+    if (metric >= observe::kNumMetrics || k.id.scope >= sim.scopes().size() ||
+        (k.id.place >= sim.places().size() && k.id.place != observe::kWholeSite))
       rd.ok = false;
     k.id.metric = static_cast<observe::Metric>(metric);
     r.kpis.push_back(k);

@@ -135,7 +135,7 @@ ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
   out.seed = seed;
   out.replication = replication;
   for (const Probe& p : w.rec->probes()) out.observed.push_back(probe_value(p));
-  out.kpis = compute_kpis(*w.rec, kpi_places_);
+  out.kpis = compute_kpis(*w.rec, kpi_places_, scopes_);
   out.events = w.cal.num_processed();
   out.peak_pending = w.cal.peak_size();
   out.num_parties = w.parties.size();

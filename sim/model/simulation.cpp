@@ -236,15 +236,41 @@ KpiPlaces kpi_places_of(const Scenario& s, const Simulation::Layout& L, const st
   if (with_patience(WaitKind::bus))
     for (const auto& d : L.directions)
       if (d.egress && !L.lines[d.line].metro) k.patience_places.push_back(d.place_stop);
-  for (const auto& l : L.lines) k.lines.push_back({l.place_line, l.metro, l.place_platform, l.place_fare_in, l.capacity});
+  for (const auto& l : L.lines) k.lines.push_back({l.place_line, l.metro, l.place_platform, l.place_fare_in, l.place_fare_out, l.capacity});
   for (const auto& t : L.taxis) k.taxi_stands.push_back({t.place_parties, t.place_cabs});
   for (const auto& l : L.lots) k.lots.push_back(l.place);
   k.hall = L.place_hall;
   for (const auto& w : L.walkways) k.walkways.push_back({w.place, w.area_m2});
   k.replans = {L.place_replan_setoff, L.place_replan_waiting, L.place_replan_closed};
-  for (std::uint32_t p = 0; p < places.size(); ++p)
+  for (std::uint32_t p = 0; p < places.size(); ++p) {
     if (places[p].kind == PlaceKind::policy || places[p].kind == PlaceKind::event) k.switches.push_back(p);
+    // A line's capacity is of one vehicle: its use is the lines' max_load_ratio.
+    const bool line = places[p].kind == PlaceKind::metro || places[p].kind == PlaceKind::bus ||
+                      places[p].kind == PlaceKind::shuttle;
+    if (places[p].capacity > 0 && !line) {
+      k.capacity_places.push_back(p);
+      k.capacities.push_back(places[p].capacity);
+    }
+  }
   return k;
+}
+
+// The scopes of the indicators: whole bins covering each span (a window's ends rounded outwards).
+std::vector<observe::Scope> scopes_of(const Scenario& s, std::size_t num_bins) {
+  using Kind = observe::Scope::Kind;
+  auto bin = [&](double t, bool up) {
+    const double b = up ? std::ceil(t / s.bin_s - 1e-9) : std::floor(t / s.bin_s + 1e-9);
+    return std::min(num_bins, static_cast<std::size_t>(std::max(0.0, b)));
+  };
+  std::vector<observe::Scope> out{{Kind::run, "run", 0, num_bins}};
+  for (int d = 0; d < s.days; ++d)
+    out.push_back({Kind::day, fmt::format("d{}", d + 1), bin(d * kSecondsPerDay, false), bin((d + 1) * kSecondsPerDay, true)});
+  for (std::size_t i = 0; i < s.events.size(); ++i) {
+    const auto& e = s.events[i];
+    out.push_back({Kind::window, e.id.empty() ? fmt::format("event{}", i + 1) : e.id, bin(e.from_s, false), bin(e.to_s, true)});
+  }
+  for (const auto& w : s.windows) out.push_back({Kind::window, w.id, bin(w.from_s, false), bin(w.to_s, true)});
+  return out;
 }
 
 }  // namespace
@@ -285,6 +311,7 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   b.lines();
   b.taxis_and_lots();
   kpi_places_ = kpi_places_of(s, *layout_, places_);
+  scopes_ = scopes_of(s, layout_->num_bins);
 }
 
 }  // namespace expoflow::model

@@ -39,6 +39,9 @@ class Simulation {
   std::size_t num_bins() const;
   // Which places the indicators are of (entrances, lines, taxi stands, lots, ...), from the layout.
   const KpiPlaces& kpi_places() const { return kpi_places_; }
+  // The spans the indicators are computed over: the whole run, each day, each event's window and
+  // each window asked for (Scenario::windows), in that order.
+  const std::vector<observe::Scope>& scopes() const { return scopes_; }
 
   // Internal layout shared with the run (sim/model/run.cpp); not for users of the model.
   struct Layout;
@@ -50,6 +53,7 @@ class Simulation {
   std::vector<Place> places_;
   std::unique_ptr<Layout> layout_;
   KpiPlaces kpi_places_;
+  std::vector<observe::Scope> scopes_;
 };
 
 // Asking every running replication to stop (a signal handler may call request_stop: it only

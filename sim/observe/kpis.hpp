@@ -7,6 +7,7 @@
 // description (KpiPlaces) that the model fills from its layout: nothing here knows the model.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "observe/recorder.hpp"
@@ -48,8 +49,42 @@ enum class Metric : std::uint8_t {
   // A queue parties may balk at or give up (an entrance, fare gates, a taxi stand, a stop).
   balked_persons,   // did not join its queue: the expected wait exceeded their patience
   reneged_persons,  // left its queue when their patience ran out
+  // When a peak happened: the start of the time bin of the peak (the first, if several bins hold
+  // it), in seconds since the run's start; of the peak named before the "_at_s".
+  peak_queue_at_s,            // an entrance, a lot
+  platform_peak_at_s,         // a metro line
+  peak_parties_waiting_at_s,  // a taxi stand
+  peak_occupancy_at_s,        // a lot, the halls
+  // A metro line's station: the largest queues at its fare gates in and out.
+  fare_gates_in_peak_queue,
+  fare_gates_out_peak_queue,
+  // A metro line's station: the busiest hour's fare-gate passes (the largest count in any run of
+  // whole bins covering an hour), into the station, out of it and both, and when that hour began.
+  station_peak_hour_in,
+  station_peak_hour_in_at_s,
+  station_peak_hour_out,
+  station_peak_hour_out_at_s,
+  station_peak_hour_both,
+  station_peak_hour_both_at_s,
+  // A walkway: its peak density (persons/m²) and when.
+  peak_density,
+  peak_density_at_s,
+  // A place with a capacity (a queueing area, a platform, a walkway, the holding area, a cab rank,
+  // taxi bays, a lot): its peak occupancy over its capacity, and when.
+  peak_use,
+  peak_use_at_s,
 };
-inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::reneged_persons) + 1;
+inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::peak_use_at_s) + 1;
+// Whether a metric is a time (seconds since the start), not an amount.
+constexpr bool is_time(Metric m) {
+  switch (m) {
+    case Metric::peak_queue_at_s: case Metric::platform_peak_at_s: case Metric::peak_parties_waiting_at_s:
+    case Metric::peak_occupancy_at_s: case Metric::station_peak_hour_in_at_s: case Metric::station_peak_hour_out_at_s:
+    case Metric::station_peak_hour_both_at_s: case Metric::peak_density_at_s: case Metric::peak_use_at_s:
+      return true;
+    default: return false;
+  }
+}
 
 // The place of a KPI of the whole site.
 inline constexpr std::uint32_t kWholeSite = ~std::uint32_t{0};
@@ -57,7 +92,17 @@ inline constexpr std::uint32_t kWholeSite = ~std::uint32_t{0};
 struct KpiId {
   std::uint32_t place = kWholeSite;  // index into the simulation's places, or kWholeSite
   Metric metric = Metric::entries;
+  std::uint16_t scope = 0;  // index into the simulation's scopes; 0 is the whole run
   friend bool operator==(const KpiId&, const KpiId&) = default;
+};
+
+// A span of simulated time the indicators are computed over: the whole run (always the first), a
+// day, or a window (an event's, or one asked for); whole time bins [bin_lo, bin_hi).
+struct Scope {
+  enum class Kind : std::uint8_t { run, day, window };
+  Kind kind = Kind::run;
+  std::string name;  // "run", "d4", the window's name
+  std::size_t bin_lo = 0, bin_hi = 0;
 };
 
 struct Kpi {
@@ -70,7 +115,7 @@ struct KpiPlaces {
   struct Line {
     std::uint32_t place = 0;  // boardings, denied boardings, vehicle departures
     bool metro = false;
-    std::uint32_t platform = 0, fare_in = 0;  // a metro line's station
+    std::uint32_t platform = 0, fare_in = 0, fare_out = 0;  // a metro line's station
     double capacity = 0;                      // of one vehicle
   };
   struct TaxiStand {
@@ -89,10 +134,14 @@ struct KpiPlaces {
   std::vector<std::uint32_t> replans;   // re-plan places
   std::vector<std::uint32_t> switches;  // policies and events
   std::vector<std::uint32_t> patience_places;  // queues parties may balk at or give up
+  std::vector<std::uint32_t> capacity_places;  // every place with a capacity but the lines'
+  std::vector<double> capacities;               // of capacity_places
 };
 
-// Every KPI of a replication, in a fixed order: per entrance, per line, per taxi stand, per lot,
-// the halls, the densest walkway, all entrances together, per re-plan place, per policy or event.
-std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at);
+// Every KPI of a replication, in a fixed order: for each scope in turn, per entrance, per line, per
+// taxi stand, per lot, the halls, the densest walkway, all entrances together, per re-plan place,
+// per policy or event, per walkway. Every scope has the same KPIs, but for the vehicles' largest
+// load ratio, which is kept for the whole run only.
+std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes);
 
 }  // namespace expoflow::observe

@@ -50,7 +50,7 @@ void BinnedLevel::add_across(Time t, double delta) {
 Recorder::Recorder(const std::vector<Place>& places, std::size_t num_bins, Time bin_s)
     : stats_(places.size()), probes_at_(places.size()), num_bins_(num_bins), bin_s_(bin_s) {
   for (std::size_t p = 0; p < places.size(); ++p)
-    if (places[p].kind == PlaceKind::gate || places[p].kind == PlaceKind::taxi_stand) stats_[p].wait_bin_hist.resize(num_bins);
+    if (keeps_waits_by_bin(places[p].kind)) stats_[p].wait_bin_hist.resize(num_bins);
   for (auto& s : stats_) {
     s.bins = num_bins;
     s.queue = BinnedLevel(num_bins, bin_s);

@@ -147,6 +147,13 @@ inline constexpr auto kCountedIndex = [] {
   return t;
 }();
 
+// Where waits are kept by time bin, so that their percentiles can be read for any bin or span of
+// bins: the entrances, the stations' fare gates and platforms, the taxi stands' lines of parties.
+constexpr bool keeps_waits_by_bin(scenario::PlaceKind k) {
+  using scenario::PlaceKind;
+  return k == PlaceKind::gate || k == PlaceKind::fare_gate || k == PlaceKind::platform || k == PlaceKind::taxi_stand;
+}
+
 struct PlaceStats {
   // The bin being recorded at this place: its counts and waits, kept together here and written to
   // the per-bin vectors below when a record of a later bin arrives (Recorder::record) or at the end
@@ -165,7 +172,7 @@ struct PlaceStats {
   double total_persons[kNumCounted] = {}, total_vehicles[kNumCounted] = {};
   std::array<std::vector<double>, kNumCounted> persons, vehicles;  // per bin
   std::vector<double> wait_sum, wait_n, wait_max;  // per bin
-  std::vector<Histogram> wait_bin_hist;  // per bin, at entrances and taxi stands only (for percentiles)
+  std::vector<Histogram> wait_bin_hist;  // per bin where keeps_waits_by_bin (for percentiles)
   Tally load_ratio;  // vehicle departures: load / capacity
   double max_load = 0, max_capacity_excess = 0;
 

@@ -61,12 +61,14 @@ Comparison compare(const Ensemble& base, const Ensemble& variant) {
   if (reps == 0) return c;
   // Indicators by name: the two simulations number their places each their own way.
   std::vector<std::string> variant_names;
-  for (auto& [id, t] : variant.kpis) variant_names.push_back(kpi_name(id, variant.sim->places()));
+  for (auto& [id, t] : variant.kpis) variant_names.push_back(kpi_name(id, *variant.sim));
   for (std::size_t i = 0; i < base.kpis.size(); ++i) {
-    const std::string name = kpi_name(base.kpis[i].first, base.sim->places());
+    const std::string name = kpi_name(base.kpis[i].first, *base.sim);
     const auto j = std::find(variant_names.begin(), variant_names.end(), name);
-    if (j != variant_names.end())
+    if (j != variant_names.end()) {
       c.values.push_back(paired(name, false, base.kpi_values[i], variant.kpi_values[j - variant_names.begin()], reps));
+      c.values.back().of_a_day = base.sim->scopes()[base.kpis[i].first.scope].kind == observe::Scope::Kind::day;
+    }
   }
   return c;
 }
@@ -86,6 +88,7 @@ std::string comparison_text(const Comparison& c) {
                      "95% interval", "var. red.");
   for (const auto& v : c.values) {
     if (v.base.mean() == 0 && v.variant.mean() == 0 && v.diff.variance() == 0) continue;  // never happened
+    if (v.of_a_day) continue;
     const Interval ci = confidence_interval95(v.diff);
     // A level (base, variant) and a difference in the units a planner reads them in.
     scenario::ObservedDef as;

@@ -16,6 +16,8 @@ struct ComparedValue {
   // An observation's statistic: a peak hour (seconds since midnight) prints as a clock time and
   // its difference in minutes, a share in percent; the CSV and JSON keep the raw values.
   scenario::Statistic statistic = scenario::Statistic::total;
+  // An indicator of one day: in the CSV and JSON, not printed (the run's and the windows' are).
+  bool of_a_day = false;
   Tally base, variant, diff;  // over replications; diff is variant - base, pair by pair
   double diff_sum = 0, diff_sum_sq = 0;  // sums over the pairs of the difference and its square
   // Variance of the difference of means with independent random numbers (base var + variant

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "model/simulation.hpp"
+
 namespace expoflow::output {
 
 namespace {
@@ -43,6 +45,22 @@ constexpr std::array<MetricName, observe::kNumMetrics> kMetricNames = {{
     {false, ".active_min"},
     {false, ".balked_persons"},
     {false, ".reneged_persons"},
+    {false, ".peak_queue_at_s"},
+    {false, ".platform_peak_at_s"},
+    {false, ".peak_parties_waiting_at_s"},
+    {false, ".peak_occupancy_at_s"},
+    {false, ".fare_gates_in_peak_queue"},
+    {false, ".fare_gates_out_peak_queue"},
+    {false, ".station_peak_hour_in"},
+    {false, ".station_peak_hour_in_at_s"},
+    {false, ".station_peak_hour_out"},
+    {false, ".station_peak_hour_out_at_s"},
+    {false, ".station_peak_hour_both"},
+    {false, ".station_peak_hour_both_at_s"},
+    {false, ".peak_density"},
+    {false, ".peak_density_at_s"},
+    {false, ".peak_use"},
+    {false, ".peak_use_at_s"},
 }};
 static_assert(std::all_of(kMetricNames.begin(), kMetricNames.end(), [](const MetricName& n) { return n.text != nullptr; }),
               "a name for every metric");
@@ -56,6 +74,13 @@ std::string kpi_name(observe::KpiId id, const std::vector<observe::Place>& place
   if (n.whole_site != (id.place == observe::kWholeSite) || (!n.whole_site && id.place >= places.size()))
     throw std::out_of_range(fmt::format("no KPI of place {} and metric {}", id.place, m));
   return n.whole_site ? std::string(n.text) : places[id.place].id + n.text;
+}
+
+std::string kpi_name(observe::KpiId id, const model::Simulation& sim) {
+  const std::string name = kpi_name(id, sim.places());
+  if (id.scope == 0) return name;
+  if (id.scope >= sim.scopes().size()) throw std::out_of_range(fmt::format("no scope {} of KPIs", id.scope));
+  return name + "@" + sim.scopes()[id.scope].name;
 }
 
 std::string describe_kpi(observe::KpiId id, const std::vector<observe::Place>& places) {

@@ -43,13 +43,13 @@ std::vector<std::string> headline_indicators(const Ensemble& base) {
   std::vector<std::string> out;
   auto add = [&](Metric m) {
     for (const auto& [id, t] : base.kpis)
-      if (id.metric == m) out.push_back(kpi_name(id, places));
+      if (id.metric == m && id.scope == 0) out.push_back(kpi_name(id, places));
   };
   add(Metric::all_entrances_wait_p95_s);
   add(Metric::platform_peak);
   // Denied boardings of the lines with a platform (metro): where a crowd is left behind.
   for (const auto& [id, t] : base.kpis)
-    if (id.metric == Metric::denied_boardings &&
+    if (id.metric == Metric::denied_boardings && id.scope == 0 &&
         std::any_of(base.kpis.begin(), base.kpis.end(), [&](const auto& k) {
           return k.first.place == id.place && k.first.metric == Metric::platform_peak;
         }))

@@ -11,6 +11,7 @@
 
 #include "observe/probes.hpp"
 #include "output/kpi_names.hpp"
+#include "output/scopes.hpp"
 #include "support/text.hpp"
 
 namespace expoflow::output {
@@ -126,10 +127,12 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
   }
   nlohmann::ordered_json k = nlohmann::ordered_json::object();
   for (auto& [id, t] : e.kpis) {
+    if (id.scope != 0) continue;
     const Interval ci = confidence_interval95(t);
     k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
   }
   j["kpis"] = k;
+  j["scopes"] = scopes_json(e);
   // Level of service of each metro platform at its mean peak occupancy (Fruin, queueing areas).
   nlohmann::ordered_json los = nlohmann::ordered_json::object();
   for (const auto& line : e.sim->kpi_places().lines)

@@ -247,6 +247,12 @@ struct CalibrationDef {
 // and one and a half times the scenario's value), one assumption at a time. Each side is the
 // scenario with `overrides` applied as --set would: the value and, for a member of a share vector,
 // the vector's residual (1 - the others). Both sides are checked to make valid scenarios at load.
+// A span of time the indicators are also computed over (`--window NAME=dN HH:MM..dN HH:MM`).
+struct WindowDef {
+  std::string id;
+  double from_s = 0, to_s = 0;
+};
+
 struct AssumptionDef {
   std::string path, label, source;
   double value = 0, low = 0, high = 0;
@@ -295,6 +301,7 @@ struct Scenario {
   PolicyDef policy;
   CalibrationDef calibration;
   std::vector<AssumptionDef> assumptions;
+  std::vector<WindowDef> windows;  // asked for on the command line (add_windows); part of the hash
 };
 
 // The merged tree as `path = value  # file:line` lines (validate --print); without positions

@@ -32,6 +32,9 @@ std::map<std::string, double> run_means(const std::string& scenario, const fs::p
   std::map<std::string, double> means;
   for (const json& obs : summary["observations"]) means[obs["name"]] = obs["simulated"];
   for (auto& [name, k] : summary["kpis"].items()) means[name] = k["mean"];
+  // A day's or window's indicators, named as compare names them: "<indicator>@<scope>".
+  for (const json& scope : summary["scopes"])
+    for (auto& [name, k] : scope["kpis"].items()) means[name + "@" + scope["name"].get<std::string>()] = k["mean"];
   return means;
 }
 

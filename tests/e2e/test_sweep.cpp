@@ -64,6 +64,9 @@ TEST_CASE("sweep runs every combination with one seed: each variant's rows are w
       expected[obs["name"]] = {obs["simulated"], obs["simulated_ci95"][0], obs["simulated_ci95"][1]};
     REQUIRE(expected.size() == 4);
     for (auto& [name, k] : summary["kpis"].items()) expected[name] = {k["mean"], k["ci95"][0], k["ci95"][1]};
+    for (const json& scope : summary["scopes"])
+      for (auto& [name, k] : scope["kpis"].items())
+        expected[name + "@" + scope["name"].get<std::string>()] = {k["mean"], k["ci95"][0], k["ci95"][1]};
     const Values& got = rows[{volume, background}];
     CHECK(got.size() == expected.size());
     for (const auto& [name, want] : expected) {

@@ -36,9 +36,11 @@ TEST_CASE("Every indicator of a shipped scenario has the name the outputs have a
   // The indicators of a replication, without running one: a closed, empty Recorder has them all.
   observe::Recorder rec(sim.places(), sim.num_bins(), s.bin_s);
   rec.close(s.horizon_s);
+  // The whole run's, of the metrics the outputs have always had (the times of the peaks, the
+  // stations' busiest hours, the walkways' and capacities' peaks came later, and are named below).
   std::vector<std::string> names;
-  for (const observe::Kpi& k : observe::compute_kpis(rec, sim.kpi_places()))
-    names.push_back(output::kpi_name(k.id, sim.places()));
+  for (const observe::Kpi& k : observe::compute_kpis(rec, sim.kpi_places(), sim.scopes()))
+    if (k.id.scope == 0 && k.id.metric < Metric::peak_queue_at_s) names.push_back(output::kpi_name(k.id, sim.places()));
   const std::vector<std::string> expected = {
       "gate[west].entries", "gate[west].peak_queue", "gate[west].wait_mean_s", "gate[west].wait_p95_s",
       "gate[west].turned_away", "gate[east].entries", "gate[east].peak_queue", "gate[east].wait_mean_s",
@@ -91,6 +93,15 @@ TEST_CASE("Every indicator of a shipped scenario has the name the outputs have a
         "entrances.wait_p95_s");
   CHECK(output::kpi_name({observe::kWholeSite, Metric::densest_walkway_peak}, sim.places()) ==
         "walkways.max_peak_density");
+  CHECK(output::kpi_name({west, Metric::peak_queue_at_s}, sim.places()) == "gate[west].peak_queue_at_s");
+  CHECK(output::kpi_name({line2, Metric::station_peak_hour_both}, sim.places()) == "line[line2].station_peak_hour_both");
+  CHECK(output::kpi_name({place_of(sim, "lot[P3]"), Metric::peak_use}, sim.places()) == "lot[P3].peak_use");
+  // A day's or a window's indicator carries its scope after an '@': the days, then the events'.
+  REQUIRE(sim.scopes().size() == 1 + 6 + 1);
+  CHECK(output::kpi_name({west, Metric::wait_p95_s, 0}, sim) == "gate[west].wait_p95_s");
+  CHECK(output::kpi_name({west, Metric::wait_p95_s, 4}, sim) == "gate[west].wait_p95_s@d4");
+  CHECK(output::kpi_name({west, Metric::wait_p95_s, 7}, sim) == "gate[west].wait_p95_s@line17-suspended");
+  CHECK_THROWS_AS(output::kpi_name({west, Metric::wait_p95_s, 8}, sim), std::out_of_range);
   // An id of no place has no name.
   const auto beyond = static_cast<std::uint32_t>(sim.places().size());
   CHECK_THROWS_AS(output::kpi_name({beyond, Metric::entries}, sim.places()), std::out_of_range);
