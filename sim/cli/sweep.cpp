@@ -113,6 +113,7 @@ int run_sweep(const SweepOptions& o) {
     h[1] = e.kpi({observe::kWholeSite, Metric::all_entrances_wait_p95_s}).mean();
     bool taxi_seen = false;
     for (auto& [id, t] : e.kpis) {
+      if (sim.scopes()[id.scope].kind == observe::Scope::Kind::hour) continue;  // in a run's kpis.csv
       row(output::kpi_name(id, sim), t);
       if (id.scope != 0) continue;  // the headline is of the whole run
       if (!taxi_seen && id.metric == Metric::party_wait_mean_s) {

@@ -242,6 +242,8 @@ KpiPlaces kpi_places_of(const Scenario& s, const Simulation::Layout& L, const st
   k.hall = L.place_hall;
   for (const auto& w : L.walkways) k.walkways.push_back({w.place, w.area_m2});
   k.replans = {L.place_replan_setoff, L.place_replan_waiting, L.place_replan_closed};
+  for (std::uint32_t p = 0; p < places.size(); ++p)
+    if (places[p].kind == PlaceKind::arrivals) k.arrivals.push_back(p);
   for (std::uint32_t p = 0; p < places.size(); ++p) {
     if (places[p].kind == PlaceKind::policy || places[p].kind == PlaceKind::event) k.switches.push_back(p);
     // A line's capacity is of one vehicle: its use is the lines' max_load_ratio.
@@ -270,6 +272,13 @@ std::vector<observe::Scope> scopes_of(const Scenario& s, std::size_t num_bins) {
     out.push_back({Kind::window, e.id.empty() ? fmt::format("event{}", i + 1) : e.id, bin(e.from_s, false), bin(e.to_s, true)});
   }
   for (const auto& w : s.windows) out.push_back({Kind::window, w.id, bin(w.from_s, false), bin(w.to_s, true)});
+  // Each hour of each day, up to the horizon: the hourly indicators.
+  for (int d = 0; d < s.days; ++d)
+    for (int h = 0; h < 24; ++h) {
+      const double from = d * kSecondsPerDay + h * kSecondsPerHour;
+      if (from >= s.horizon_s) break;
+      out.push_back({Kind::hour, fmt::format("d{} {:02}:00", d + 1, h), bin(from, false), bin(from + kSecondsPerHour, true)});
+    }
   return out;
 }
 

@@ -96,6 +96,36 @@ std::vector<double> added(const std::vector<double>& a, const std::vector<double
   return out;
 }
 
+// The hourly indicators (Scope::Kind::hour).
+void hourly_kpis(const Recorder& rec, const KpiPlaces& at, const Range& r, std::uint16_t scope, std::vector<Kpi>& out) {
+  const auto& st = rec.places();
+  auto kpi = [&](std::uint32_t place, Metric m, double v) { out.push_back(Kpi{{place, m, scope}, v}); };
+  const int pass = counted_index(RecordKind::pass), board = counted_index(RecordKind::board),
+            denied = counted_index(RecordKind::denied), arrive = counted_index(RecordKind::arrive);
+  for (const std::uint32_t g : at.gates) {
+    kpi(g, Metric::entries, r.count(st[g], pass));
+    kpi(g, Metric::peak_queue, r.peak(st[g].queue).value);
+    kpi(g, Metric::wait_mean_s, r.mean_wait(st[g]));
+    kpi(g, Metric::wait_p95_s, r.wait_quantile(st[g], 0.95));
+  }
+  for (const auto& l : at.lines) {
+    kpi(l.place, Metric::boardings, r.count(st[l.place], board));
+    kpi(l.place, Metric::denied_boardings, r.count(st[l.place], denied));
+    if (l.metro) {
+      kpi(l.place, Metric::fare_gates_in_passes, r.count(st[l.fare_in], pass));
+      kpi(l.place, Metric::fare_gates_out_passes, r.count(st[l.fare_out], pass));
+      kpi(l.place, Metric::fare_gates_in_wait_p95_s, r.wait_quantile(st[l.fare_in], 0.95));
+      kpi(l.place, Metric::platform_wait_p95_s, r.wait_quantile(st[l.platform], 0.95));
+    }
+  }
+  for (const auto& t : at.taxi_stands) {
+    kpi(t.parties, Metric::party_wait_mean_s, r.mean_wait(st[t.parties]));
+    kpi(t.parties, Metric::party_wait_p95_s, r.wait_quantile(st[t.parties], 0.95));
+    kpi(t.parties, Metric::peak_parties_waiting, r.peak(st[t.parties].queue).value);
+  }
+  for (const std::uint32_t a : at.arrivals) kpi(a, Metric::arrivals, r.count(st[a], arrive));
+}
+
 void scope_kpis(const Recorder& rec, const KpiPlaces& at, const Range& r, std::uint16_t scope, std::vector<Kpi>& out) {
   const auto& st = rec.places();
   auto kpi = [&](std::uint32_t place, Metric m, double v) { out.push_back(Kpi{{place, m, scope}, v}); };
@@ -122,6 +152,8 @@ void scope_kpis(const Recorder& rec, const KpiPlaces& at, const Range& r, std::u
       kpi(l.place, Metric::fare_gates_in_wait_p95_s, r.wait_quantile(st[l.fare_in], 0.95));
       kpi(l.place, Metric::fare_gates_in_peak_queue, r.peak(st[l.fare_in].queue).value);
       kpi(l.place, Metric::fare_gates_out_peak_queue, r.peak(st[l.fare_out].queue).value);
+      kpi(l.place, Metric::fare_gates_in_passes, r.count(st[l.fare_in], pass));
+      kpi(l.place, Metric::fare_gates_out_passes, r.count(st[l.fare_out], pass));
       const auto& in = st[l.fare_in].persons[pass];
       const auto& out_of = st[l.fare_out].persons[pass];
       peak_kpis(l.place, Metric::station_peak_hour_in, Metric::station_peak_hour_in_at_s, r.busiest_hour(in));
@@ -184,14 +216,19 @@ void scope_kpis(const Recorder& rec, const KpiPlaces& at, const Range& r, std::u
     const Range::Peak peak = r.peak(st[p].occupancy);
     peak_kpis(p, Metric::peak_use, Metric::peak_use_at_s, {peak.value / at.capacities[i], peak.at});
   }
+  const int arrive = counted_index(RecordKind::arrive);
+  for (const std::uint32_t a : at.arrivals) kpi(a, Metric::arrivals, r.count(st[a], arrive));
 }
 
 }  // namespace
 
 std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes) {
   std::vector<Kpi> out;
-  for (std::size_t k = 0; k < scopes.size(); ++k)
-    scope_kpis(rec, at, Range(rec, scopes[k]), static_cast<std::uint16_t>(k), out);
+  for (std::size_t k = 0; k < scopes.size(); ++k) {
+    const auto scope = static_cast<std::uint16_t>(k);
+    if (scopes[k].kind == Scope::Kind::hour) hourly_kpis(rec, at, Range(rec, scopes[k]), scope, out);
+    else scope_kpis(rec, at, Range(rec, scopes[k]), scope, out);
+  }
   return out;
 }
 

@@ -73,8 +73,13 @@ enum class Metric : std::uint8_t {
   // taxi bays, a lot): its peak occupancy over its capacity, and when.
   peak_use,
   peak_use_at_s,
+  // Persons arriving at the site by an access mode (its arrivals place).
+  arrivals,
+  // A metro line's station: persons through its fare gates in and out.
+  fare_gates_in_passes,
+  fare_gates_out_passes,
 };
-inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::peak_use_at_s) + 1;
+inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::fare_gates_out_passes) + 1;
 // Whether a metric is a time (seconds since the start), not an amount.
 constexpr bool is_time(Metric m) {
   switch (m) {
@@ -97,9 +102,10 @@ struct KpiId {
 };
 
 // A span of simulated time the indicators are computed over: the whole run (always the first), a
-// day, or a window (an event's, or one asked for); whole time bins [bin_lo, bin_hi).
+// day, a window (an event's, or one asked for), or an hour of a day (the hourly indicators only:
+// hourly_kpis); whole time bins [bin_lo, bin_hi).
 struct Scope {
-  enum class Kind : std::uint8_t { run, day, window };
+  enum class Kind : std::uint8_t { run, day, window, hour };
   Kind kind = Kind::run;
   std::string name;  // "run", "d4", the window's name
   std::size_t bin_lo = 0, bin_hi = 0;
@@ -136,12 +142,16 @@ struct KpiPlaces {
   std::vector<std::uint32_t> patience_places;  // queues parties may balk at or give up
   std::vector<std::uint32_t> capacity_places;  // every place with a capacity but the lines'
   std::vector<double> capacities;               // of capacity_places
+  std::vector<std::uint32_t> arrivals;          // the arrivals place of each access mode
 };
 
 // Every KPI of a replication, in a fixed order: for each scope in turn, per entrance, per line, per
 // taxi stand, per lot, the halls, the densest walkway, all entrances together, per re-plan place,
-// per policy or event, per walkway. Every scope has the same KPIs, but for the vehicles' largest
-// load ratio, which is kept for the whole run only.
+// per policy or event, per walkway, per capacity, per access mode. Every scope but the hours has
+// the same KPIs (but for the vehicles' largest load ratio, of the whole run only); an hour has
+// the hourly ones: entries, peak queue and waits (mean, p95) at each entrance; boardings and denied
+// boardings of each line, fare-gate passes in and out, their waits (p95) and the platform's;
+// the taxi stands' party waits and peak queue; arrivals by access mode.
 std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes);
 
 }  // namespace expoflow::observe

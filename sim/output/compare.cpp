@@ -1,6 +1,7 @@
 #include "output/compare.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -60,14 +61,18 @@ Comparison compare(const Ensemble& base, const Ensemble& variant) {
       }
   if (reps == 0) return c;
   // Indicators by name: the two simulations number their places each their own way.
-  std::vector<std::string> variant_names;
-  for (auto& [id, t] : variant.kpis) variant_names.push_back(kpi_name(id, *variant.sim));
+  // The hours are compared bin by bin (comparison_bins.csv), not here.
+  auto kind = [](const Ensemble& e, observe::KpiId id) { return e.sim->scopes()[id.scope].kind; };
+  std::unordered_map<std::string, std::size_t> variant_index;
+  for (std::size_t j = 0; j < variant.kpis.size(); ++j)
+    if (kind(variant, variant.kpis[j].first) != observe::Scope::Kind::hour)
+      variant_index.emplace(kpi_name(variant.kpis[j].first, *variant.sim), j);
   for (std::size_t i = 0; i < base.kpis.size(); ++i) {
+    if (kind(base, base.kpis[i].first) == observe::Scope::Kind::hour) continue;
     const std::string name = kpi_name(base.kpis[i].first, *base.sim);
-    const auto j = std::find(variant_names.begin(), variant_names.end(), name);
-    if (j != variant_names.end()) {
-      c.values.push_back(paired(name, false, base.kpi_values[i], variant.kpi_values[j - variant_names.begin()], reps));
-      c.values.back().of_a_day = base.sim->scopes()[base.kpis[i].first.scope].kind == observe::Scope::Kind::day;
+    if (const auto j = variant_index.find(name); j != variant_index.end()) {
+      c.values.push_back(paired(name, false, base.kpi_values[i], variant.kpi_values[j->second], reps));
+      c.values.back().of_a_day = kind(base, base.kpis[i].first) == observe::Scope::Kind::day;
     }
   }
   return c;

@@ -61,6 +61,9 @@ constexpr std::array<MetricName, observe::kNumMetrics> kMetricNames = {{
     {false, ".peak_density_at_s"},
     {false, ".peak_use"},
     {false, ".peak_use_at_s"},
+    {false, ".persons"},
+    {false, ".fare_gates_in_passes"},
+    {false, ".fare_gates_out_passes"},
 }};
 static_assert(std::all_of(kMetricNames.begin(), kMetricNames.end(), [](const MetricName& n) { return n.text != nullptr; }),
               "a name for every metric");

@@ -19,6 +19,7 @@ const char* scope_kind_name(Scope::Kind k) {
     case Scope::Kind::run: return "run";
     case Scope::Kind::day: return "day";
     case Scope::Kind::window: return "window";
+    case Scope::Kind::hour: return "hour";
   }
   return "run";
 }
@@ -45,6 +46,7 @@ nlohmann::ordered_json scopes_json(const Ensemble& e) {
   const auto& scopes = e.sim->scopes();
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (std::size_t k = 1; k < scopes.size(); ++k) {
+    if (scopes[k].kind == Scope::Kind::hour) continue;  // in kpis.csv
     nlohmann::ordered_json s;
     s["name"] = scopes[k].name;
     s["kind"] = scope_kind_name(scopes[k].kind);

@@ -10,10 +10,11 @@
 
 namespace expoflow::output {
 
-// The scopes after the whole run (days, windows), each with its span and every indicator's mean
-// and 95% interval, by name.
+// The scopes after the whole run (days, windows; the hours are in kpis.csv only), each with its
+// span and every indicator's mean and 95% interval, by name.
 nlohmann::ordered_json scopes_json(const Ensemble& e);
-// scope,scope_kind,from_s,to_s,indicator,mean,ci95_lo,ci95_hi: every indicator of every scope.
+// scope,scope_kind,from_s,to_s,indicator,mean,ci95_lo,ci95_hi: every indicator of every scope,
+// the hours' included.
 std::string kpis_csv(const Ensemble& e);
 
 // The day with the most entries (mean over the replications), as a scope index; 0 (the whole

@@ -50,8 +50,11 @@ TEST_CASE("A day's indicators add up to the run's, peak on some day, and a windo
   s.windows.push_back({"whole_d4", 3 * kSecondsPerDay, 4 * kSecondsPerDay});
   const model::Simulation sim(s);
   const auto& scopes = sim.scopes();
-  // The run, six days, the suspension's window, the window asked for.
-  REQUIRE(scopes.size() == 9);
+  // The run, six days, the suspension's window, the window asked for, then each hour up to the
+  // horizon (d6 23:00).
+  REQUIRE(scopes.size() == 9 + 6 * 24 - 1);
+  CHECK(scopes[9].name == "d1 00:00");
+  CHECK(scopes.back().name == "d6 22:00");
   CHECK(scopes[4].name == "d4");
   CHECK(scopes[7].name == "line17-suspended");
   const std::size_t per_day = static_cast<std::size_t>(kSecondsPerDay / s.bin_s);
@@ -90,6 +93,25 @@ TEST_CASE("A day's indicators add up to the run's, peak on some day, and a windo
       ++compared;
     }
   CHECK(compared > 100);
+  // The hours of a day add up to the day: entries, boardings, arrivals by mode, fare-gate passes.
+  for (std::uint16_t d = 1; d <= 5; ++d) {
+    const auto first_hour = static_cast<std::uint16_t>(9 + (d - 1) * 24);
+    std::size_t summed = 0;
+    for (const Kpi& k : r.kpis) {
+      if (k.id.scope != first_hour) continue;
+      const bool count = k.id.metric == Metric::entries || k.id.metric == Metric::boardings ||
+                         k.id.metric == Metric::arrivals || k.id.metric == Metric::fare_gates_in_passes ||
+                         k.id.metric == Metric::fare_gates_out_passes || k.id.metric == Metric::denied_boardings;
+      if (!count) continue;
+      double total = 0;
+      for (std::uint16_t h = 0; h < 24; ++h)
+        total += value_of(r.kpis, {k.id.place, k.id.metric, static_cast<std::uint16_t>(first_hour + h)});
+      INFO("day " << d << ": " << output::kpi_name(k.id, sim.places()));
+      CHECK(total == value_of(r.kpis, {k.id.place, k.id.metric, d}));
+      ++summed;
+    }
+    CHECK(summed > 20);
+  }
   // The suspension's window: Line 17 boards nobody while it is suspended.
   const std::uint32_t line17 = place_index(sim, "line[line17]");
   CHECK(value_of(r.kpis, {line17, Metric::boardings, 7}) == 0);
@@ -178,7 +200,8 @@ TEST_CASE("A window asked for (--window) adds every indicator over the span to k
   const auto rows = split_lines(read_text(tmp.path / "out" / "kpis.csv"));
   std::map<std::string, int> by_scope;
   for (std::size_t i = 1; i < rows.size(); ++i) ++by_scope[csv_fields(rows[i])[0]];
-  CHECK(by_scope.size() == 4);  // run, d1, evening, window2
+  CHECK(by_scope.size() == 4 + 23);  // run, d1, evening, window2, and the hours up to d1 23:00
+  CHECK(by_scope["d1 08:00"] > 10);
   CHECK(by_scope["evening"] == by_scope["d1"]);
   CHECK(by_scope["run"] == by_scope["d1"] + 2);  // the lines' largest loads are of the whole run only
   CHECK_THAT(read_text(tmp.path / "out" / "summary.json"), Catch::Contains("\"name\": \"evening\""));
