@@ -84,8 +84,10 @@ inline constexpr std::uintmax_t kMaxFileBytes = 64ull * 1024 * 1024;
 
 // Load a scenario file with its `extends` chain. Returns nothing (and adds problems) when a file
 // is missing, unreadable, larger than kMaxFileBytes, not UTF-8, not valid TOML, or the chain has a cycle (the message names
-// every file of the cycle). The `extends` key is not in the result.
-std::optional<Node> load(const std::filesystem::path& file, Problems& problems);
+// every file of the cycle). The `extends` key is not in the result. `chain`, if given, receives the
+// files it extends, nearest first, named as in messages (relative to the named file's folder).
+std::optional<Node> load(const std::filesystem::path& file, Problems& problems,
+                         std::vector<std::string>* chain = nullptr);
 
 // Parse a TOML document from memory (tests, overrides). `name` is used as the file in positions.
 std::optional<Node> parse(std::string_view text, const std::string& name, Problems& problems);

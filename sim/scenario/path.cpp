@@ -262,10 +262,8 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
                                               next->items.size(), next->items.size() - 1, *s.id));
         return false;
       }
-      std::string message = fmt::format("unknown id '{}' in '{}'", *s.id, walked);
-      if (const std::string near = detail::near_miss(*s.id, ids_in(*next)); !near.empty())
-        message += fmt::format("; did you mean '{}'?", near);
-      problems.error(pos, path, std::move(message));
+      problems.error(pos, path,
+                     detail::unknown_name(fmt::format("unknown id '{}' in '{}'", *s.id, walked), *s.id, ids_in(*next)));
       return false;
     }
     walked += "[" + *s.id + "]";

@@ -286,6 +286,18 @@ TEST_CASE("an element of an array of numbers is named by its 0-based index") {
                                  "from 0 to 2, not '3'");
 }
 
+TEST_CASE("load names the files of the extends chain, nearest first") {
+  Problems problems;
+  std::vector<std::string> chain;
+  REQUIRE(load(fixture("sub/grandchild.toml"), problems, &chain));
+  REQUIRE(chain.size() == 2);
+  CHECK_THAT(chain[0], EndsWith("child.toml"));
+  CHECK_THAT(chain[1], EndsWith("base.toml"));
+  std::vector<std::string> none;
+  REQUIRE(load(fixture("base.toml"), problems, &none));
+  CHECK(none.empty());
+}
+
 TEST_CASE("apply_override sets, creates and refuses with a reason") {
   Node doc = parse_ok("[[gate]]\nid = \"west\"\nlanes_scale = 1\n[run]\nseed = 1\n");
   Problems problems;
@@ -313,7 +325,7 @@ TEST_CASE("apply_override sets, creates and refuses with a reason") {
   Problems unknown_id;
   CHECK_FALSE(apply_override(doc, "gate[wset].lanes_scale=2", "--set", unknown_id));
   CHECK(only_problem(unknown_id) ==
-        "--set: gate[wset].lanes_scale: unknown id 'wset' in 'gate'; did you mean 'west'?");
+        "--set: gate[wset].lanes_scale: unknown id 'wset' in 'gate'; did you mean 'west'? (valid: west)");
 
   Problems bad_value;
   CHECK_FALSE(apply_override(doc, "run.seed=seven", "--set", bad_value));
