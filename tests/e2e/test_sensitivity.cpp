@@ -117,6 +117,9 @@ TEST_CASE("a share moves with its vector's residual", "[cli][sensitivity]") {
                                  tmp);
   INFO(o.err);
   REQUIRE(o.code == 0);  // had the residual (walk) not moved, neither side's shares would sum to 1
+  // -q silences progress only: the tornado is printed all the same.
+  CHECK(o.err.empty());
+  CHECK(o.out.find("wrote " + out.string() + "/sensitivity.csv") != std::string::npos);
   const auto rows = rows_of(out / "sensitivity.csv", "gate[a].entries");
   REQUIRE(rows.size() == 2);
   CHECK(rows.at({"class[visitor].access.car", "low"})[0] == Approx(0.1));
