@@ -101,6 +101,10 @@ std::optional<std::vector<PathSegment>> parse_path(std::string_view path, std::s
 // The node a path names, or null.
 const Node* lookup(const Node& root, std::string_view path);
 Node* lookup(Node& root, std::string_view path);
+// Why `path` names no value of `root` (for an assumption's or a free parameter's path): the first
+// key or id on the way that is not there, with the valid ones ("... unknown id 'L99' in 'line'
+// (valid: L1, L2)").
+std::string missing_value(const Node& root, std::string_view path);
 // A share vector: an inline table of at least two numbers that sum to 1, such as
 // `class[professional].access`. Its last member is the residual: when others move, it takes
 // 1 - the others, so the vector still sums to 1 (calibration and sensitivity move shares so).

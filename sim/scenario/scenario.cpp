@@ -813,7 +813,7 @@ struct Builder {
         r.error("prior", fmt::format("must lie within [{}, {}], got {}", fp.min, fp.max, fp.prior));
       if (!fp.path.empty()) {
         const scenario::Node* n = scenario::lookup(tree, fp.path);
-        if (!n) r.error("path", fmt::format("no value at '{}' in the scenario", fp.path));
+        if (!n) r.error("path", scenario::missing_value(tree, fp.path));
         else if (!n->is_number()) r.error("path", fmt::format("'{}' is {}, not a number", fp.path, n->type_name()));
       }
       r.finish();

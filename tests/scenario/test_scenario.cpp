@@ -268,6 +268,17 @@ TEST_CASE("lookup follows keys and ids") {
   CHECK_FALSE(lookup(doc, "gate[east"));
 }
 
+TEST_CASE("missing_value names the first key or id on the way that is not there, with the valid ones") {
+  const Node doc = parse_ok("[[line]]\nid = \"L1\"\nheadway_min = 3\n[[line]]\nid = \"L2\"\n[halls]\nnode = \"h\"\n");
+  CHECK(missing_value(doc, "line[Z99].headway_min") ==
+        "no value at 'line[Z99].headway_min' in the scenario: unknown id 'Z99' in 'line' (valid: L1, L2)");
+  CHECK(missing_value(doc, "line[L1].headway_mn") ==
+        "no value at 'line[L1].headway_mn' in the scenario: no key 'headway_mn' in 'line[L1]'; did you mean "
+        "'headway_min'? (valid: id, headway_min)");
+  CHECK(missing_value(doc, "hals.node") ==
+        "no value at 'hals.node' in the scenario: no key 'hals'; did you mean 'halls'? (valid: line, halls)");
+}
+
 TEST_CASE("an element of an array of numbers is named by its 0-based index") {
   Node doc = parse_ok("[[class]]\nid = \"a\"\nleave = { start = \"11:00\", weights = [0.1, 0.2, 0.7] }\n");
   REQUIRE(lookup(doc, "class[a].leave.weights[2]"));
