@@ -597,10 +597,10 @@ std::filesystem::path canonical_or_self(const std::filesystem::path& p) {
 }
 
 // `origin` is where the request came from: the `extends` key of the including file, or nothing
-// for the file the user named.
+// for the file the user named. `bases`, if given, receives each base's name as it is followed.
 std::optional<Node> load_chain(const std::filesystem::path& file, const std::string& name,
                                const Node* origin, std::vector<Frame>& stack, Problems& problems,
-                               std::vector<std::string>* chain) {
+                               std::vector<std::string>* bases) {
   const auto canonical = canonical_or_self(file);
   for (std::size_t i = 0; i < stack.size(); ++i) {
     if (stack[i].canonical != canonical) continue;
@@ -655,8 +655,8 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
   const std::string base_name =
       (std::filesystem::path(name).parent_path() / extends.text).lexically_normal().string();
   stack.push_back(Frame{canonical, name});
-  if (chain) chain->push_back(base_name);
-  auto base = load_chain(base_file, base_name, &extends, stack, problems, chain);
+  if (bases) bases->push_back(base_name);
+  auto base = load_chain(base_file, base_name, &extends, stack, problems, bases);
   stack.pop_back();
   if (!base) return std::nullopt;
   merge(*base, std::move(*tree));
