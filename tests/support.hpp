@@ -17,6 +17,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -72,6 +73,23 @@ inline std::string read_text(const fs::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// A result's JSON (summary.json, comparison.json, sweep.json) without its "provenance" block
+// (version, git commit, time of the run: what differs between identical runs), re-dumped: what
+// byte-for-byte comparisons of results compare. The text itself when it is not a JSON object.
+inline std::string without_provenance(const std::string& text) {
+  auto j = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return text;
+  j.erase("provenance");
+  return j.dump(2) + "\n";
+}
+
+// A result file as byte-for-byte comparisons see it: a JSON file without its provenance, any
+// other file as it is.
+inline std::string read_result(const fs::path& p) {
+  const std::string text = read_text(p);
+  return p.extension() == ".json" ? without_provenance(text) : text;
 }
 
 inline std::vector<std::string> split_lines(const std::string& text) {

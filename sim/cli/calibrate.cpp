@@ -1,7 +1,6 @@
 // `expoflow calibrate`: fit a scenario's free parameters to its observed totals.
 #include "cli/commands.hpp"
 
-#include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -16,18 +15,6 @@ namespace expoflow::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-  return text;
-}
-
-}  // namespace
 
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateOptions& o) {
   auto* c = app.add_subcommand("calibrate", "Fit the scenario's [calibrate] free parameters to its observed totals");
@@ -97,7 +84,7 @@ int run_calibrate(const CalibrateOptions& o) {
     return 1;
   }
   if (o.rank != 0) return 0;  // rank 0 reports and writes
-  const std::string date = today();
+  const std::string date = now_text("%Y-%m-%d", /*utc=*/false);
   std::cout << calibrate::report_text(*problem, result);
   // The report and the scenario are one result: a failed write leaves an earlier pair as it was.
   const bool written = write_result(folder, [&](const fs::path&) {

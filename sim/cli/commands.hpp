@@ -16,7 +16,7 @@ namespace expoflow::cli {
 struct RunOptions {
   std::string scenario;
   EnsembleOptions ensemble;
-  bool stats = false, force = false, by_day = false;
+  bool stats = false, by_day = false;
 };
 CLI::App* add_run_command(CLI::App& app, RunOptions& o);
 int run_run(const RunOptions& o);

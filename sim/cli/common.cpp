@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
 #include <csignal>
@@ -8,9 +9,11 @@
 #include <sys/file.h>
 #include <limits>
 #include <fstream>
+#include <ctime>
 
 #include "model/simulation.hpp"
 #include "observe/probes.hpp"
+#include "output/ensemble.hpp"
 
 namespace expoflow::cli {
 
@@ -101,9 +104,25 @@ int lock_folder(const std::filesystem::path& dir) {
   return 0;
 }
 
-std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets) {
+namespace {
+
+// Where a scenario's problems are: "the values of --set" (or "--param", or both) when every one
+// is an override's, else the scenario file.
+std::string where(const scenario::Problems& problems, const std::string& file) {
+  std::vector<std::string> origins;
+  for (const scenario::Problem& p : problems.list()) {
+    if (p.pos.file != "--set" && p.pos.file != "--param") return file;
+    if (std::find(origins.begin(), origins.end(), p.pos.file) == origins.end()) origins.push_back(p.pos.file);
+  }
+  return fmt::format("the values of {}", fmt::join(origins, " and "));
+}
+
+}  // namespace
+
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets,
+                                                 const std::vector<std::string>& params) {
   scenario::Problems problems;
-  auto s = scenario::load_scenario(file, sets, problems);
+  auto s = scenario::load_scenario(file, sets, problems, params);
   // What only the site's places can tell: whether every observation can be measured.
   if (s && !s->observed.empty()) {
     const model::Simulation sim(*s);
@@ -114,9 +133,91 @@ std::optional<scenario::Scenario> load_or_report(const std::string& file, const 
   }
   if (!s && g_cluster.root()) {
     std::cerr << problems.report();
-    std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(), file);
+    std::cerr << fmt::format("expoflow: {} problem(s) in {}; nothing was run or written\n", problems.size(),
+                             where(problems, file));
   }
   return s;
+}
+
+std::string now_text(const char* format, bool utc) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  if (utc) gmtime_r(&t, &tm);
+  else localtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+namespace {
+
+// A recorded value as a message names it: a list joined by spaces, "none" when empty, "not
+// recorded" when absent (a result of an older expoflow).
+std::string value_text(const nlohmann::json& v) {
+  if (v.is_null()) return "not recorded";
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_array()) return v.dump();
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : " ") + value_text(x);
+  return out.empty() ? "none" : out;
+}
+
+// The JSON result files of the commands that write into an output folder, and what each holds.
+const std::pair<const char*, const char*> kResults[] = {
+    {"summary.json", "a run"}, {"comparison.json", "a comparison"}, {"sweep.json", "a sweep"}};
+
+}  // namespace
+
+nlohmann::ordered_json MadeBy::json() const {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const Field& f : configuration) j[f.key] = f.value;
+  j["provenance"] = {{"version", EXPOFLOW_VERSION}, {"git_commit", EXPOFLOW_GIT_COMMIT}, {"time", now_text("%Y-%m-%dT%H:%M:%SZ", /*utc=*/true)}};
+  return j;
+}
+
+void add_scenario_fields(MadeBy& m, const std::string& prefix, const scenario::Scenario& s,
+                         const std::vector<std::string>& overrides, const nlohmann::ordered_json& hash) {
+  m.configuration.push_back({prefix + "scenario_file", prefix + "scenario file", s.file, false});
+  m.configuration.push_back({prefix + "extends", prefix + "extends", s.extends, false});
+  m.configuration.push_back({prefix + "overrides", prefix + "overrides", overrides});
+  m.configuration.push_back({prefix + "scenario_hash", prefix + "scenario hash", hash});
+  nlohmann::ordered_json windows = nlohmann::ordered_json::array();
+  for (const auto& w : s.windows)
+    windows.push_back(fmt::format("{}={}..{}", w.id, output::clock_label(w.from_s), output::clock_label(w.to_s)));
+  m.configuration.push_back({prefix + "windows", prefix + "windows (--window)", windows});
+}
+
+void add_run_fields(MadeBy& m, const ensemble::Settings& settings) {
+  m.configuration.push_back({"seed", "seed", settings.seed});
+  m.configuration.push_back({"replications", "replications", settings.replications});
+}
+
+int check_folder(const std::filesystem::path& dir, const std::string& result, const std::string& what,
+                 const MadeBy& made, bool force) {
+  if (force) return 0;
+  // Every rank decides alike (each reads the folder); rank 0 alone says why.
+  auto refuse = [&](const std::string& held, const std::string& differs) {
+    if (g_cluster.root())
+      std::cerr << fmt::format("expoflow: {} holds {}{}; choose another --out, or --force to replace it "
+                             "(nothing was run or written)\n", dir.string(), held, differs);
+    return kBadInput;
+  };
+  for (const auto& [file, holds] : kResults)
+    if (file != result && std::filesystem::exists(dir / file)) return refuse(holds, fmt::format(", this is {}", what));
+  std::ifstream in(dir / result);
+  if (!in) return 0;
+  const auto recorded = nlohmann::json::parse(in, nullptr, false);
+  if (recorded.is_discarded() || !recorded.is_object())
+    return refuse(fmt::format("a {} that cannot be read", result), "");
+  for (const MadeBy::Field& f : made.configuration) {
+    if (!f.compared) continue;
+    const nlohmann::json mine = nlohmann::json::parse(f.value.dump());
+    const nlohmann::json theirs = recorded.contains(f.key) ? recorded[f.key] : nlohmann::json();
+    if (theirs != mine)
+      return refuse(fmt::format("{} with {} {}", what, f.label, value_text(theirs)),
+                    fmt::format(", this one has {} {}", f.label, value_text(mine)));
+  }
+  return 0;
 }
 
 long peak_rss_kb() {
@@ -168,7 +269,7 @@ CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::str
       ->transform(thread_cap());
 }
 
-void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help) {
+void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help, bool force) {
   cmd->add_option("--seed", o.settings.seed, "Master random seed (0..2^64-1)")
       ->capture_default_str()->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   cmd->add_option("--replications,-r", o.settings.replications, help.replications)
@@ -178,7 +279,11 @@ void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp&
   cmd->add_option("--set", o.sets, help.set);
   cmd->add_option("--window", o.windows,
                   "Also compute every indicator over a span: [NAME=]\"dN HH:MM..dN HH:MM\" (repeatable)");
-  cmd->add_flag("--quiet,-q", o.quiet, "Print nothing but errors");
+  cmd->add_flag("--quiet,-q", o.quiet, "No progress on stderr (the results are still printed)");
+  if (force)
+    cmd->add_flag("--force", o.force,
+                  "Replace the results of another configuration (scenario, overrides, seed, replications) in the "
+                  "output folder");
 }
 
 }  // namespace expoflow::cli

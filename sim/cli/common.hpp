@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/cluster.hpp"
 #include "output/ensemble.hpp"
 #include "scenario/scenario.hpp"
@@ -81,8 +83,48 @@ class Progress {
 };
 
 
-// The scenario with every override applied, or nothing after printing its problems (rank 0).
-std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets);
+// The scenario with every override applied (`sets`, then a sweep's grid point `params`), or
+// nothing after printing its problems (rank 0). Problems of the overrides alone are summed up as
+// theirs ("in the values of --param"), not blamed on the scenario file.
+std::optional<scenario::Scenario> load_or_report(const std::string& file, const std::vector<std::string>& sets,
+                                                 const std::vector<std::string>& params = {});
+
+// What made a result. Its `configuration` is what a rerun must repeat to give the same numbers
+// (scenario files, hashes, overrides, seed, replications); its `provenance` (expoflow's version,
+// the git commit it was built from, the time of the run) differs between identical runs, so it sits
+// in one block, "provenance", that byte-for-byte comparisons of results leave out.
+struct MadeBy {
+  // One recorded value: its key in the result's JSON, the words naming it in a message, and whether
+  // a result with another value is a different configuration (the files' names are not: a copy
+  // of a scenario has the same hash).
+  struct Field {
+    std::string key, label;
+    nlohmann::ordered_json value;
+    bool compared = true;
+  };
+  std::vector<Field> configuration;
+  // The keys of the result's JSON: every field, then "provenance".
+  nlohmann::ordered_json json() const;
+};
+
+// The fields of a scenario loaded from `file` with `overrides`, their keys prefixed by `prefix`
+// ("" for run and sweep; "base_" and "variant_" for compare): the file as given, the files it
+// extends, the overrides and `hash`: the scenario's (over the merged values with the overrides
+// applied, and the windows asked for), or a sweep's list of its variants' hashes; the windows.
+void add_scenario_fields(MadeBy& m, const std::string& prefix, const scenario::Scenario& s,
+                         const std::vector<std::string>& overrides, const nlohmann::ordered_json& hash);
+// A run's seed and replications.
+void add_run_fields(MadeBy& m, const ensemble::Settings& settings);
+
+// Before a command writes `result` (its JSON: summary.json, comparison.json, sweep.json) into the
+// folder `dir`: 0 when the folder holds no result, one of the same configuration, or `force`;
+// otherwise exit code 2, with a message naming the first difference (another configuration, or
+// another command's result). `what` names this result in it: "a run", "a comparison", "a sweep".
+int check_folder(const std::filesystem::path& dir, const std::string& result, const std::string& what,
+                 const MadeBy& made, bool force);
+
+// The time now as strftime's `format` writes it, in UTC or local time.
+std::string now_text(const char* format, bool utc);
 
 // This process's peak resident memory, kB.
 long peak_rss_kb();
@@ -94,6 +136,7 @@ struct EnsembleOptions {
   std::vector<std::string> sets;
   std::vector<std::string> windows;  // --window: spans the indicators are also computed over
   bool quiet = false;
+  bool force = false;  // replace the results of another configuration in the output folder
 };
 
 // What the help of an ensemble command (run, compare, sweep) says of its shared options, and the
@@ -122,7 +165,7 @@ inline constexpr unsigned kMaxThreads = 256;
 CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help);
 
 // The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,
-// --threads/-j, --set and --quiet/-q.
-void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help);
+// --threads/-j, --set, --quiet/-q and (with `force`) --force.
+void add_ensemble_options(CLI::App* cmd, EnsembleOptions& o, const EnsembleHelp& help, bool force = true);
 
 }  // namespace expoflow::cli

@@ -1,18 +1,71 @@
 // `expoflow compare`: a base and a variant with common random numbers, compared pair by pair.
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <iterator>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/windows.hpp"
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
+#include "scenario/detail.hpp"
 #include "support/files.hpp"
 
 namespace expoflow::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The files a scenario is made of, its own and those it extends, resolved.
+std::set<fs::path> ancestry(const scenario::Scenario& s) {
+  std::set<fs::path> files;
+  std::error_code ec;
+  files.insert(fs::weakly_canonical(s.file, ec));
+  for (const auto& f : s.extends) files.insert(fs::weakly_canonical(f, ec));
+  return files;
+}
+
+// The site a scenario describes: its nodes, walkways, entrances, lines, taxi stands and lots.
+std::set<std::string> site(const scenario::Scenario& s) {
+  std::set<std::string> ids;
+  auto add = [&](const char* kind, const auto& list) {
+    for (const auto& x : list) ids.insert(fmt::format("{}[{}]", kind, x.id));
+  };
+  add("node", s.nodes);
+  add("walkway", s.walkways);
+  add("gate", s.gates);
+  add("line", s.lines);
+  add("taxi_stand", s.taxi_stands);
+  add("lot", s.lots);
+  return ids;
+}
+
+// What makes the pairing of BASE and VARIANT doubtful, one warning line each: files that share
+// no `extends` ancestry, and sites that differ (naming what is in one and not the other). Pairs
+// are still compared by name: a warning, not an error.
+std::string kinship_warnings(const scenario::Scenario& base, const scenario::Scenario& variant) {
+  std::string out;
+  const auto a = ancestry(base), b = ancestry(variant);
+  if (std::none_of(a.begin(), a.end(), [&](const fs::path& f) { return b.count(f) > 0; }))
+    out += fmt::format("expoflow: warning: {} and {} share no `extends` ancestry: are they the same site?\n",
+                       base.file, variant.file);
+  const auto sa = site(base), sb = site(variant);
+  std::vector<std::string> only_base, only_variant;
+  std::set_difference(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(only_base));
+  std::set_difference(sb.begin(), sb.end(), sa.begin(), sa.end(), std::back_inserter(only_variant));
+  if (!only_base.empty() || !only_variant.empty())
+    out += fmt::format("expoflow: warning: base and variant describe different sites (only in base: {}; only in "
+                       "variant: {}); only what both have is paired\n",
+                       only_base.empty() ? "nothing" : scenario::detail::first_names(only_base, 5),
+                       only_variant.empty() ? "nothing" : scenario::detail::first_names(only_variant, 5));
+  return out;
+}
+
+}  // namespace
 
 CLI::App* add_compare_command(CLI::App& app, CompareOptions& o) {
   auto* compare = app.add_subcommand("compare", "Run two scenarios with common random numbers and compare them pair by pair");
@@ -40,6 +93,13 @@ int run_compare(const CompareOptions& o) {
     return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / fmt::format("compare-{}-{}", base->name, variant->name)).string();
   if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
+  MadeBy made;
+  add_scenario_fields(made, "base_", *base, {}, base->hash);
+  add_scenario_fields(made, "variant_", *variant, sets, variant->hash);
+  add_run_fields(made, settings);
+  if (const int rc = check_folder(out_dir, "comparison.json", "a comparison", made, o.ensemble.force))
+    return leave(rc, "output folder holds another configuration's results");
+  if (cluster().root()) std::cerr << kinship_warnings(*base, *variant);
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both: common random numbers, pair by pair.
   Progress base_progress("base", quiet), variant_progress("variant", quiet);
@@ -53,16 +113,15 @@ int run_compare(const CompareOptions& o) {
     return interrupted("nothing was written");
   }
   if (!cluster().root()) return 0;
-  const output::Comparison c = output::compare(b, v);
+  output::Comparison c = output::compare(b, v);
+  c.variant_overrides = sets;
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
-    support::write_atomically(dir / "comparison.json", output::comparison_json(c));
+    support::write_atomically(dir / "comparison.json", output::comparison_json(c, made.json()));
     support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));
   });
   if (!written) return 1;
-  if (!quiet) {
-    std::cout << output::comparison_text(c);
-    std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv\n", out_dir);
-  }
+  std::cout << output::comparison_text(c);
+  std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv\n", out_dir);
   return 0;
 }
 

@@ -18,19 +18,6 @@ namespace expoflow::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// The hash recorded by a summary.json in `dir`, if there is one.
-std::optional<std::string> recorded_hash(const fs::path& dir) {
-  std::ifstream in(dir / "summary.json");
-  if (!in) return std::nullopt;
-  const auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.contains("scenario_hash") || !j["scenario_hash"].is_string()) return std::string("unknown");
-  return j["scenario_hash"].get<std::string>();
-}
-
-}  // namespace
-
 CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   auto* run = app.add_subcommand("run", "Run a scenario's replications and compare with the observed totals");
   run->add_option("scenario", o.scenario, "Scenario file (TOML)")->required();
@@ -43,7 +30,6 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--stats", o.stats, "Print events processed, events/s, peak pending events and peak memory");
   run->add_flag("--resume", o.ensemble.settings.resume, "Reuse the replications an interrupted run of the same scenario and seed saved");
   run->add_flag("--by-day", o.by_day, "Print the indicators of every day (by default: the busiest day's)");
-  run->add_flag("--force", o.force, "Replace results of another scenario in the output folder");
   return run;
 }
 
@@ -52,18 +38,17 @@ int run_run(const RunOptions& o) {
   const auto& sets = o.ensemble.sets;
   ensemble::Settings settings = o.ensemble.settings;
   std::string out_dir = o.ensemble.out_dir;
-  const bool quiet = o.ensemble.quiet, stats = o.stats, force = o.force;
+  const bool quiet = o.ensemble.quiet, stats = o.stats;
   auto s = load_or_report(file, sets);
   if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
   if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const std::string hash = s->hash;
-  if (auto other = recorded_hash(out_dir); other && *other != hash && !force) {
-    if (cluster().root())
-      std::cerr << fmt::format("expoflow: {} holds the results of another scenario (hash {}, this one {}); "
-                               "choose another --out, or --force to replace them\n", out_dir, *other, hash);
-    return leave(kBadInput, "output folder holds another scenario's results");
-  }
+  MadeBy made;
+  add_scenario_fields(made, "", *s, sets, hash);
+  add_run_fields(made, settings);
+  if (const int rc = check_folder(out_dir, "summary.json", "a run", made, o.ensemble.force))
+    return leave(rc, "output folder holds another configuration's results");
   const model::Simulation sim(*s);
   settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
   settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
@@ -82,7 +67,7 @@ int run_run(const RunOptions& o) {
   if (!quiet && e.resumed)
     std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
-    support::write_atomically(dir / "summary.json", output::summary_json(e, EXPOFLOW_VERSION, hash));
+    support::write_atomically(dir / "summary.json", output::summary_json(e, made.json()));
     support::write_atomically(dir / "counts.csv", output::counts_csv(e));
     support::write_atomically(dir / "queues.csv", output::queues_csv(e));
     support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
@@ -93,13 +78,12 @@ int run_run(const RunOptions& o) {
     fs::remove_all(dir / ".replications", ec);
   });
   if (!written) return 1;
-  if (!quiet) {
-    std::cout << output::comparison_table(e);
-    std::cout << output::scope_tables(e, o.by_day);
-    std::cout << output::headroom_table(e, 12);
-    std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv\n",
-                             out_dir);
-  }
+  // --quiet silences progress only: the results are what was asked for.
+  std::cout << output::comparison_table(e, output::overrides_text(sets));
+  std::cout << output::scope_tables(e, o.by_day);
+  std::cout << output::headroom_table(e, 12);
+  std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv\n",
+                           out_dir);
   if (stats) {
     std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",
                              e.events, wall, static_cast<double>(e.events) / wall, e.peak_pending,

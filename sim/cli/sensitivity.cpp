@@ -62,7 +62,8 @@ CLI::App* add_sensitivity_command(CLI::App& app, SensitivityOptions& o) {
                         .min_replications = 2,
                         .out = "Output folder (default results/<scenario name>-sensitivity)",
                         .threads = "Threads per process (default: all cores)",
-                        .set = "Override a value of the base and every variant: PATH=VALUE"});
+                        .set = "Override a value of the base and every variant: PATH=VALUE"},
+                       /*force=*/false);
   return cmd;
 }
 
@@ -118,10 +119,8 @@ int run_sensitivity(const SensitivityOptions& o) {
                                      {dir / "sensitivity.json", output::tornado_json(*tornado)}});
     });
     if (!written) return 1;
-    if (!quiet) {
-      std::cout << output::tornado_text(*tornado, o.top);
-      std::cout << fmt::format("\nwrote {}/sensitivity.csv, sensitivity.json\n", out_dir);
-    }
+    std::cout << output::tornado_text(*tornado, o.top);  // --quiet silences progress only
+    std::cout << fmt::format("\nwrote {}/sensitivity.csv, sensitivity.json\n", out_dir);
   } catch (const model::Interrupted&) {
     return interrupted("nothing was written");
   }

@@ -31,6 +31,19 @@ std::optional<std::pair<std::string, std::vector<std::string>>> parse_sweep_para
   return std::make_pair(p.substr(0, eq), values);
 }
 
+// sweep.json, beside sweep.csv: what made the sweep, and its variants' values in the order of the
+// table's rows (the scenario hashes are in the same order).
+std::string sweep_json(const scenario::Scenario& s, const MadeBy& made,
+                       const std::vector<std::vector<std::string>>& variants) {
+  nlohmann::ordered_json j;
+  j["scenario"] = s.name;
+  j["title"] = s.title;
+  const nlohmann::ordered_json recorded = made.json();
+  for (const auto& [key, value] : recorded.items()) j[key] = value;
+  j["variants"] = variants;
+  return j.dump(2) + "\n";
+}
+
 }  // namespace
 
 CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
@@ -52,7 +65,7 @@ int run_sweep(const SweepOptions& o) {
   const auto& params = o.params;
   ensemble::Settings settings = o.ensemble.settings;
   std::string out_dir = o.ensemble.out_dir;
-  const bool quiet = o.ensemble.quiet;
+  const bool quiet = o.ensemble.quiet;  // progress only: the table is printed all the same
   std::vector<std::pair<std::string, std::vector<std::string>>> grid;
   for (auto& p : params) {
     auto g = parse_sweep_param(p);
@@ -75,15 +88,23 @@ int run_sweep(const SweepOptions& o) {
   }
   // Load every variant before running any: bad values are found at once.
   std::vector<scenario::Scenario> scenarios;
+  nlohmann::ordered_json hashes = nlohmann::ordered_json::array();
   for (auto& v : variants) {
-    std::vector<std::string> overrides = sets;
-    for (std::size_t i = 0; i < grid.size(); ++i) overrides.push_back(grid[i].first + "=" + v[i]);
-    auto s = load_or_report(file, overrides);
+    std::vector<std::string> point;
+    for (std::size_t i = 0; i < grid.size(); ++i) point.push_back(grid[i].first + "=" + v[i]);
+    auto s = load_or_report(file, sets, point);
     if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad sweep variant");
+    hashes.push_back(s->hash);
     scenarios.push_back(std::move(*s));
   }
   if (out_dir.empty()) out_dir = (fs::path("results") / (scenarios.front().name + "-sweep")).string();
   if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
+  MadeBy made;
+  add_scenario_fields(made, "", scenarios.front(), sets, hashes);
+  made.configuration.push_back({"params", "--param", params});
+  add_run_fields(made, settings);
+  if (const int rc = check_folder(out_dir, "sweep.json", "a sweep", made, o.ensemble.force))
+    return leave(rc, "output folder holds another configuration's results");
   std::string csv = "";
   for (auto& [path, values] : grid) csv += path + ",";
   csv += "indicator,mean,ci95_lo,ci95_hi\n";
@@ -125,23 +146,25 @@ int run_sweep(const SweepOptions& o) {
     headline.push_back(h);
   }
   if (!cluster().root()) return 0;
-  if (!write_result(out_dir, [&](const fs::path& dir) { support::write_atomically(dir / "sweep.csv", csv); })) return 1;
-  if (!quiet) {
-    std::string head;
-    for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);
-    std::cout << "\n" << head
-              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "entrance wait", "entrance wait", "taxi party", "denied");
-    std::cout << std::string(head.size(), ' ')
-              << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "mean (min)", "p95 (min)", "wait (min)", "boardings");
-    for (std::size_t k = 0; k < variants.size(); ++k) {
-      std::string line;
-      for (auto& x : variants[k]) line += fmt::format("{:>28} ", x);
-      const auto& h = headline[k];
-      std::cout << line << fmt::format("{:>16.1f} {:>16.1f} {:>16.1f} {:>10.0f}\n", h[0] / 60, h[1] / 60, h[2] / 60, h[3]);
-    }
-    std::cout << fmt::format("\nwrote {}/sweep.csv ({} variants x {} replications, every indicator)\n", out_dir,
-                             variants.size(), settings.replications);
+  if (!write_result(out_dir, [&](const fs::path& dir) {
+        support::write_atomically(dir / "sweep.csv", csv);
+        support::write_atomically(dir / "sweep.json", sweep_json(scenarios.front(), made, variants));
+      }))
+    return 1;
+  std::string head;
+  for (auto& [path, values] : grid) head += fmt::format("{:>28} ", path);
+  std::cout << "\n" << head
+            << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "entrance wait", "entrance wait", "taxi party", "denied");
+  std::cout << std::string(head.size(), ' ')
+            << fmt::format("{:>16} {:>16} {:>16} {:>10}\n", "mean (min)", "p95 (min)", "wait (min)", "boardings");
+  for (std::size_t k = 0; k < variants.size(); ++k) {
+    std::string line;
+    for (auto& x : variants[k]) line += fmt::format("{:>28} ", x);
+    const auto& h = headline[k];
+    std::cout << line << fmt::format("{:>16.1f} {:>16.1f} {:>16.1f} {:>10.0f}\n", h[0] / 60, h[1] / 60, h[2] / 60, h[3]);
   }
+  std::cout << fmt::format("\nwrote {}/sweep.csv ({} variants x {} replications, every indicator), sweep.json\n", out_dir,
+                           variants.size(), settings.replications);
   return 0;
 }
 

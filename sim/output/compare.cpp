@@ -9,6 +9,7 @@
 
 #include "observe/probes.hpp"
 #include "output/kpi_names.hpp"
+#include "output/writers.hpp"
 
 namespace expoflow::output {
 
@@ -87,8 +88,8 @@ std::string num(double x) {
 }  // namespace
 
 std::string comparison_text(const Comparison& c) {
-  std::string out = fmt::format("\n{} vs {} — {} paired replication(s), seed {} (common random numbers)\n\n",
-                                c.variant_name, c.base_name, c.settings.replications, c.settings.seed);
+  std::string out = fmt::format("\nbase {} vs variant {}{} — {} paired replication(s), seed {} (common random numbers)\n\n",
+                                c.base_name, c.variant_name, overrides_text(c.variant_overrides), c.settings.replications, c.settings.seed);
   out += fmt::format("{:<52} {:>12} {:>12} {:>12} {:>25} {:>9}\n", "value", "base", "variant", "difference",
                      "95% interval", "var. red.");
   for (const auto& v : c.values) {
@@ -113,12 +114,11 @@ std::string comparison_text(const Comparison& c) {
   return out;
 }
 
-std::string comparison_json(const Comparison& c) {
+std::string comparison_json(const Comparison& c, const nlohmann::ordered_json& made_by) {
   nlohmann::ordered_json j;
   j["base"] = c.base_name;
   j["variant"] = c.variant_name;
-  j["seed"] = c.settings.seed;
-  j["replications"] = c.settings.replications;
+  for (const auto& [key, value] : made_by.items()) j[key] = value;
   j["values"] = nlohmann::ordered_json::array();
   for (const auto& v : c.values) {
     const Interval ci = confidence_interval95(v.diff);

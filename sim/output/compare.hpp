@@ -2,6 +2,7 @@
 // Paired comparison of two scenarios under common random numbers: both are run with the same
 // seed and replication indices, so every party that exists in both draws the same numbers, and
 // the difference of a replication pair shows the effect of the change, not noise.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct ComparedValue {
 
 struct Comparison {
   std::string base_name, variant_name;
+  std::vector<std::string> variant_overrides;  // --set PATH=VALUE of the variant, as given
   ensemble::Settings settings;
   std::vector<ComparedValue> values;  // observed totals first, then KPIs present in both
 };
@@ -35,7 +37,8 @@ struct Comparison {
 Comparison compare(const Ensemble& base, const Ensemble& variant);
 
 std::string comparison_text(const Comparison& c);
-std::string comparison_json(const Comparison& c);
+// `made_by`: what made the comparison (cli::MadeBy), recorded after the two scenarios' names.
+std::string comparison_json(const Comparison& c, const nlohmann::ordered_json& made_by);
 std::string comparison_csv(const Comparison& c);
 
 }  // namespace expoflow::output

@@ -91,15 +91,12 @@ std::string patterns_table(const Ensemble& e) {
 
 }  // namespace
 
-std::string summary_json(const Ensemble& e, const std::string& version, const std::string& scenario_hash) {
+std::string summary_json(const Ensemble& e, const nlohmann::ordered_json& made_by) {
   const auto& s = e.sim->scenario();
   nlohmann::ordered_json j;
   j["scenario"] = s.name;
   j["title"] = s.title;
-  j["scenario_hash"] = scenario_hash;
-  j["seed"] = e.settings.seed;
-  j["replications"] = e.settings.replications;
-  j["version"] = version;
+  for (const auto& [key, value] : made_by.items()) j[key] = value;
   j["observations"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
     const auto& o = s.observed[i];
@@ -193,12 +190,19 @@ std::string occupancy_csv(const Ensemble& e) {
       });
 }
 
-std::string comparison_table(const Ensemble& e) {
+std::string overrides_text(const std::vector<std::string>& overrides) {
+  std::string out;
+  for (const auto& o : overrides) out += " --set " + o;
+  return out;
+}
+
+std::string comparison_table(const Ensemble& e, const std::string& overrides) {
   const auto& s = e.sim->scenario();
   const auto& places = e.sim->places();
   const observe::KpiPlaces& at = e.sim->kpi_places();
   std::string out;
-  out += fmt::format("\n{} — {} replication(s), seed {}\n\n", s.title, e.settings.replications, e.settings.seed);
+  out += fmt::format("\n{}{} — {} replication(s), seed {}\n\n", s.title, overrides, e.settings.replications,
+                     e.settings.seed);
   out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9}\n", "reported total", "observed", "simulated",
                      "95% interval", "error");
   bool any_pattern = false;

@@ -57,7 +57,7 @@ std::vector<AssumptionDef> read_assumptions(Reader& root, const Node& tree, cons
     if (a.path.empty()) {
       // reported by string() as missing
     } else if (!n) {
-      r.error("path", fmt::format("no value at '{}' in the scenario", a.path));
+      r.error("path", missing_value(tree, a.path));
     } else if (!n->is_number()) {
       r.error("path", fmt::format("'{}' is {}, not a number", a.path, n->type_name()));
     } else if (auto shares = share_vector_of(tree, a.path, &residual); shares && residual) {

@@ -45,6 +45,20 @@ std::string near_miss(std::string_view word, const std::vector<std::string>& can
   return best;
 }
 
+std::string unknown_name(std::string message, std::string_view name, const std::vector<std::string>& valid) {
+  if (const std::string near = near_miss(name, valid); !near.empty()) message += fmt::format("; did you mean '{}'?", near);
+  if (valid.empty()) return message + " (there is none)";
+  // A site of hundreds of nodes would bury the message: the first few say what the names look like.
+  return message + " (valid: " + first_names(valid, 20) + ")";
+}
+
+std::string first_names(const std::vector<std::string>& names, std::size_t shown) {
+  std::string list;
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) list += (i ? ", " : "") + names[i];
+  if (names.size() > shown) list += fmt::format(" and {} more", names.size() - shown);
+  return list;
+}
+
 std::string show_number(double value) { return fmt::format("{}", value); }
 
 }  // namespace detail
@@ -583,9 +597,10 @@ std::filesystem::path canonical_or_self(const std::filesystem::path& p) {
 }
 
 // `origin` is where the request came from: the `extends` key of the including file, or nothing
-// for the file the user named.
+// for the file the user named. `bases`, if given, receives each base's name as it is followed.
 std::optional<Node> load_chain(const std::filesystem::path& file, const std::string& name,
-                               const Node* origin, std::vector<Frame>& stack, Problems& problems) {
+                               const Node* origin, std::vector<Frame>& stack, Problems& problems,
+                               std::vector<std::string>* bases) {
   const auto canonical = canonical_or_self(file);
   for (std::size_t i = 0; i < stack.size(); ++i) {
     if (stack[i].canonical != canonical) continue;
@@ -640,7 +655,8 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
   const std::string base_name =
       (std::filesystem::path(name).parent_path() / extends.text).lexically_normal().string();
   stack.push_back(Frame{canonical, name});
-  auto base = load_chain(base_file, base_name, &extends, stack, problems);
+  if (bases) bases->push_back(base_name);
+  auto base = load_chain(base_file, base_name, &extends, stack, problems, bases);
   stack.pop_back();
   if (!base) return std::nullopt;
   merge(*base, std::move(*tree));
@@ -650,9 +666,9 @@ std::optional<Node> load_chain(const std::filesystem::path& file, const std::str
 
 }  // namespace
 
-std::optional<Node> load(const std::filesystem::path& file, Problems& problems) {
+std::optional<Node> load(const std::filesystem::path& file, Problems& problems, std::vector<std::string>* chain) {
   std::vector<Frame> stack;
-  return load_chain(file, file.string(), nullptr, stack, problems);
+  return load_chain(file, file.string(), nullptr, stack, problems, chain);
 }
 
 }  // namespace expoflow::scenario

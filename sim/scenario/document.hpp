@@ -84,8 +84,10 @@ inline constexpr std::uintmax_t kMaxFileBytes = 64ull * 1024 * 1024;
 
 // Load a scenario file with its `extends` chain. Returns nothing (and adds problems) when a file
 // is missing, unreadable, larger than kMaxFileBytes, not UTF-8, not valid TOML, or the chain has a cycle (the message names
-// every file of the cycle). The `extends` key is not in the result.
-std::optional<Node> load(const std::filesystem::path& file, Problems& problems);
+// every file of the cycle). The `extends` key is not in the result. `chain`, if given, receives the
+// files it extends, nearest first, named as in messages (relative to the named file's folder).
+std::optional<Node> load(const std::filesystem::path& file, Problems& problems,
+                         std::vector<std::string>* chain = nullptr);
 
 // Parse a TOML document from memory (tests, overrides). `name` is used as the file in positions.
 std::optional<Node> parse(std::string_view text, const std::string& name, Problems& problems);
@@ -99,6 +101,10 @@ std::optional<std::vector<PathSegment>> parse_path(std::string_view path, std::s
 // The node a path names, or null.
 const Node* lookup(const Node& root, std::string_view path);
 Node* lookup(Node& root, std::string_view path);
+// Why `path` names no value of `root` (for an assumption's or a free parameter's path): the first
+// key or id on the way that is not there, with the valid ones ("... unknown id 'L99' in 'line'
+// (valid: L1, L2)").
+std::string missing_value(const Node& root, std::string_view path);
 // A share vector: an inline table of at least two numbers that sum to 1, such as
 // `class[professional].access`. Its last member is the residual: when others move, it takes
 // 1 - the others, so the vector still sums to 1 (calibration and sensitivity move shares so).

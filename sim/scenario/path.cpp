@@ -121,6 +121,33 @@ Node* lookup(Node& root, std::string_view path) {
   return const_cast<Node*>(lookup(static_cast<const Node&>(root), path));
 }
 
+std::string missing_value(const Node& root, std::string_view path) {
+  const std::string head = fmt::format("no value at '{}' in the scenario", path);
+  std::string error;
+  auto segments = parse_path(path, &error);
+  if (!segments) return head + ": " + error;
+  const Node* at = &root;
+  std::string walked;
+  for (const auto& s : *segments) {
+    const Node* next = at->is_table() ? at->find(s.key) : nullptr;
+    if (!next) {
+      const std::string where = walked.empty() ? "" : fmt::format(" in '{}'", walked);
+      return detail::unknown_name(fmt::format("{}: no key '{}'{}", head, s.key, where), s.key, ids_in(*at));
+    }
+    walked += (walked.empty() ? "" : ".") + s.key;
+    if (s.id) {
+      const Node* element = select(*next, *s.id);
+      if (!element)
+        return detail::unknown_name(fmt::format("{}: unknown id '{}' in '{}'", head, *s.id, walked), *s.id,
+                                    ids_in(*next));
+      walked += "[" + *s.id + "]";
+      next = element;
+    }
+    at = next;
+  }
+  return head;
+}
+
 namespace {
 
 std::string join_path(const std::vector<PathSegment>& segments, std::size_t count) {
@@ -262,10 +289,8 @@ bool apply_override(Node& root, std::string_view assignment, const std::string& 
                                               next->items.size(), next->items.size() - 1, *s.id));
         return false;
       }
-      std::string message = fmt::format("unknown id '{}' in '{}'", *s.id, walked);
-      if (const std::string near = detail::near_miss(*s.id, ids_in(*next)); !near.empty())
-        message += fmt::format("; did you mean '{}'?", near);
-      problems.error(pos, path, std::move(message));
+      problems.error(pos, path,
+                     detail::unknown_name(fmt::format("unknown id '{}' in '{}'", *s.id, walked), *s.id, ids_in(*next)));
       return false;
     }
     walked += "[" + *s.id + "]";

@@ -243,11 +243,31 @@ struct Builder {
     return t;
   }
 
+  // The ids of a list of lines, gates, walkways, ..., in the order of the scenario: the valid
+  // names an unknown one is told of (detail::unknown_name).
+  static std::vector<std::string> ids_of(const auto& list) {
+    std::vector<std::string> ids;
+    for (const auto& x : list) ids.push_back(x.id);
+    return ids;
+  }
+  // The lines of one kind (metro or bus) or, with `any`, every line.
+  std::vector<std::string> line_ids(bool metro, bool any = false) const {
+    std::vector<std::string> ids;
+    for (const auto& l : s.lines)
+      if (any || l.metro == metro) ids.push_back(l.id);
+    return ids;
+  }
+  // "no direction 'd' on line 'l'" with the line's directions.
+  static std::string no_direction(const std::string& dir, const TransitLineDef& line) {
+    return detail::unknown_name(fmt::format("no direction '{}' on line '{}'", dir, line.id), dir, ids_of(line.directions));
+  }
+
   // A node a place stands on: an empty id names no node, and is an error like any unknown one.
   void need_node(Reader& r, std::string_view key, const std::string& id) {
     if (id.empty() && r.has(key)) r.error(key, "must name a node, got an empty string");
     else if (!id.empty() && !node_ids.count(id))
-      r.error(key, fmt::format("no node '{}' (declare it in a [[node]] table)", id));
+      r.error(key, detail::unknown_name(fmt::format("no node '{}'", id), id, ids_of(s.nodes)) +
+                       "; declare it in a [[node]] table");
   }
 
   void read_nodes(Reader& root) {
@@ -387,7 +407,7 @@ struct Builder {
             auto it = std::find_if(l.directions.begin(), l.directions.end(),
                                    [&](const DirectionDef& x) { return x.id == name; });
             if (it == l.directions.end())
-              r.error("background_split", fmt::format("no direction '{}' on line '{}'", dir, l.id));
+              r.error("background_split", no_direction(dir, l));
             else
               l.background_split[static_cast<std::size_t>(it - l.directions.begin())] = w;
           }
@@ -415,7 +435,8 @@ struct Builder {
       for (std::size_t i = 0; i < s.lines.size(); ++i)
         if (s.lines[i].id == line && s.lines[i].metro == metro) li = static_cast<int>(i);
       if (li < 0) {
-        r.error(key, fmt::format("no {} line '{}'", metro ? "metro" : "bus", line));
+        r.error(key, detail::unknown_name(fmt::format("no {} line '{}'", metro ? "metro" : "bus", line), line,
+                                          line_ids(metro)));
         all_known = false;
         continue;
       }
@@ -423,7 +444,7 @@ struct Builder {
       for (std::size_t i = 0; i < dirs.size(); ++i)
         if (dirs[i].id == dir) di = static_cast<int>(i);
       if (di < 0) {
-        r.error(key, fmt::format("no direction '{}' on line '{}' (write 'line.direction')", dir, line));
+        r.error(key, no_direction(dir, s.lines[static_cast<std::size_t>(li)]) + "; write 'line.direction'");
         all_known = false;
         continue;
       }
@@ -687,7 +708,8 @@ struct Builder {
       auto target = [&](const char* key, const auto& list, const char* what, bool star) {
         e.target = r.string(key);
         if (e.target.empty() || (star && e.target == "*")) return;
-        if (!has_id(list, e.target)) r.error(key, fmt::format("no {} '{}'", what, e.target));
+        if (!has_id(list, e.target))
+          r.error(key, detail::unknown_name(fmt::format("no {} '{}'", what, e.target), e.target, ids_of(list)));
       };
       if (e.kind == EventKind::suspend_line || e.kind == EventKind::extra_trains) {
         e.target = r.string("line");
@@ -695,11 +717,11 @@ struct Builder {
         const std::string line = e.target.substr(0, dot);
         auto it = std::find_if(s.lines.begin(), s.lines.end(), [&](const TransitLineDef& l) { return l.id == line; });
         if (it == s.lines.end()) {
-          r.error("line", fmt::format("no line '{}'", line));
+          r.error("line", detail::unknown_name(fmt::format("no line '{}'", line), line, line_ids(false, true)));
         } else if (dot != std::string::npos) {
           const std::string dir = e.target.substr(dot + 1);
           if (std::none_of(it->directions.begin(), it->directions.end(), [&](const DirectionDef& d) { return d.id == dir; }))
-            r.error("line", fmt::format("no direction '{}' on line '{}'", dir, line));
+            r.error("line", no_direction(dir, *it));
         } else if (e.kind == EventKind::extra_trains) {
           r.error("line", "extra trains need a direction: write 'line.direction'");
         }
@@ -759,7 +781,7 @@ struct Builder {
       PolicyDef::ExitDirection x;
       x.walkway = t.string("walkway");
       if (!x.walkway.empty() && !has_id(s.walkways, x.walkway))
-        t.error("walkway", fmt::format("no walkway '{}'", x.walkway));
+        t.error("walkway", detail::unknown_name(fmt::format("no walkway '{}'", x.walkway), x.walkway, ids_of(s.walkways)));
       x.morning = read_choice(t, "morning", {WalkDirection::forward, WalkDirection::backward},
                               WalkDirection::forward, walk_direction_name, parse_walk_direction);
       x.from_s = t.clock("from");
@@ -791,7 +813,7 @@ struct Builder {
         r.error("prior", fmt::format("must lie within [{}, {}], got {}", fp.min, fp.max, fp.prior));
       if (!fp.path.empty()) {
         const scenario::Node* n = scenario::lookup(tree, fp.path);
-        if (!n) r.error("path", fmt::format("no value at '{}' in the scenario", fp.path));
+        if (!n) r.error("path", scenario::missing_value(tree, fp.path));
         else if (!n->is_number()) r.error("path", fmt::format("'{}' is {}, not a number", fp.path, n->type_name()));
       }
       r.finish();
@@ -1109,7 +1131,7 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
         std::none_of(s.lines.begin(), s.lines.end(),
                      [&](const TransitLineDef& x) { return x.id == l.shuttle && !x.metro; }))
       problems.error(b.lot_shuttle[i].pos, b.lot_shuttle[i].path,
-                     fmt::format("no bus line '{}'", l.shuttle));
+                     detail::unknown_name(fmt::format("no bus line '{}'", l.shuttle), l.shuttle, b.line_ids(false)));
   }
   auto need = [&](Mode m, bool have, const char* what) {
     if (b.mode_share(m) > 0 && !have)
@@ -1131,15 +1153,44 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   return s;
 }
 
+namespace {
+
+// A file without `extends` that misses many required keys is most likely a variant whose
+// `extends` line was forgotten: one hint first says so, before the list of what is missing.
+void hint_forgotten_extends(const std::string& file, const std::vector<std::string>& chain, Problems& problems) {
+  constexpr std::size_t kMany = 3;
+  const auto missing = static_cast<std::size_t>(
+      std::count_if(problems.list().begin(), problems.list().end(), [](const Problem& p) {
+        return p.message.starts_with("missing required ") || p.message.starts_with("a scenario needs at least ");
+      }));
+  if (!chain.empty() || missing < kMany) return;
+  Problems hinted;
+  hinted.error(SourcePos{file, 0, 0}, "",
+               fmt::format("did you forget `extends = ...`? {} required keys or tables are missing (a scenario "
+                           "that changes another one names it first, e.g. extends = \"ciie2024-calibrated.toml\")",
+                           missing));
+  for (const Problem& p : problems.list()) hinted.error(p.pos, p.path, p.message);
+  problems = std::move(hinted);
+}
+
+}  // namespace
+
 std::optional<Scenario> load_scenario(const std::string& file,
                                       const std::vector<std::string>& overrides,
-                                      scenario::Problems& problems) {
-  auto root = scenario::load(file, problems);
+                                      scenario::Problems& problems,
+                                      const std::vector<std::string>& params) {
+  std::vector<std::string> chain;
+  auto root = scenario::load(file, problems, &chain);
   if (!root) return std::nullopt;
   for (auto& o : overrides) scenario::apply_override(*root, o, "--set", problems);
+  for (auto& o : params) scenario::apply_override(*root, o, "--param", problems);
   if (!problems.empty()) return std::nullopt;
   Scenario s = build_scenario(*root, file, problems);
-  if (!problems.empty()) return std::nullopt;
+  if (!problems.empty()) {
+    hint_forgotten_extends(file, chain, problems);
+    return std::nullopt;
+  }
+  s.extends = std::move(chain);
   return s;
 }
 

@@ -263,6 +263,7 @@ struct AssumptionDef {
 struct Scenario {
   std::string name, title, file;
   std::string hash;  // values_hash of the merged tree it was built from: what was run
+  std::vector<std::string> extends;  // the files `file` extends, nearest first (load_scenario)
   int days = 1;
   double horizon_s = 0;  // simulated time
   double bin_s = 900;
@@ -317,8 +318,11 @@ Scenario build_scenario(const scenario::Node& root, const std::string& file,
                         scenario::Problems& problems);
 
 // Load a file (with extends and `path=value` overrides) and build it. Nothing on any problem.
+// The overrides are applied before the hash is taken: it covers them. Problems name `overrides` by
+// "--set" and `params` (applied after them: a sweep's grid point) by "--param".
 std::optional<Scenario> load_scenario(const std::string& file,
                                       const std::vector<std::string>& overrides,
-                                      scenario::Problems& problems);
+                                      scenario::Problems& problems,
+                                      const std::vector<std::string>& params = {});
 
 }  // namespace expoflow::scenario

@@ -94,7 +94,7 @@ TEST_CASE("bad assumptions are input errors with file, line and key", "[cli][sen
   const Outcome o = run_expoflow(sensitivity_args("tests/data/sensitivity/bad.toml", tmp.path / "out", 1), tmp);
   CHECK(o.code == 2);
   CHECK_THAT(o.err, Contains("tests/data/sensitivity/bad.toml:6:1: assumption[0].path: no value at "
-                             "'gate[main].screening_s'"));
+                             "'gate[main].screening_s' in the scenario: no key 'screening_s' in 'gate[main]'"));
   CHECK_THAT(o.err, Contains("tests/data/sensitivity/bad.toml:10:1: assumption[1].path: 'halls.node' is a string, "
                              "not a number"));
   CHECK_THAT(o.err, Contains("tests/data/sensitivity/bad.toml:16:1: assumption[2].high: low must be below high"));
@@ -117,6 +117,9 @@ TEST_CASE("a share moves with its vector's residual", "[cli][sensitivity]") {
                                  tmp);
   INFO(o.err);
   REQUIRE(o.code == 0);  // had the residual (walk) not moved, neither side's shares would sum to 1
+  // -q silences progress only: the tornado is printed all the same.
+  CHECK(o.err.empty());
+  CHECK(o.out.find("wrote " + out.string() + "/sensitivity.csv") != std::string::npos);
   const auto rows = rows_of(out / "sensitivity.csv", "gate[a].entries");
   REQUIRE(rows.size() == 2);
   CHECK(rows.at({"class[visitor].access.car", "low"})[0] == Approx(0.1));

@@ -1,5 +1,6 @@
 // Determinism of the whole pipeline, through the command line: the same scenario and seed give
-// byte-identical summary.json and CSV tables whatever the number of threads (each replication's
+// byte-identical summary.json (but for its provenance block: version, commit, time of the run)
+// and CSV tables whatever the number of threads (each replication's
 // streams depend only on (seed, stream, replication), and results are combined in replication
 // order), and another seed gives another result. The same holds for compare and calibrate (sweep:
 // tests/e2e/test_sweep.cpp).
@@ -41,7 +42,7 @@ TEST_CASE("Same scenario and seed give byte-identical outputs on 1 and 2 threads
 
   for (const char* name : kOutputs) {
     INFO(name);
-    const std::string a = read_text(one / name), b = read_text(two / name);
+    const std::string a = read_result(one / name), b = read_result(two / name);
     REQUIRE(!a.empty());
     CHECK(a.size() == b.size());
     const bool identical = a == b;  // byte for byte; megabytes are not worth printing on failure
@@ -73,10 +74,10 @@ TEST_CASE("compare writes the same comparison on 1 and 2 threads and another see
   compare(8, 2, "other");
   for (const char* name : {"comparison.json", "comparison.csv"}) {
     INFO(name);
-    const std::string one = read_text(tmp.path / "one" / name);
+    const std::string one = read_result(tmp.path / "one" / name);
     REQUIRE(!one.empty());
-    CHECK(one == read_text(tmp.path / "two" / name));
-    CHECK(one != read_text(tmp.path / "other" / name));
+    CHECK(one == read_result(tmp.path / "two" / name));
+    CHECK(one != read_result(tmp.path / "other" / name));
   }
 }
 

@@ -98,8 +98,8 @@ TEST_CASE("SIGTERM or SIGINT stops a run within a second and leaves earlier resu
     const auto before = snapshot(out);
     REQUIRE(before.count("summary.json"));
     // The same scenario again, more replications so that it is surely running when signalled,
-    // once it has saved a replication.
-    const pid_t pid = spawn(run_args(out, {}, 40));
+    // once it has saved a replication (another replication count: --force to replace the result).
+    const pid_t pid = spawn(run_args(out, {"--force"}, 40));
     wait_until([&] { return !saved_replications(out).empty(); });
     const auto t0 = std::chrono::steady_clock::now();
     ::kill(pid, sig);
@@ -132,7 +132,7 @@ TEST_CASE("SIGTERM or SIGINT stops a run within a second and leaves earlier resu
     CHECK(saved.back() + 1 == static_cast<int>(saved.size()));
     const TempDir log("signal-log");
     const std::string err = (log.path / "stderr.txt").string();
-    CHECK(wait_exit(spawn(run_args(out, {"--resume"}, static_cast<int>(saved.size()), false), err)) == 0);
+    CHECK(wait_exit(spawn(run_args(out, {"--resume", "--force"}, static_cast<int>(saved.size()), false), err)) == 0);
     CHECK(resumed_count(read_text(err)) == static_cast<int>(saved.size()));
   }
 }
@@ -159,7 +159,7 @@ TEST_CASE("Resuming after an interruption with --resume reuses the saved replica
   CHECK(resumed_count(read_text(err)) == reusable);
   for (const char* f : {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"}) {
     INFO(f);
-    CHECK(read_text(whole / f) == read_text(resumed / f));
+    CHECK(read_result(whole / f) == read_result(resumed / f));
   }
   CHECK_FALSE(fs::exists(resumed / ".replications"));  // cleaned up once complete
 }

@@ -268,6 +268,17 @@ TEST_CASE("lookup follows keys and ids") {
   CHECK_FALSE(lookup(doc, "gate[east"));
 }
 
+TEST_CASE("missing_value names the first key or id on the way that is not there, with the valid ones") {
+  const Node doc = parse_ok("[[line]]\nid = \"L1\"\nheadway_min = 3\n[[line]]\nid = \"L2\"\n[halls]\nnode = \"h\"\n");
+  CHECK(missing_value(doc, "line[Z99].headway_min") ==
+        "no value at 'line[Z99].headway_min' in the scenario: unknown id 'Z99' in 'line' (valid: L1, L2)");
+  CHECK(missing_value(doc, "line[L1].headway_mn") ==
+        "no value at 'line[L1].headway_mn' in the scenario: no key 'headway_mn' in 'line[L1]'; did you mean "
+        "'headway_min'? (valid: id, headway_min)");
+  CHECK(missing_value(doc, "hals.node") ==
+        "no value at 'hals.node' in the scenario: no key 'hals'; did you mean 'halls'? (valid: line, halls)");
+}
+
 TEST_CASE("an element of an array of numbers is named by its 0-based index") {
   Node doc = parse_ok("[[class]]\nid = \"a\"\nleave = { start = \"11:00\", weights = [0.1, 0.2, 0.7] }\n");
   REQUIRE(lookup(doc, "class[a].leave.weights[2]"));
@@ -284,6 +295,18 @@ TEST_CASE("an element of an array of numbers is named by its 0-based index") {
   CHECK_FALSE(apply_override(doc, "class[a].leave.weights[3]=0.4", "--set", outside));
   CHECK(only_problem(outside) == "--set: class[a].leave.weights[3]: 'class[a].leave.weights' has 3 elements: an index "
                                  "from 0 to 2, not '3'");
+}
+
+TEST_CASE("load names the files of the extends chain, nearest first") {
+  Problems problems;
+  std::vector<std::string> chain;
+  REQUIRE(load(fixture("sub/grandchild.toml"), problems, &chain));
+  REQUIRE(chain.size() == 2);
+  CHECK_THAT(chain[0], EndsWith("child.toml"));
+  CHECK_THAT(chain[1], EndsWith("base.toml"));
+  std::vector<std::string> none;
+  REQUIRE(load(fixture("base.toml"), problems, &none));
+  CHECK(none.empty());
 }
 
 TEST_CASE("apply_override sets, creates and refuses with a reason") {
@@ -313,7 +336,7 @@ TEST_CASE("apply_override sets, creates and refuses with a reason") {
   Problems unknown_id;
   CHECK_FALSE(apply_override(doc, "gate[wset].lanes_scale=2", "--set", unknown_id));
   CHECK(only_problem(unknown_id) ==
-        "--set: gate[wset].lanes_scale: unknown id 'wset' in 'gate'; did you mean 'west'?");
+        "--set: gate[wset].lanes_scale: unknown id 'wset' in 'gate'; did you mean 'west'? (valid: west)");
 
   Problems bad_value;
   CHECK_FALSE(apply_override(doc, "run.seed=seven", "--set", bad_value));
