@@ -63,6 +63,21 @@ std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_
 // Rounded to a whole number, with thousands separators.
 std::string fmt_num(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
+// "[lo – hi]" with the ends written by `text`, or "—" where a single replication gives no interval.
+template <class Text>
+std::string interval_text(const Interval& ci, Text&& text) {
+  return ci.exists ? fmt::format("[{} – {}]", text(ci.lo), text(ci.hi)) : "—";
+}
+
+// [lo, hi], or null where a single replication gives no interval.
+template <class Value>
+nlohmann::ordered_json interval_json(const Interval& ci, Value&& value) {
+  return ci.exists ? nlohmann::ordered_json{value(ci.lo), value(ci.hi)} : nlohmann::ordered_json();
+}
+nlohmann::ordered_json interval_json(const Interval& ci) {
+  return interval_json(ci, [](double x) { return x; });
+}
+
 // A fitted equality on a count in a window: one of the reported totals.
 bool is_plain_total(const scenario::ObservedDef& o) {
   return o.fit && o.bound == scenario::ObservedBound::equal && o.statistic == scenario::Statistic::total;
@@ -77,11 +92,11 @@ std::string patterns_table(const Ensemble& e) {
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
     const auto& o = s.observed[i];
     if (is_plain_total(o)) continue;
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     const observe::Assessment a = observe::assess(o, ci.mean);
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9} {:>18} {:>7}\n", o.id, observe::value_text(o, o.value),
                        observe::value_text(o, ci.mean),
-                       fmt::format("[{} – {}]", observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)),
+                       interval_text(ci, [&](double x) { return observe::value_text(o, x); }),
                        observe::residual_text(o, a), (o.fit ? "fitted " : "") + observe::criterion_text(o),
                        a.ok ? "ok" : "OUTSIDE");
   }
@@ -102,12 +117,12 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
   j["observations"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
     const auto& o = s.observed[i];
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     nlohmann::ordered_json x;
     x["name"] = o.id;
     x["observed"] = o.value;
     x["simulated"] = ci.mean;
-    x["simulated_ci95"] = {ci.lo, ci.hi};
+    x["simulated_ci95"] = interval_json(ci);
     const observe::Assessment a = observe::assess(o, ci.mean);
     x["statistic"] = scenario::statistic_name(o.statistic);
     x["fit"] = o.fit;
@@ -118,7 +133,7 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
     x["residual_text"] = observe::residual_text(o, a);
     x["observed_text"] = observe::value_text(o, o.value);
     x["simulated_text"] = observe::value_text(o, ci.mean);
-    x["simulated_ci95_text"] = {observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)};
+    x["simulated_ci95_text"] = interval_json(ci, [&](double v) { return observe::value_text(o, v); });
     x["within"] = a.ok;
     x["window"] = {clock_label(o.from_s), clock_label(o.to_s)};
     x["source"] = o.source;
@@ -126,8 +141,8 @@ std::string summary_json(const Ensemble& e, const std::string& version, const st
   }
   nlohmann::ordered_json k = nlohmann::ordered_json::object();
   for (auto& [id, t] : e.kpis) {
-    const Interval ci = confidence_interval95(t);
-    k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
+    const Interval ci = nonnegative_interval95(t);  // every indicator is a count, wait, peak or share
+    k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", interval_json(ci)}};
   }
   j["kpis"] = k;
   // Level of service of each metro platform at its mean peak occupancy (Fruin, queueing areas).
@@ -204,10 +219,10 @@ std::string comparison_table(const Ensemble& e) {
       any_pattern = true;
       continue;
     }
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     const double err = observe::assess(s.observed[i], ci.mean).residual;
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>+8.1f}%\n", s.observed[i].id, fmt_num(s.observed[i].value),
-                       fmt_num(ci.mean), fmt::format("[{} – {}]", fmt_num(ci.lo), fmt_num(ci.hi)), 100 * err);
+                       fmt_num(ci.mean), interval_text(ci, fmt_num), 100 * err);
   }
   if (any_pattern) out += patterns_table(e);
   out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",
