@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel/stats.hpp"
+#include "output/compare_bins.hpp"
 #include "output/ensemble.hpp"
 
 namespace expoflow::output {
@@ -28,6 +29,7 @@ struct Comparison {
   std::string base_name, variant_name;
   ensemble::Settings settings;
   std::vector<ComparedValue> values;  // observed totals first, then KPIs present in both
+  std::vector<WindowChanges> windows;  // the variant's event windows and what changed most in each
 };
 
 Comparison compare(const Ensemble& base, const Ensemble& variant);
