@@ -535,7 +535,7 @@ TEST_CASE("stats: confidence_interval95", "[kernel][stats]") {
   CHECK(std::abs(covered - experiments * 0.95) <= band);
 }
 
-TEST_CASE("stats: an interval of a non-negative quantity stops at zero; one replication has none",
+TEST_CASE("stats: an interval of a non-negative quantity stops at zero, and one replication has none",
           "[kernel][stats]") {
   // A lot's queue: zero in most replications, a few vehicles in one. The symmetric t-interval
   // reaches below zero; the quantity cannot.
