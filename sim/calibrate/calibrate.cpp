@@ -41,7 +41,7 @@ double mean_of(const std::vector<double>& xs) {
 Summary summarise(const std::vector<double>& xs) {
   Tally t;
   for (double x : xs) t.add(x);
-  const Interval ci = confidence_interval95(t);
+  const Interval ci = nonnegative_interval95(t);  // of a reported total: never below zero
   return Summary{ci.mean, ci.lo, ci.hi, static_cast<int>(xs.size())};
 }
 
@@ -204,7 +204,7 @@ std::vector<std::vector<std::vector<double>>> simulate(const Problem& problem,
   };
   const ensemble::Codec<std::vector<double>> codec{
       [](std::vector<double>&& totals) { return to_bytes(totals); },
-      [m](const std::string& bytes) -> std::optional<std::vector<double>> {
+      [m](std::uint32_t, const std::string& bytes) -> std::optional<std::vector<double>> {
         if (bytes.size() != m * sizeof(double)) return std::nullopt;
         std::vector<double> totals(m);
         std::memcpy(totals.data(), bytes.data(), bytes.size());

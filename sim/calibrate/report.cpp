@@ -121,6 +121,8 @@ std::string report_text(const Problem& problem, const Result& r) {
     const scenario::ObservedDef& d = problem.observed[i].def;
     auto text = [&](double x) { return d.statistic == scenario::Statistic::total ? count_text(x) : observe::value_text(d, x); };
     auto summary = [&](const Summary& s) {
+      // One replication: a mean and no interval.
+      if (s.replications == 1) return text(s.mean) + " —";
       return s.replications ? fmt::format("{} [{} – {}]", text(s.mean), text(s.lo), text(s.hi)) : "-";
     };
     std::string role;
@@ -175,7 +177,11 @@ std::string report_json(const Problem& problem, const Result& r, const std::stri
   j["objective"] = {{"start", r.objective_start}, {"fitted", r.objective_end}, {"data", r.data_term},
                     {"prior", r.prior_term}};
   auto summary = [](const Summary& s) {
-    return json{{"mean", s.mean}, {"lo95", s.lo}, {"hi95", s.hi}, {"replications", s.replications}};
+    const bool interval = s.replications > 1;
+    return json{{"mean", s.mean},
+                {"lo95", interval ? json(s.lo) : json()},
+                {"hi95", interval ? json(s.hi) : json()},
+                {"replications", s.replications}};
   };
   j["observed"] = json::array();
   for (std::size_t i = 0; i < r.observed.size(); ++i) {

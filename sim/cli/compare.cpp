@@ -12,6 +12,7 @@
 #include "model/simulation.hpp"
 #include "output/compare.hpp"
 #include "scenario/detail.hpp"
+#include "output/compare_bins.hpp"
 #include "support/files.hpp"
 
 namespace expoflow::cli {
@@ -101,27 +102,28 @@ int run_compare(const CompareOptions& o) {
     return leave(rc, "output folder holds another configuration's results");
   if (cluster().root()) std::cerr << kinship_warnings(*base, *variant);
   const model::Simulation base_sim(*base), variant_sim(*variant);
-  // The same seed and replication indices for both: common random numbers, pair by pair.
-  Progress base_progress("base", quiet), variant_progress("variant", quiet);
-  output::Ensemble b, v;
+  // The same seed and replication indices for both, run pair by pair: common random numbers, and
+  // each pair's per-bin differences folded as it comes.
+  Progress progress("base and variant", quiet);
+  settings.progress = std::ref(progress);
+  output::ComparedRun run;
   try {
-    settings.progress = std::ref(base_progress);
-    b = output::run_ensemble(base_sim, settings);
-    settings.progress = std::ref(variant_progress);
-    v = output::run_ensemble(variant_sim, settings);
+    run = output::run_compared(base_sim, variant_sim, settings);
   } catch (const model::Interrupted&) {
     return interrupted("nothing was written");
   }
   if (!cluster().root()) return 0;
-  output::Comparison c = output::compare(b, v);
+  output::Comparison c = output::compare(run.base, run.variant);
   c.variant_overrides = sets;
+  c.windows = output::window_changes(run.bins);
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
     support::write_atomically(dir / "comparison.json", output::comparison_json(c, made.json()));
     support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));
+    support::write_atomically(dir / "comparison_bins.csv", output::comparison_bins_csv(run));
   });
   if (!written) return 1;
-  std::cout << output::comparison_text(c);
-  std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv\n", out_dir);
+  std::cout << output::comparison_text(c) << output::window_changes_text(c.windows);
+  std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv, comparison_bins.csv\n", out_dir);
   return 0;
 }
 

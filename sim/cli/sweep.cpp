@@ -122,8 +122,10 @@ int run_sweep(const SweepOptions& o) {
     std::string prefix;
     for (auto& x : variants[k]) prefix += x + ",";
     auto row = [&](const std::string& name, const Tally& t) {
-      const Interval ci = confidence_interval95(t);
-      csv += fmt::format("{}{},{:.10g},{:.10g},{:.10g}\n", prefix, name, ci.mean, ci.lo, ci.hi);
+      // Totals and indicators cannot be negative; one replication gives no interval (empty ends).
+      const Interval ci = nonnegative_interval95(t);
+      if (ci.exists) csv += fmt::format("{}{},{:.10g},{:.10g},{:.10g}\n", prefix, name, ci.mean, ci.lo, ci.hi);
+      else csv += fmt::format("{}{},{:.10g},,\n", prefix, name, ci.mean);
     };
     for (std::size_t i = 0; i < e.observed.size(); ++i) row(scenarios[k].observed[i].id, e.observed[i]);
     // The headline columns: entrance waits, the first taxi stand's party wait, and the denied

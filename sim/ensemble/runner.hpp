@@ -38,7 +38,8 @@ struct Pool {
 template <class T>
 struct Codec {
   std::function<std::string(T&&)> save;
-  std::function<std::optional<T>(const std::string&)> load;  // nothing: the bytes are not a result
+  // The bytes of job j; nothing: the bytes are not a result.
+  std::function<std::optional<T>(std::uint32_t j, const std::string&)> load;
 };
 
 namespace detail {
@@ -80,7 +81,7 @@ void run(std::uint32_t jobs, const Pool& pool, Produce&& produce, Consume&& cons
   if (codec) {
     c.save = [&](std::size_t s) { return codec->save(take(s)); };
     c.consume_bytes = [&](std::uint32_t j, std::string&& bytes) {
-      std::optional<T> v = codec->load(bytes);
+      std::optional<T> v = codec->load(j, bytes);
       bytes = std::string();
       if (!v)
         throw std::runtime_error("the result of job " + std::to_string(j) + " from rank " +

@@ -86,11 +86,34 @@ Interval confidence_interval95(const Tally& t) {
   Interval r;
   r.mean = t.mean();
   if (t.count() > 1) {
+    r.exists = true;
     r.half_width = student_t_quantile(0.975, t.count() - 1) * t.stddev() /
                    std::sqrt(static_cast<double>(t.count()));
   }
   r.lo = r.mean - r.half_width;
   r.hi = r.mean + r.half_width;
+  return r;
+}
+
+Interval confidence_interval95(std::uint64_t n, double sum, double sum_sq) {
+  Interval r;
+  if (n == 0) return r;
+  const double dn = static_cast<double>(n);
+  r.mean = sum / dn;
+  if (n > 1) {
+    r.exists = true;
+    // Rounding can leave a tiny negative sum of squared deviations where all values are equal.
+    const double variance = std::max(0.0, (sum_sq - sum * r.mean) / (dn - 1));
+    r.half_width = student_t_quantile(0.975, n - 1) * std::sqrt(variance / dn);
+  }
+  r.lo = r.mean - r.half_width;
+  r.hi = r.mean + r.half_width;
+  return r;
+}
+
+Interval nonnegative_interval95(const Tally& t) {
+  Interval r = confidence_interval95(t);
+  r.lo = std::max(r.lo, 0.0);
   return r;
 }
 

@@ -116,8 +116,17 @@ double student_t_quantile(double p, std::uint64_t df);
 
 struct Interval {
   double mean = 0, lo = 0, hi = 0, half_width = 0;
+  // Whether there is an interval: a single replication gives a mean but no spread to bound it by
+  // (lo = hi = mean then, which outputs must not present as a zero-width interval).
+  bool exists = false;
 };
-// Mean and 95% confidence interval over independent replications.
+// Mean and 95% confidence interval over independent replications (symmetric: for differences).
 Interval confidence_interval95(const Tally& over_replications);
+// The same from n values' sum and sum of squares (what a sparse fold over replications keeps).
+Interval confidence_interval95(std::uint64_t n, double sum, double sum_sq);
+// The same for a quantity that cannot be negative (a count, a queue, an occupancy, a wait, a
+// peak): the t-interval's lower end clipped at zero, where a skewed quantity with few
+// replications would otherwise put it.
+Interval nonnegative_interval95(const Tally& over_replications);
 
 }  // namespace expoflow

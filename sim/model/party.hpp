@@ -106,6 +106,10 @@ struct Party {
   // patience (security: one other entrance).
   std::uint8_t gave_up : 2 = 0;
   bool heading : 1 = false;  // counted as heading for the first queue of its way home (choice.hpp)
+  // Seconds waited for a resource whose grant is not a service of its own (World::res_carries_wait),
+  // added to the wait of the service that follows at the same place: the storage of the walkway
+  // the party is on, to its outlet, so that a traversal is one `served` with its whole wait.
+  float carried_wait = 0;
 
   std::size_t access_dir() const {
     EXPOFLOW_CHECK(is_line_mode(access), "access direction of a party that does not ride");

@@ -77,7 +77,7 @@ void reach_outlet(World& w, std::uint32_t pid) {
   const std::uint32_t o = outlet_res(e);
   const Time pass = w.res[o].book(pid, w.now, p.size / w.L.walkways[e].outlet_rate, p.size);
   if (pass == w.now) {
-    w.emit_for(RecordKind::served, o, p, 0.0);
+    w.emit_for(RecordKind::served, o, p, static_cast<double>(p.carried_wait));
     pass_outlet(w, pid);
   } else {
     p.phase = Phase::at_outlet;
@@ -90,7 +90,8 @@ void outlet_turn(World& w, std::uint32_t pid) {
   const std::uint32_t o = outlet_res((*w.parties[pid].path)[w.parties[pid].edge_i]);
   const Request q = w.res[o].take_booked();
   w.emit_for(RecordKind::queue_leave, o, q.weight);
-  w.emit_for(RecordKind::served, o, q.weight, w.now - q.since);
+  // One `served` per traversal, its wait that for the storage (spill-back) and for the outlet.
+  w.emit_for(RecordKind::served, o, q.weight, w.now - q.since + static_cast<double>(w.parties[pid].carried_wait));
   pass_outlet(w, pid);
 }
 
@@ -118,8 +119,10 @@ void next_edge(World& w, std::uint32_t pid) {
 namespace walking {
 
 void build(World& w) {
+  // The storage's grant is the start of a traversal, not its service: the traversal is served
+  // once, at the outlet, with the storage's wait carried there.
   for (auto& wk : w.L.walkways) {
-    w.add_resource(static_cast<std::int64_t>(wk.storage), wk.place);
+    w.add_resource(static_cast<std::int64_t>(wk.storage), wk.place, false, true);
     w.add_resource(1, wk.place);
   }
   w.walking.walkers.assign(w.L.walkways.size(), 0);

@@ -72,6 +72,10 @@ struct World {
   std::vector<Resource> res;
   std::vector<std::uint32_t> res_place;  // the place each resource records at
   std::vector<char> res_vehicles;        // resources whose queue is of vehicles
+  // Resources whose grant is not a service counted at their place, but a step before one: a
+  // walkway's storage, whose traversal is served once, at its outlet. Their grant records no
+  // `served`; a wait for them is carried by the party (Party::carried_wait) to that service.
+  std::vector<char> res_carries_wait;
 
   // ---- the components' own state -------------------------------------------------------------
   DemandState demand;
@@ -86,10 +90,12 @@ struct World {
   ChoiceState choice;
 
   // ---- verbs ---------------------------------------------------------------------------------
-  std::uint32_t add_resource(std::int64_t capacity, std::uint32_t place, bool vehicles = false) {
+  std::uint32_t add_resource(std::int64_t capacity, std::uint32_t place, bool vehicles = false,
+                             bool carries_wait = false) {
     res.emplace_back(capacity);
     res_place.push_back(place);
     res_vehicles.push_back(vehicles);
+    res_carries_wait.push_back(carries_wait);
     return static_cast<std::uint32_t>(res.size() - 1);
   }
 
@@ -119,7 +125,8 @@ struct World {
     Party& p = parties[pid];
     p.phase = Phase::waiting;
     if (res[r].request(pid, units, now, p.size)) {
-      emit_for(RecordKind::served, r, p, 0.0);
+      if (res_carries_wait[r]) p.carried_wait = 0;
+      else emit_for(RecordKind::served, r, p, 0.0);
       return true;
     }
     emit_for(RecordKind::queue_join, r, p);
@@ -127,11 +134,13 @@ struct World {
   }
 
   // The party itself is not read here (it has waited, so it is out of cache): its event, due
-  // now, resumes it, and the prefetch has it loaded by then.
+  // now, resumes it, and the prefetch has it loaded by then. Only a wait it carries on (a
+  // walkway's storage, spilled back) is written to it.
   void on_granted(std::uint32_t r, const Request& q) {
     prefetch_party(q.id);
     emit_for(RecordKind::queue_leave, r, q.weight);
-    emit_for(RecordKind::served, r, q.weight, now - q.since);
+    if (res_carries_wait[r]) parties[q.id].carried_wait = static_cast<float>(now - q.since);
+    else emit_for(RecordKind::served, r, q.weight, now - q.since);
     cal.schedule(now, kParty, q.id);
   }
   auto grant_to(std::uint32_t r) {

@@ -132,6 +132,28 @@ std::string comparison_json(const Comparison& c, const nlohmann::ordered_json& m
                            {"significant", v.significant()},
                            {"variance_reduction", std::isinf(vr) ? nlohmann::ordered_json() : nlohmann::ordered_json(vr)}});
   }
+  // Each event window of the variant, with the places whose queue and wait changed most in it.
+  j["windows"] = nlohmann::ordered_json::array();
+  for (const auto& w : c.windows) {
+    nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+    for (const auto& x : w.changes)
+      changes.push_back({{"place", x.place},
+                         {"place_kind", x.place_kind},
+                         {"metric", kBinMetricNames[x.metric]},
+                         {"base", x.base},
+                         {"variant", x.variant},
+                         {"difference", x.diff.mean},
+                         {"difference_ci95", x.diff.exists ? nlohmann::ordered_json{x.diff.lo, x.diff.hi}
+                                                           : nlohmann::ordered_json()}});
+    j["windows"].push_back({{"event", w.window.name},
+                            {"kind", w.window.kind},
+                            {"target", w.window.target},
+                            {"from_s", w.window.from_s},
+                            {"to_s", w.window.to_s},
+                            {"from", clock_label(w.window.from_s)},
+                            {"to", clock_label(w.window.to_s)},
+                            {"changed_most", changes}});
+  }
   return j.dump(2) + "\n";
 }
 

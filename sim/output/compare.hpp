@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel/stats.hpp"
+#include "output/compare_bins.hpp"
 #include "output/ensemble.hpp"
 
 namespace expoflow::output {
@@ -32,6 +33,7 @@ struct Comparison {
   std::vector<std::string> variant_overrides;  // --set PATH=VALUE of the variant, as given
   ensemble::Settings settings;
   std::vector<ComparedValue> values;  // observed totals first, then KPIs present in both
+  std::vector<WindowChanges> windows;  // the variant's event windows and what changed most in each
 };
 
 Comparison compare(const Ensemble& base, const Ensemble& variant);

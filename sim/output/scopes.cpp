@@ -27,6 +27,9 @@ const char* scope_kind_name(Scope::Kind k) {
 double span_start(const Ensemble& e, const Scope& s) { return static_cast<double>(s.bin_lo) * e.sim->scenario().bin_s; }
 double span_end(const Ensemble& e, const Scope& s) { return static_cast<double>(s.bin_hi) * e.sim->scenario().bin_s; }
 
+// "lo,hi" as CSV fields, or two empty fields where a single replication gives no interval.
+std::string interval_csv(const Interval& ci) { return ci.exists ? fmt::format("{:.10g},{:.10g}", ci.lo, ci.hi) : ","; }
+
 std::string count_text(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
 // The mean of an indicator of a scope.
@@ -42,6 +45,10 @@ std::string when_text(const Ensemble& e, std::uint32_t place, Metric value, Metr
 
 }  // namespace
 
+nlohmann::ordered_json interval_json(const Interval& ci) {
+  return ci.exists ? nlohmann::ordered_json{ci.lo, ci.hi} : nlohmann::ordered_json();
+}
+
 nlohmann::ordered_json scopes_json(const Ensemble& e) {
   const auto& scopes = e.sim->scopes();
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -55,8 +62,8 @@ nlohmann::ordered_json scopes_json(const Ensemble& e) {
     nlohmann::ordered_json kpis = nlohmann::ordered_json::object();
     for (const auto& [id, t] : e.kpis) {
       if (id.scope != k) continue;
-      const Interval ci = confidence_interval95(t);
-      kpis[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
+      const Interval ci = nonnegative_interval95(t);  // every indicator is a count, wait, peak, share or time
+      kpis[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", interval_json(ci)}};
     }
     s["kpis"] = std::move(kpis);
     out.push_back(std::move(s));
@@ -70,10 +77,10 @@ std::string kpis_csv(const Ensemble& e) {
   for (std::size_t k = 0; k < scopes.size(); ++k)
     for (const auto& [id, t] : e.kpis) {
       if (id.scope != k) continue;
-      const Interval ci = confidence_interval95(t);
-      out += fmt::format("{},{},{},{},{},{:.10g},{:.10g},{:.10g}\n", scopes[k].name, scope_kind_name(scopes[k].kind),
-                         span_start(e, scopes[k]), span_end(e, scopes[k]), kpi_name(id, e.sim->places()), ci.mean, ci.lo,
-                         ci.hi);
+      const Interval ci = nonnegative_interval95(t);
+      out += fmt::format("{},{},{},{},{},{:.10g},{}\n", scopes[k].name, scope_kind_name(scopes[k].kind),
+                         span_start(e, scopes[k]), span_end(e, scopes[k]), kpi_name(id, e.sim->places()), ci.mean,
+                         interval_csv(ci));
     }
   return out;
 }
@@ -226,10 +233,10 @@ std::string headroom_csv(const Ensemble& e) {
   const auto& places = e.sim->places();
   std::string out = "place,place_kind,capacity,peak,peak_use,ci95_lo,ci95_hi,at_s,clock,level_of_service\n";
   for (const HeadroomRow& r : headroom_rows(e)) {
-    const Interval ci = confidence_interval95(e.kpi({r.place, r.metric, 0}));
+    const Interval ci = nonnegative_interval95(e.kpi({r.place, r.metric, 0}));
     const std::string at_s = r.when == "-" ? "" : fmt::format("{:.10g}", e.kpi({r.place, Metric::peak_use_at_s, 0}).mean());
-    out += fmt::format("{},{},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g},{},{},{}\n", places[r.place].id,
-                       scenario::place_kind_name(places[r.place].kind), r.capacity, r.peak, r.use, ci.lo, ci.hi, at_s,
+    out += fmt::format("{},{},{:.10g},{:.10g},{:.10g},{},{},{},{}\n", places[r.place].id,
+                       scenario::place_kind_name(places[r.place].kind), r.capacity, r.peak, r.use, interval_csv(ci), at_s,
                        r.when == "-" ? "" : r.when, r.los);
   }
   return out;

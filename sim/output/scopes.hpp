@@ -10,6 +10,9 @@
 
 namespace expoflow::output {
 
+// [lo, hi], or null where a single replication gives no interval.
+nlohmann::ordered_json interval_json(const Interval& ci);
+
 // The scopes after the whole run (days, windows; the hours are in kpis.csv only), each with its
 // span and every indicator's mean and 95% interval, by name.
 nlohmann::ordered_json scopes_json(const Ensemble& e);

@@ -64,6 +64,18 @@ std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_
 // Rounded to a whole number, with thousands separators.
 std::string fmt_num(double x) { return support::group_thousands(std::to_string(std::llround(x))); }
 
+// "[lo – hi]" with the ends written by `text`, or "—" where a single replication gives no interval.
+template <class Text>
+std::string interval_text(const Interval& ci, Text&& text) {
+  return ci.exists ? fmt::format("[{} – {}]", text(ci.lo), text(ci.hi)) : "—";
+}
+
+// [lo, hi], or null where a single replication gives no interval.
+template <class Value>
+nlohmann::ordered_json interval_json(const Interval& ci, Value&& value) {
+  return ci.exists ? nlohmann::ordered_json{value(ci.lo), value(ci.hi)} : nlohmann::ordered_json();
+}
+
 // A fitted equality on a count in a window: one of the reported totals.
 bool is_plain_total(const scenario::ObservedDef& o) {
   return o.fit && o.bound == scenario::ObservedBound::equal && o.statistic == scenario::Statistic::total;
@@ -78,11 +90,11 @@ std::string patterns_table(const Ensemble& e) {
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
     const auto& o = s.observed[i];
     if (is_plain_total(o)) continue;
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     const observe::Assessment a = observe::assess(o, ci.mean);
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>9} {:>18} {:>7}\n", o.id, observe::value_text(o, o.value),
                        observe::value_text(o, ci.mean),
-                       fmt::format("[{} – {}]", observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)),
+                       interval_text(ci, [&](double x) { return observe::value_text(o, x); }),
                        observe::residual_text(o, a), (o.fit ? "fitted " : "") + observe::criterion_text(o),
                        a.ok ? "ok" : "OUTSIDE");
   }
@@ -100,12 +112,12 @@ std::string summary_json(const Ensemble& e, const nlohmann::ordered_json& made_b
   j["observations"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < s.observed.size(); ++i) {
     const auto& o = s.observed[i];
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     nlohmann::ordered_json x;
     x["name"] = o.id;
     x["observed"] = o.value;
     x["simulated"] = ci.mean;
-    x["simulated_ci95"] = {ci.lo, ci.hi};
+    x["simulated_ci95"] = interval_json(ci);
     const observe::Assessment a = observe::assess(o, ci.mean);
     x["statistic"] = scenario::statistic_name(o.statistic);
     x["fit"] = o.fit;
@@ -116,7 +128,7 @@ std::string summary_json(const Ensemble& e, const nlohmann::ordered_json& made_b
     x["residual_text"] = observe::residual_text(o, a);
     x["observed_text"] = observe::value_text(o, o.value);
     x["simulated_text"] = observe::value_text(o, ci.mean);
-    x["simulated_ci95_text"] = {observe::value_text(o, ci.lo), observe::value_text(o, ci.hi)};
+    x["simulated_ci95_text"] = interval_json(ci, [&](double v) { return observe::value_text(o, v); });
     x["within"] = a.ok;
     x["window"] = {clock_label(o.from_s), clock_label(o.to_s)};
     x["source"] = o.source;
@@ -125,8 +137,8 @@ std::string summary_json(const Ensemble& e, const nlohmann::ordered_json& made_b
   nlohmann::ordered_json k = nlohmann::ordered_json::object();
   for (auto& [id, t] : e.kpis) {
     if (id.scope != 0) continue;
-    const Interval ci = confidence_interval95(t);
-    k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", {ci.lo, ci.hi}}};
+    const Interval ci = nonnegative_interval95(t);  // every indicator is a count, wait, peak or share
+    k[kpi_name(id, e.sim->places())] = {{"mean", ci.mean}, {"ci95", interval_json(ci)}};
   }
   j["kpis"] = k;
   j["scopes"] = scopes_json(e);
@@ -211,10 +223,10 @@ std::string comparison_table(const Ensemble& e, const std::string& overrides) {
       any_pattern = true;
       continue;
     }
-    const Interval ci = confidence_interval95(e.observed[i]);
+    const Interval ci = nonnegative_interval95(e.observed[i]);
     const double err = observe::assess(s.observed[i], ci.mean).residual;
     out += fmt::format("{:<26} {:>10} {:>12} {:>27} {:>+8.1f}%\n", s.observed[i].id, fmt_num(s.observed[i].value),
-                       fmt_num(ci.mean), fmt::format("[{} – {}]", fmt_num(ci.lo), fmt_num(ci.hi)), 100 * err);
+                       fmt_num(ci.mean), interval_text(ci, fmt_num), 100 * err);
   }
   if (any_pattern) out += patterns_table(e);
   out += fmt::format("\n{:<26} {:>12} {:>14} {:>14}\n", "entrance", "peak queue", "wait p95 (min)",

@@ -535,6 +535,31 @@ TEST_CASE("stats: confidence_interval95", "[kernel][stats]") {
   CHECK(std::abs(covered - experiments * 0.95) <= band);
 }
 
+TEST_CASE("stats: an interval of a non-negative quantity stops at zero, and one replication has none",
+          "[kernel][stats]") {
+  // A lot's queue: zero in most replications, a few vehicles in one. The symmetric t-interval
+  // reaches below zero; the quantity cannot.
+  Tally t;
+  for (double v : {0.0, 0.0, 0.0, 4.0}) t.add(v);
+  const Interval sym = confidence_interval95(t);
+  REQUIRE(sym.lo < 0);
+  const Interval ci = nonnegative_interval95(t);
+  CHECK(ci.exists);
+  CHECK(ci.mean == 1);
+  CHECK(ci.lo == 0);
+  CHECK(ci.hi == sym.hi);
+  // An interval above zero is untouched.
+  Tally far;
+  for (double v : {10.0, 11.0, 12.0}) far.add(v);
+  CHECK(nonnegative_interval95(far).lo == confidence_interval95(far).lo);
+  // One replication: a mean, no interval.
+  Tally one;
+  one.add(3);
+  CHECK_FALSE(confidence_interval95(one).exists);
+  CHECK_FALSE(nonnegative_interval95(one).exists);
+  CHECK(nonnegative_interval95(one).mean == 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resource
 

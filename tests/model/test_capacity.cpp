@@ -214,6 +214,41 @@ TEST_CASE("walkway at 1.2x its outflow: width x max_specific_flow out, storage f
   }
 }
 
+TEST_CASE("a walkway serves each traversal once, its wait that at the entry (spill-back) and at the outlet",
+          "[model][capacity][walkway]") {
+  // The overloaded walkway: parties queue both for its storage (spilled back to the entry) and at
+  // its outlet. Each traversal is one `served` record, counted as the persons who walked it
+  // (their `pass`), and its wait adds both queues: the waits of all served add up to the time
+  // persons spent queueing there (the queue's integral; the queue is empty at the horizon).
+  const Scenario s = load("walkway_overload.toml");
+  const Simulation sim(s);
+  const std::uint32_t walkway = place_index(sim, "walkway[corridor]");
+  RecordLog log;
+  const ReplicationResult r = sim.run(kSeed, 0, &log);
+  double served = 0, waited = 0, queue = 0, integral = 0;
+  Time last = 0;
+  bool storage_waits = false;
+  for (const Record& rec : log.records) {
+    if (rec.place != walkway) continue;
+    integral += queue * (rec.time - last);
+    last = rec.time;
+    if (rec.kind == RecordKind::queue_join) queue += rec.persons;
+    if (rec.kind == RecordKind::queue_leave) queue -= rec.persons;
+    if (rec.kind == RecordKind::enter && queue > 0) storage_waits = true;
+    if (rec.kind == RecordKind::served) {
+      served += rec.persons;
+      waited += rec.persons * rec.value;
+    }
+  }
+  REQUIRE(queue == 0);
+  REQUIRE(storage_waits);  // both queues are exercised
+  const double walked = sum_of(log.records, walkway, RecordKind::pass, 0, s.horizon_s + 1);
+  CHECK(walked == r.persons_generated);
+  CHECK(served == walked);
+  CHECK(served == sum_of(log.records, walkway, RecordKind::enter, 0, s.horizon_s + 1));
+  CHECK(waited == Approx(integral).epsilon(1e-6));
+}
+
 TEST_CASE("metro at 1.2x: trains board what fits beside the background load, the rest is denied",
           "[model][capacity][metro]") {
   const Scenario s = load("capacity_metro.toml");
