@@ -145,8 +145,8 @@ TEST_CASE("the per-bin comparison and the windows are the same for one thread an
   CHECK(csv == output::comparison_bins_csv(two));
   CHECK(output::window_changes_text(output::window_changes(one.bins)) ==
         output::window_changes_text(output::window_changes(two.bins)));
-  CHECK(output::comparison_json(output::compare(one.base, one.variant)) ==
-        output::comparison_json(output::compare(two.base, two.variant)));
+  CHECK(output::comparison_json(output::compare(one.base, one.variant), {}) ==
+        output::comparison_json(output::compare(two.base, two.variant), {}));
 }
 
 TEST_CASE("each event window of the variant lists the places that changed most inside it", "[compare][bins]") {

@@ -47,7 +47,7 @@ TEST_CASE("intervals of totals and indicators never go below zero, in the table 
   // Zero in three replications, 4 in one: mean 1, sd 2, the t-interval 1 ± 3.18 reaches -2.18.
   const output::Ensemble e = made_up(sim, {0, 0, 0, 4});
   REQUIRE(confidence_interval95(e.observed[0]).lo < 0);
-  const json j = json::parse(output::summary_json(e, "test", "hash"));
+  const json j = json::parse(output::summary_json(e, {}));
   for (const json& o : j["observations"]) {
     INFO(o.dump());
     CHECK(o["simulated_ci95"][0].get<double>() == 0);
@@ -68,7 +68,7 @@ TEST_CASE("a single replication gives no interval: a dash in the table, null in 
   const scenario::Scenario s = load_or_fail(kScenario);
   const model::Simulation sim(s);
   const output::Ensemble e = made_up(sim, {7});
-  const json j = json::parse(output::summary_json(e, "test", "hash"));
+  const json j = json::parse(output::summary_json(e, {}));
   for (const json& o : j["observations"]) {
     INFO(o.dump());
     CHECK(o["simulated"].get<double>() == 7);
