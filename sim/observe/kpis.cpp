@@ -115,6 +115,9 @@ void hourly_kpis(const Recorder& rec, const KpiPlaces& at, const Range& r, std::
       kpi(l.place, Metric::fare_gates_in_passes, r.count(st[l.fare_in], pass));
       kpi(l.place, Metric::fare_gates_out_passes, r.count(st[l.fare_out], pass));
       kpi(l.place, Metric::fare_gates_in_wait_p95_s, r.wait_quantile(st[l.fare_in], 0.95));
+      kpi(l.place, Metric::fare_gates_in_peak_queue, r.peak(st[l.fare_in].queue).value);
+      kpi(l.place, Metric::fare_gates_out_peak_queue, r.peak(st[l.fare_out].queue).value);
+      kpi(l.place, Metric::platform_peak, r.peak(st[l.platform].occupancy).value);
       kpi(l.place, Metric::platform_wait_p95_s, r.wait_quantile(st[l.platform], 0.95));
     }
   }

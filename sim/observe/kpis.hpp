@@ -150,7 +150,8 @@ struct KpiPlaces {
 // per policy or event, per walkway, per capacity, per access mode. Every scope but the hours has
 // the same KPIs (but for the vehicles' largest load ratio, of the whole run only); an hour has
 // the hourly ones: entries, peak queue and waits (mean, p95) at each entrance; boardings and denied
-// boardings of each line, fare-gate passes in and out, their waits (p95) and the platform's;
+// boardings of each line, fare-gate passes and peak queues in and out, the waits (p95) at the
+// fare gates in, the platform's peak and waits (p95);
 // the taxi stands' party waits and peak queue; arrivals by access mode.
 std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes);
 
