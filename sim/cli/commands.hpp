@@ -47,6 +47,17 @@ struct SensitivityOptions {
 CLI::App* add_sensitivity_command(CLI::App& app, SensitivityOptions& o);
 int run_sensitivity(const SensitivityOptions& o);
 
+// `expoflow plan`: the cheapest setting of a scenario's [[lever]]s that meets its [[target]]s, each
+// at its confidence, verified on fresh seeds.
+struct PlanOptions {
+  std::string scenario;
+  EnsembleOptions ensemble;  // its replications: the first batch of a candidate (R0)
+  std::uint32_t max_replications = 100;    // RMAX: batches are added up to this
+  std::uint32_t verify_replications = 30;  // the verification's fixed size, on fresh seeds
+};
+CLI::App* add_plan_command(CLI::App& app, PlanOptions& o);
+int run_plan(const PlanOptions& o);
+
 struct ValidateOptions {
   std::string scenario;
   std::vector<std::string> sets;

@@ -14,6 +14,7 @@
 #include "model/simulation.hpp"
 #include "observe/probes.hpp"
 #include "output/ensemble.hpp"
+#include "scenario/detail.hpp"
 
 namespace expoflow::cli {
 
@@ -233,6 +234,14 @@ output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Setti
   Progress progress(what, quiet);
   settings.progress = std::ref(progress);
   return output::run_ensemble(sim, settings);
+}
+
+std::vector<std::string> near_names(const std::string& name, std::vector<std::string> names) {
+  std::stable_sort(names.begin(), names.end(), [&](const std::string& x, const std::string& y) {
+    return scenario::detail::edit_distance(name, x) < scenario::detail::edit_distance(name, y);
+  });
+  if (names.size() > 5) names.resize(5);
+  return names;
 }
 
 CLI::Validator whole_number(std::uint64_t max) {

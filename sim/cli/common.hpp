@@ -154,6 +154,9 @@ struct EnsembleHelp {
 output::Ensemble run_with_progress(const model::Simulation& sim, ensemble::Settings settings, const std::string& what,
                                    bool quiet);
 
+// The five names nearest to `name` (edit distance), nearest first: for "no such indicator" messages.
+std::vector<std::string> near_names(const std::string& name, std::vector<std::string> names);
+
 // A command-line number written as digits alone, at most `max` (no sign: "-1" is refused, not
 // wrapped round); the message states the range.
 CLI::Validator whole_number(std::uint64_t max);

@@ -31,6 +31,7 @@ int expoflow_main(int argc, char** argv) {
   cli::SensitivityOptions sensitivity_options;
   cli::GraphOptions graph_options;
   cli::CalibrateOptions calibrate_options;
+  cli::PlanOptions plan_options;
   auto* run = cli::add_run_command(app, run_options);
   auto* compare = cli::add_compare_command(app, compare_options);
   auto* validate = cli::add_validate_command(app, validate_options);
@@ -38,6 +39,7 @@ int expoflow_main(int argc, char** argv) {
   auto* sensitivity = cli::add_sensitivity_command(app, sensitivity_options);
   auto* graph = cli::add_graph_command(app, graph_options);
   auto* calibrate = cli::add_calibrate_command(app, calibrate_options);
+  auto* plan = cli::add_plan_command(app, plan_options);
 
   // The first word that is not an option names the command: an unknown one is named as such
   // (CLI11 would say only that a subcommand is required, or print the main help for WORD --help).
@@ -81,6 +83,7 @@ int expoflow_main(int argc, char** argv) {
     if (*sensitivity) return cli::finished(cli::run_sensitivity(sensitivity_options));
     if (*graph) return cli::finished(cli::run_graph(graph_options));
     if (*calibrate) return cli::finished(cli::run_calibrate(calibrate_options));
+    if (*plan) return cli::finished(cli::run_plan(plan_options));
   } catch (const std::bad_alloc&) {
     cli::cluster_fail(cluster, kOutOfMemory, 1);
   } catch (const std::exception& e) {  // a replication failed: every rank stops

@@ -10,7 +10,6 @@
 #include "cli/windows.hpp"
 #include "model/simulation.hpp"
 #include "output/sensitivity.hpp"
-#include "scenario/detail.hpp"
 #include "support/files.hpp"
 
 namespace expoflow::cli {
@@ -18,15 +17,6 @@ namespace expoflow::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The five names nearest to `name` (edit distance), nearest first.
-std::vector<std::string> near_names(const std::string& name, std::vector<std::string> names) {
-  std::stable_sort(names.begin(), names.end(), [&](const std::string& x, const std::string& y) {
-    return scenario::detail::edit_distance(name, x) < scenario::detail::edit_distance(name, y);
-  });
-  if (names.size() > 5) names.resize(5);
-  return names;
-}
 
 // The indicators asked for, or nothing (reported) if one is not an indicator of the scenario.
 std::optional<std::vector<std::string>> chosen_indicators(const std::vector<std::string>& asked,

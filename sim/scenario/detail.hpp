@@ -26,4 +26,9 @@ std::string show_number(double value);
 std::vector<AssumptionDef> read_assumptions(Reader& root, const Node& tree, const std::string& file,
                                             bool check_variants);
 
+// The [[target]] and [[lever]] tables of the root (`expoflow plan`), each lever's path checked
+// against the merged tree.
+std::vector<TargetDef> read_targets(Reader& root);
+std::vector<LeverDef> read_levers(Reader& root, const Node& tree);
+
 }  // namespace expoflow::scenario::detail

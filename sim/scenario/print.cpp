@@ -42,10 +42,11 @@ void print_tree(const Node& n, const std::string& path, std::ostream& out, bool 
 
 std::string values_hash(const Node& root) {
   std::ostringstream text;
-  // The [[assumption]] list says what a sensitivity study moves, not what is run: marking a value
-  // as an assumption leaves the scenario's results, and its hash, as they were.
+  // The [[assumption]] list says what a sensitivity study moves, and [[target]] and [[lever]] what
+  // a plan aims at and may change, not what is run: they leave the scenario's results, and its
+  // hash, as they were.
   for (auto& [k, v] : root.members)
-    if (k != "assumption") print_tree(v, k, text, false);
+    if (k != "assumption" && k != "target" && k != "lever") print_tree(v, k, text, false);
   return fmt::format("{:016x}", fnv1a(text.str()));
 }
 

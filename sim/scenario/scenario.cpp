@@ -1107,6 +1107,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_calibration(root, root_node);
   // Each side of an assumption is built as a scenario: only worth it once the scenario itself is.
   s.assumptions = detail::read_assumptions(root, root_node, file, problems.size() == problems_before);
+  s.targets = detail::read_targets(root);
+  s.levers = detail::read_levers(root, root_node);
   root.finish();
 
   // Limits of the engine's compact party records and keys.

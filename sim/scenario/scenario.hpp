@@ -260,6 +260,26 @@ struct AssumptionDef {
   scenario::SourcePos pos;
 };
 
+// A service target ([[target]]) for `expoflow plan`: an indicator by its KPI name, with its scope
+// after an '@' ("gate[north].wait_p95_s@d5"), kept at most `max` or at least `min`, each at
+// `confidence`. Whether the indicator exists is checked by the command, once its simulation is
+// built. Like [[assumption]], targets leave the scenario's results and hash as they were.
+struct TargetDef {
+  std::string id, indicator, source;
+  bool is_max = true;  // `max`: indicator <= bound; `min`: indicator >= bound
+  double bound = 0, confidence = 0.95;
+  scenario::SourcePos pos;
+};
+
+// A lever ([[lever]]) for `expoflow plan`: a numeric value of the scenario by its parameter path
+// that the plan may set from `min` to `max` in steps of `step` (1: whole units), each step
+// costing `cost` (in any unit the user chooses).
+struct LeverDef {
+  std::string id, path, source;
+  double min = 0, max = 0, step = 1, cost = 1;
+  scenario::SourcePos pos;
+};
+
 struct Scenario {
   std::string name, title, file;
   std::string hash;  // values_hash of the merged tree it was built from: what was run
@@ -302,6 +322,8 @@ struct Scenario {
   PolicyDef policy;
   CalibrationDef calibration;
   std::vector<AssumptionDef> assumptions;
+  std::vector<TargetDef> targets;
+  std::vector<LeverDef> levers;
   std::vector<WindowDef> windows;  // asked for on the command line (add_windows); part of the hash
 };
 

@@ -251,7 +251,7 @@ TEST_CASE("a run with more parties present at once than the event calendar can a
 
 TEST_CASE("An unknown command is named as unknown, with the commands listed, exit 2", "[cli][bad_input]") {
   const TempDir tmp("cli-unknown");
-  for (const std::string args : {"frobnicate", "frobnicate --help", "plan --help"}) {
+  for (const std::string args : {"frobnicate", "frobnicate --help", "optimise --help"}) {
     INFO(args);
     const Outcome o = run_expoflow(args, tmp);
     CHECK(o.code == 2);
