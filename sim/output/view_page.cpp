@@ -264,6 +264,12 @@ function selftest(){
   out.push(out.every(l=>l.startsWith('PASS'))?'SELFTEST PASS':'SELFTEST FAIL');
   el('selftest').textContent+=out.join('\n')+'\n';
 }
+// A compare's series left out as zero throughout (a base or variant of zero) are zeros again; a
+// missing interval is none.
+if(DATA.mode=='compare')for(const p of DATA.places)for(const k of Object.keys(p.s))if(k.endsWith('.d')){
+  const m=k.slice(0,-2);
+  for(const [x,fill] of [['.b',0],['.v',0],['.lo',null],['.hi',null]])if(!p.s[m+x])p.s[m+x]=new Array(DATA.bins).fill(fill);
+}
 el('title').textContent=DATA.title+(DATA.mode=='compare'?' (variant − base)':'');
 drawMap();legend();controls();tables();
 setBin(Math.min(DATA.bins-1,3*BPD+Math.round(17.25*3600/DATA.bin_s)));
