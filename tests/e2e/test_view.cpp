@@ -105,6 +105,20 @@ TEST_CASE("the site map passes its self-test in chromium, for a run and a compar
     CHECK(result.find("FAIL") == std::string::npos);
     CHECK(result.find("PASS a click on") != std::string::npos);
   }
+  // A compare's series that is zero throughout is left out of the data (here the base's of the
+  // first place with one): the page still draws and colours that place.
+  {
+    std::string cmp_html = test::read_text(cmp_page);
+    const auto key = cmp_html.find("_mean.b\":[");
+    REQUIRE(key != std::string::npos);
+    const auto from = cmp_html.rfind('"', key), to = cmp_html.find(']', key);
+    cmp_html.erase(from, to + (cmp_html[to + 1] == ',' ? 2 : 1) - from);  // "…_mean.b":[…],
+    const fs::path sparse = tmp.path / "sparse.html";
+    { std::ofstream(sparse) << cmp_html; }
+    const std::string result = selftest(sparse, tmp);
+    INFO(result);
+    CHECK_THAT(result, Catch::Contains("SELFTEST PASS"));
+  }
   // Damaged data: a place without its position is not drawn, and the page says so.
   std::string html = test::read_text(run_page);
   const auto at = html.find("\"x\":", html.find("\"places\""));
