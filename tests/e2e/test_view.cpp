@@ -78,7 +78,7 @@ TEST_CASE("view refuses a folder without site.json, and a scenario without posit
   CHECK_THAT(o.err, Catch::Contains("x_m and y_m"));
 }
 
-TEST_CASE("the site map passes its self-test in chromium, for a run and a compare; a damaged page fails", "[view][browser]") {
+TEST_CASE("the site map passes its self-test in chromium, for a run and a compare, and a damaged page fails", "[view][browser]") {
   TempDir tmp("view-browser");
   const std::string run = (tmp.path / "run").string(), cmp = (tmp.path / "cmp").string();
   REQUIRE(test::run_expoflow("run tests/data/whatif/metro.toml -r 2 --quiet --out '" + run + "'", tmp).code == 0);

@@ -6,7 +6,7 @@
 
 using namespace expoflow;
 
-TEST_CASE("node positions: every CIIE node has one; they are drawn, not hashed", "[scenario][positions]") {
+TEST_CASE("node positions: every CIIE node has one, and they are drawn, not hashed", "[scenario][positions]") {
   const auto s = test::load_or_fail("scenarios/ciie2024.toml");
   for (const auto& n : s.nodes) {
     INFO(n.id);
