@@ -73,6 +73,13 @@ struct GraphOptions {
 CLI::App* add_graph_command(CLI::App& app, GraphOptions& o);
 int run_graph(const GraphOptions& o);
 
+// `expoflow view`: a results folder's page with the site map (RESULTS/view/index.html).
+struct ViewOptions {
+  std::string results, out;
+};
+CLI::App* add_view_command(CLI::App& app, ViewOptions& o);
+int run_view(const ViewOptions& o);
+
 // `expoflow calibrate`: fit a scenario's free parameters to its observed totals and write the
 // calibrated scenario (and the report as JSON beside it).
 struct CalibrateOptions {

@@ -13,6 +13,7 @@
 #include "output/compare.hpp"
 #include "scenario/detail.hpp"
 #include "output/compare_bins.hpp"
+#include "output/site.hpp"
 #include "support/files.hpp"
 
 namespace expoflow::cli {
@@ -120,10 +121,11 @@ int run_compare(const CompareOptions& o) {
     support::write_atomically(dir / "comparison.json", output::comparison_json(c, made.json()));
     support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));
     support::write_atomically(dir / "comparison_bins.csv", output::comparison_bins_csv(run));
+    support::write_atomically(dir / "site.json", output::site_json(base_sim));
   });
   if (!written) return 1;
   std::cout << output::comparison_text(c) << output::window_changes_text(c.windows);
-  std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv, comparison_bins.csv\n", out_dir);
+  std::cout << fmt::format("\nwrote {}/comparison.json, comparison.csv, comparison_bins.csv, site.json\n", out_dir);
   return 0;
 }
 

@@ -30,14 +30,20 @@ int run_graph(const GraphOptions& o) {
   if (!s) return kBadInput;
   const model::Simulation sim(*s);
   const auto& g = sim.graph();
-  std::vector<std::string> nodes, edges;
+  std::vector<std::string> nodes, edges, positions;
   for (std::size_t n = 0; n < g.num_nodes(); ++n) nodes.push_back(g.node_id(static_cast<network::NodeId>(n)));
+  // Positioned nodes are pinned where the site plan puts them, one point per metre (`neato -n`
+  // keeps them there); a scenario positions every node or none.
+  for (const auto& id : nodes)
+    for (const auto& def : s->nodes)
+      if (def.id == id && def.x_m) positions.push_back(fmt::format("{:g},{:g}", *def.x_m, *def.y_m));
+  if (positions.size() != nodes.size()) positions.clear();
   for (std::size_t e = 0; e < g.num_edges(); ++e) {
     const auto& info = g.edge(static_cast<network::EdgeId>(e));
     edges.push_back(fmt::format("{} m × {} m", info.length_m, info.width_m));
   }
   std::ostringstream dot;
-  g.write_dot(dot, nodes, edges);
+  g.write_dot(dot, nodes, edges, positions);
   try {
     support::write_atomically(out, dot.str());
   } catch (const std::exception& ex) {

@@ -30,6 +30,7 @@ int expoflow_main(int argc, char** argv) {
   cli::SweepOptions sweep_options;
   cli::SensitivityOptions sensitivity_options;
   cli::GraphOptions graph_options;
+  cli::ViewOptions view_options;
   cli::CalibrateOptions calibrate_options;
   cli::PlanOptions plan_options;
   auto* run = cli::add_run_command(app, run_options);
@@ -38,6 +39,7 @@ int expoflow_main(int argc, char** argv) {
   auto* sweep = cli::add_sweep_command(app, sweep_options);
   auto* sensitivity = cli::add_sensitivity_command(app, sensitivity_options);
   auto* graph = cli::add_graph_command(app, graph_options);
+  auto* view = cli::add_view_command(app, view_options);
   auto* calibrate = cli::add_calibrate_command(app, calibrate_options);
   auto* plan = cli::add_plan_command(app, plan_options);
 
@@ -66,7 +68,7 @@ int expoflow_main(int argc, char** argv) {
   const cli::Cluster& cluster = cli::cluster();
   // These run on rank 0 alone; the replications of run, compare, sweep and sensitivity and a calibration's
   // evaluations are shared out among all ranks.
-  if (!cluster.root() && (*validate || *graph)) return 0;
+  if (!cluster.root() && (*validate || *graph || *view)) return 0;
   for (cli::EnsembleOptions* o : {&run_options.ensemble, &compare_options.ensemble, &sweep_options.ensemble,
                                    &sensitivity_options.ensemble}) {
     o->settings.rank = cluster.rank;
@@ -82,6 +84,7 @@ int expoflow_main(int argc, char** argv) {
     if (*sweep) return cli::finished(cli::run_sweep(sweep_options));
     if (*sensitivity) return cli::finished(cli::run_sensitivity(sensitivity_options));
     if (*graph) return cli::finished(cli::run_graph(graph_options));
+    if (*view) return cli::finished(cli::run_view(view_options));
     if (*calibrate) return cli::finished(cli::run_calibrate(calibrate_options));
     if (*plan) return cli::finished(cli::run_plan(plan_options));
   } catch (const std::bad_alloc&) {

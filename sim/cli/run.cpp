@@ -11,6 +11,7 @@
 #include "model/simulation.hpp"
 #include "cli/windows.hpp"
 #include "output/scopes.hpp"
+#include "output/site.hpp"
 #include "output/writers.hpp"
 #include "support/files.hpp"
 
@@ -73,6 +74,7 @@ int run_run(const RunOptions& o) {
     support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
     support::write_atomically(dir / "kpis.csv", output::kpis_csv(e));
     support::write_atomically(dir / "headroom.csv", output::headroom_csv(e));
+    support::write_atomically(dir / "site.json", output::site_json(sim));
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);
@@ -82,7 +84,7 @@ int run_run(const RunOptions& o) {
   std::cout << output::comparison_table(e, output::overrides_text(sets));
   std::cout << output::scope_tables(e, o.by_day);
   std::cout << output::headroom_table(e, 12);
-  std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv\n",
+  std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv, site.json\n",
                            out_dir);
   if (stats) {
     std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",

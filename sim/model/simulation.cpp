@@ -297,10 +297,10 @@ char fruin_grade(double area_m2, double persons, const double (&bounds)[5]) {
 
 }  // namespace
 
-char fruin_queue_los(double area_m2, double persons) { return fruin_grade(area_m2, persons, {1.2, 0.9, 0.6, 0.3, 0.2}); }
+char fruin_queue_los(double area_m2, double persons) { return fruin_grade(area_m2, persons, kFruinQueueBounds); }
 
 char fruin_walkway_los(double area_m2, double persons) {
-  return fruin_grade(area_m2, persons, {3.25, 2.32, 1.39, 0.93, 0.46});
+  return fruin_grade(area_m2, persons, kFruinWalkwayBounds);
 }
 
 char fruin_los(const Place& place, double persons) {

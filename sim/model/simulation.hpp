@@ -65,6 +65,11 @@ struct Interrupted : std::exception {
   const char* what() const noexcept override { return "interrupted"; }
 };
 
+// Fruin's bounds of space per person (m²/person) between the levels of service A|B, B|C, C|D,
+// D|E and E|F: for queues (and platforms) and for walkways.
+inline constexpr double kFruinQueueBounds[5] = {1.2, 0.9, 0.6, 0.3, 0.2};
+inline constexpr double kFruinWalkwayBounds[5] = {3.25, 2.32, 1.39, 0.93, 0.46};
+
 // The Fruin level of service (A..F) of a queueing area from its space per person (m²/person).
 char fruin_queue_los(double area_m2, double persons);
 // ... of a walkway, on Fruin's walkway scale (m²/person: A > 3.25, B > 2.32, C > 1.39, D > 0.93,

@@ -110,7 +110,8 @@ double SiteGraph::distance_m(NodeId a, NodeId b) const { return impl_->open.dist
 const PathTable& SiteGraph::open_paths() const { return impl_->open; }
 
 void SiteGraph::write_dot(std::ostream& out, const std::vector<std::string>& node_labels,
-                          const std::vector<std::string>& edge_labels) const {
+                          const std::vector<std::string>& edge_labels,
+                          const std::vector<std::string>& node_positions) const {
   const auto& im = *impl_;
   auto shape = [](const std::string& kind) {
     if (kind == "gate") return "box";
@@ -124,7 +125,9 @@ void SiteGraph::write_dot(std::ostream& out, const std::vector<std::string>& nod
   boost::write_graphviz(
       out, im.g,
       [&](std::ostream& o, Graph::vertex_descriptor v) {
-        o << "[label=" << boost::escape_dot_string(node_labels.at(v)) << ", shape=" << shape(im.kinds[v]) << "]";
+        o << "[label=" << boost::escape_dot_string(node_labels.at(v)) << ", shape=" << shape(im.kinds[v]);
+        if (!node_positions.empty()) o << ", pos=\"" << node_positions.at(v) << "!\"";
+        o << "]";
       },
       [&](std::ostream& o, Graph::edge_descriptor e) {
         o << "[label=" << boost::escape_dot_string(edge_labels.at(im.g[e].id)) << "]";

@@ -68,9 +68,11 @@ class SiteGraph {
   // Paths avoiding the edges marked closed (closed.size() == num_edges()).
   PathTable paths_without(const std::vector<char>& closed) const;
 
-  // Graphviz drawing: node kinds as shapes, `edge_label(e)` as edge labels.
+  // Graphviz drawing: node kinds as shapes, `edge_label(e)` as edge labels; `node_positions`
+  // (empty, or one "x,y" per node, in points) pins the nodes (pos="x,y!", for `neato -n`).
   void write_dot(std::ostream& out, const std::vector<std::string>& node_labels,
-                 const std::vector<std::string>& edge_labels) const;
+                 const std::vector<std::string>& edge_labels,
+                 const std::vector<std::string>& node_positions = {}) const;
 
  private:
   struct Impl;

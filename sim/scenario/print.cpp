@@ -44,9 +44,19 @@ std::string values_hash(const Node& root) {
   std::ostringstream text;
   // The [[assumption]] list says what a sensitivity study moves, and [[target]] and [[lever]] what
   // a plan aims at and may change, not what is run: they leave the scenario's results, and its
-  // hash, as they were.
-  for (auto& [k, v] : root.members)
-    if (k != "assumption" && k != "target" && k != "lever") print_tree(v, k, text, false);
+  // hash, as they were. Nor do the nodes' positions on the site plan (x_m, y_m): they are drawn,
+  // never simulated.
+  for (auto& [k, v] : root.members) {
+    if (k == "assumption" || k == "target" || k == "lever") continue;
+    if (k != "node" || !v.is_array()) {
+      print_tree(v, k, text, false);
+      continue;
+    }
+    Node nodes = v;
+    for (auto& n : nodes.items)
+      std::erase_if(n.members, [](const auto& m) { return m.first == "x_m" || m.first == "y_m"; });
+    print_tree(nodes, k, text, false);
+  }
   return fmt::format("{:016x}", fnv1a(text.str()));
 }
 

@@ -42,6 +42,7 @@ constexpr Range kSpeedSdMps{0, 5, "m/s"};
 constexpr Range kSpeedScale{0.05, 20};
 constexpr Range kLengthM{0.1, 100000, "m"};
 constexpr Range kWidthM{0.1, 1000, "m"};
+constexpr Range kPositionM{-100000, 100000, "m"};  // a node on a site plan, 100 km either way
 constexpr Range kAreaM2{0, 1e7, "m2"};           // 10 km2: the whole site and more
 constexpr Range kFloorM2{1, 1e7, "m2"};
 constexpr Range kDensity{0.1, 10, "persons/m2"};
@@ -271,13 +272,33 @@ struct Builder {
   }
 
   void read_nodes(Reader& root) {
+    // Positions: every node has one or none does. The first node with one and the first without
+    // are remembered to name both in the message.
+    std::optional<std::string> positioned;
+    std::optional<Problem> unpositioned;
     for (auto& r : root.tables("node")) {
-      NodeDef n{r.string("id"), r.string("kind", "place")};
+      NodeDef n{r.string("id"), r.string("kind", "place"), {}, {}};
       if (!n.id.empty()) node_ids.insert(n.id);
+      const bool x = r.has("x_m"), y = r.has("y_m");
+      if (x && y) {
+        n.x_m = r.number_in("x_m", kPositionM);
+        n.y_m = r.number_in("y_m", kPositionM);
+        if (!positioned) positioned = n.id;
+      } else if (x || y) {
+        r.error(x ? "x_m" : "y_m", fmt::format("a node's position needs both x_m and y_m, {} is missing", x ? "y_m" : "x_m"));
+        r.number(x ? "x_m" : "y_m", 0);  // read: not also reported as unknown
+      } else if (!unpositioned) {
+        unpositioned = Problem{r.pos(), r.path(), n.id};
+      }
       r.finish();
       s.nodes.push_back(n);
     }
     if (s.nodes.empty()) root.error("node", "a scenario needs at least one [[node]]");
+    if (positioned && unpositioned)
+      root.problems().error(unpositioned->pos, unpositioned->path,
+                            fmt::format("node '{}' has no position (x_m, y_m) but node '{}' has one: a "
+                                        "scenario positions every node or none",
+                                        unpositioned->message, *positioned));
   }
 
   void read_walkways(Reader& root) {

@@ -22,6 +22,10 @@ const char* mode_name(Mode m);
 
 struct NodeDef {
   std::string id, kind;
+  // Where the node stands on a site plan, in metres (x east, y north): for drawings only (the map
+  // of `expoflow view`, `expoflow graph`); the model never reads them. A scenario positions every
+  // node or none.
+  std::optional<double> x_m, y_m;
 };
 
 struct WalkwayDef {
