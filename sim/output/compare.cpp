@@ -9,6 +9,7 @@
 
 #include "observe/probes.hpp"
 #include "output/kpi_names.hpp"
+#include "output/scopes.hpp"
 #include "output/writers.hpp"
 
 namespace expoflow::output {
@@ -143,8 +144,7 @@ std::string comparison_json(const Comparison& c, const nlohmann::ordered_json& m
                          {"base", x.base},
                          {"variant", x.variant},
                          {"difference", x.diff.mean},
-                         {"difference_ci95", x.diff.exists ? nlohmann::ordered_json{x.diff.lo, x.diff.hi}
-                                                           : nlohmann::ordered_json()}});
+                         {"difference_ci95", interval_json(x.diff)}});
     j["windows"].push_back({{"event", w.window.name},
                             {"kind", w.window.kind},
                             {"target", w.window.target},

@@ -45,10 +45,6 @@ std::string when_text(const Ensemble& e, std::uint32_t place, Metric value, Metr
 
 }  // namespace
 
-nlohmann::ordered_json interval_json(const Interval& ci) {
-  return ci.exists ? nlohmann::ordered_json{ci.lo, ci.hi} : nlohmann::ordered_json();
-}
-
 nlohmann::ordered_json scopes_json(const Ensemble& e) {
   const auto& scopes = e.sim->scopes();
   nlohmann::ordered_json out = nlohmann::ordered_json::array();

@@ -10,8 +10,14 @@
 
 namespace expoflow::output {
 
-// [lo, hi], or null where a single replication gives no interval.
-nlohmann::ordered_json interval_json(const Interval& ci);
+// [lo, hi] with the ends written by `value`, or null where a single replication gives no interval.
+template <class Value>
+nlohmann::ordered_json interval_json(const Interval& ci, Value&& value) {
+  return ci.exists ? nlohmann::ordered_json{value(ci.lo), value(ci.hi)} : nlohmann::ordered_json();
+}
+inline nlohmann::ordered_json interval_json(const Interval& ci) {
+  return interval_json(ci, [](double x) { return x; });
+}
 
 // The scopes after the whole run (days, windows; the hours are in kpis.csv only), each with its
 // span and every indicator's mean and 95% interval, by name.

@@ -70,11 +70,6 @@ std::string interval_text(const Interval& ci, Text&& text) {
   return ci.exists ? fmt::format("[{} – {}]", text(ci.lo), text(ci.hi)) : "—";
 }
 
-// [lo, hi], or null where a single replication gives no interval.
-template <class Value>
-nlohmann::ordered_json interval_json(const Interval& ci, Value&& value) {
-  return ci.exists ? nlohmann::ordered_json{value(ci.lo), value(ci.hi)} : nlohmann::ordered_json();
-}
 
 // A fitted equality on a count in a window: one of the reported totals.
 bool is_plain_total(const scenario::ObservedDef& o) {
