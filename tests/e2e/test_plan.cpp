@@ -228,7 +228,8 @@ TEST_CASE("plan reports a lever that changes no target, gives the same plan on 1
   CHECK(o.out.find("lever hall_area changed no target") != std::string::npos);
 }
 
-TEST_CASE("plan --stress finds the demand at which Erlang C's mean wait reaches the target inside its interval",
+TEST_CASE("plan --stress finds the demand at which Erlang C's mean wait reaches the target inside its interval, "
+          "the same on 1 and 2 threads",
           "[cli][plan][stress][statistical]") {
   const TempDir tmp("plan-stress");
   const Gate g = gate();
@@ -258,4 +259,15 @@ TEST_CASE("plan --stress finds the demand at which Erlang C's mean wait reaches 
   CHECK(t["interval"][1].get<double>() - t["interval"][0].get<double>() < 0.05);  // an interval that says something
   CHECK(fs::exists(out / "stress.csv"));
   CHECK(o.out.find("what breaks first") != std::string::npos);
+
+  // The same breaking points on one thread.
+  const Outcome one = run_expoflow(plan_args(tmp.path / "one", fmt::format("--stress -r {} --set "
+                                                                           "'target[mean_wait].max={}' --set "
+                                                                           "'gate[security].lanes[00:00]={}'",
+                                                                           samples(12), w, lanes),
+                                             1),
+                                   tmp);
+  REQUIRE(one.code == 0);
+  CHECK(read_result(tmp.path / "one" / "stress.json") == read_result(out / "stress.json"));
+  CHECK(read_text(tmp.path / "one" / "stress.csv") == read_text(out / "stress.csv"));
 }
