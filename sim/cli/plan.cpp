@@ -425,9 +425,10 @@ CLI::App* add_plan_command(CLI::App& app, PlanOptions& o) {
               "and verify it on fresh seeds");
   cmd->add_option("scenario", o.scenario, "Scenario file (TOML) with [[target]] and [[lever]] tables")->required();
   add_ensemble_options(cmd, o.ensemble,
-                       {.replications = "Replications of a candidate's first batch, and of each batch added (R0)",
+                       {.replications = "Replications of a candidate's first batch, and of each batch added (R0); with --stress, the "
+                                        "replications bisected",
                         .min_replications = 2,
-                        .out = "Output folder (default results/<scenario name>-plan)",
+                        .out = "Output folder (default results/<scenario name>-plan, or -stress with --stress)",
                         .threads = "Threads per process (default: all cores)",
                         .set = "Override a value of the scenario and every candidate: PATH=VALUE"});
   cmd->add_option("--max-replications", o.max_replications,
