@@ -54,6 +54,9 @@ struct PlanOptions {
   EnsembleOptions ensemble;  // its replications: the first batch of a candidate (R0)
   std::uint32_t max_replications = 100;    // RMAX: batches are added up to this
   std::uint32_t verify_replications = 30;  // the verification's fixed size, on fresh seeds
+  std::vector<std::string> targets;        // --target: [[target]]s given on the command line
+  double delta = 0.02;                     // indifference zone, as a share of each target's bound
+  bool stress = false;                     // --stress: breaking points instead of a plan
 };
 CLI::App* add_plan_command(CLI::App& app, PlanOptions& o);
 int run_plan(const PlanOptions& o);

@@ -22,6 +22,25 @@ double Histogram::bin_mid(std::size_t b) {
   return std::ldexp(1.0 + (sub + 0.5) / kSub, e);
 }
 
+double Histogram::bin_low(std::size_t b) {
+  if (b < static_cast<std::size_t>(kSub)) return static_cast<double>(b) / kSub;
+  const std::size_t k = b - kSub;
+  return std::ldexp(1.0 + static_cast<double>(k % kSub) / kSub, static_cast<int>(k / kSub));
+}
+
+double Histogram::share_above(double x) const {
+  if (n_ == 0) return 0;
+  double above = x < 0 ? static_cast<double>(zeros_) : 0.0;
+  for (std::size_t i = 0; i < bins_.size(); ++i) {
+    const double lo = bin_low(lo_ + i), hi = bin_low(lo_ + i + 1);
+    if (lo >= x)
+      above += static_cast<double>(bins_[i]);
+    else if (hi > x)
+      above += static_cast<double>(bins_[i]) * (hi - x) / (hi - lo);
+  }
+  return above / static_cast<double>(n_);
+}
+
 double Histogram::quantile(double q) const {
   if (n_ == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(n_)));

@@ -89,6 +89,9 @@ class Histogram {
   bool well_formed() const;
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;
+  // The share of the values above x (0 if empty): whole bins above x, and of the bin holding x the
+  // part above it, as if its values were spread evenly over the bin.
+  double share_above(double x) const;
   void merge(const Histogram& o);
   template <class F>
   void visit_state(F&& f) {
@@ -104,6 +107,7 @@ class Histogram {
   static std::size_t bin_of(double x) { return x > 0 && x < 1 ? static_cast<std::size_t>(x * kSub) : x > 0 ? bin_of_large(x) : 0; }
   static std::size_t bin_of_large(double x);
   static double bin_mid(std::size_t b);
+  static double bin_low(std::size_t b);  // where bin b begins (bin b + 1 begins where it ends)
   // Counts of bins lo_ .. lo_ + bins_.size() - 1 (waits of one time bin fill a narrow range).
   std::vector<std::uint64_t> bins_;
   std::size_t lo_ = 0;

@@ -152,7 +152,7 @@ void generate_visitors(World& w) {
   const Scenario& s = w.s;
   for (std::size_t c = 0; c < s.classes.size(); ++c) {
     const ClassDef& cd = s.classes[c];
-    for (int d = 0; d < s.days; ++d) {
+    for (int d = w.sim.first_day(); d <= w.sim.last_day(); ++d) {
       double volume = cd.volume[static_cast<std::size_t>(d)] * cd.volume_scale * s.demand_scale;
       if (cd.poisson_count)
         volume = static_cast<double>(dist::poisson(volume, w.demand_rng.uniform(kDailyCountTag | (c << 16) | static_cast<std::uint64_t>(d), 0)));
@@ -186,7 +186,7 @@ void generate_background(World& w) {
       }
     split_by_line[li] = split;
     if (!any) continue;
-    for (int d = 0; d < w.s.days; ++d)
+    for (int d = w.sim.first_day(); d <= w.sim.last_day(); ++d)
       for (std::uint64_t h = 0; h < 24; ++h) {
         const std::uint64_t slot = (li << 40) | ((static_cast<std::uint64_t>(d) * 24 + h) << 20);
         const auto n = dist::poisson(l.background_entries[h], w.background_rng.uniform(kBackgroundEntryTag | slot, 0));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <fmt/format.h>
 
 #include "model/layout.hpp"
@@ -321,6 +322,14 @@ Simulation::Simulation(const Scenario& s) : s_(s), layout_(std::make_unique<Layo
   b.taxis_and_lots();
   kpi_places_ = kpi_places_of(s, *layout_, places_);
   scopes_ = scopes_of(s, layout_->num_bins);
+  last_day_ = s.days - 1;
+}
+
+void Simulation::simulate_days(int first, int last) {
+  if (first < 0 || last >= s_.days || first > last)
+    throw std::invalid_argument(fmt::format("days {}..{} are not within the scenario's 1..{}", first + 1, last + 1, s_.days));
+  first_day_ = first;
+  last_day_ = last;
 }
 
 }  // namespace expoflow::model

@@ -33,6 +33,16 @@ class Simulation {
   ReplicationResult run(std::uint64_t seed, std::uint32_t replication,
                         RecordObserver* extra_observer = nullptr) const;
 
+  // Demand (visitors and the metro's background users) only on days first..last (0-based,
+  // inclusive); every day by default. Supply runs over every day regardless (lanes, trains and
+  // their background loads, cabs, halls, events), its draws keyed by trip, cab and day, never by
+  // what demand did; the stands empty their ranks at closing and nobody is left on site at
+  // midnight, so each day of the range comes out bit for bit as in the run of every day
+  // (tests/model/test_days.cpp). Out-of-range days record supply alone.
+  void simulate_days(int first, int last);
+  int first_day() const { return first_day_; }
+  int last_day() const { return last_day_; }
+
   const Scenario& scenario() const { return s_; }
   const std::vector<Place>& places() const { return places_; }
   const network::SiteGraph& graph() const { return graph_; }
@@ -54,6 +64,7 @@ class Simulation {
   std::unique_ptr<Layout> layout_;
   KpiPlaces kpi_places_;
   std::vector<observe::Scope> scopes_;
+  int first_day_ = 0, last_day_ = 0;
 };
 
 // Asking every running replication to stop (a signal handler may call request_stop: it only

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace expoflow::observe {
 
@@ -233,6 +234,32 @@ std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const st
     else scope_kpis(rec, at, Range(rec, scopes[k]), scope, out);
   }
   return out;
+}
+
+bool is_wait_percentile(Metric m) {
+  return m == Metric::wait_p95_s || m == Metric::platform_wait_p95_s || m == Metric::fare_gates_in_wait_p95_s ||
+         m == Metric::party_wait_p95_s || m == Metric::all_entrances_wait_p95_s;
+}
+
+double wait_share_over(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes, KpiId id,
+                       double bound_s) {
+  const Range r(rec, scopes.at(id.scope));
+  const auto& st = rec.places();
+  Histogram h;
+  switch (id.metric) {
+    case Metric::wait_p95_s:
+    case Metric::party_wait_p95_s: r.add_waits(st[id.place], h); break;
+    case Metric::all_entrances_wait_p95_s:
+      for (const std::uint32_t g : at.gates) r.add_waits(st[g], h);
+      break;
+    case Metric::platform_wait_p95_s:
+    case Metric::fare_gates_in_wait_p95_s:
+      for (const auto& l : at.lines)
+        if (l.place == id.place) r.add_waits(st[id.metric == Metric::platform_wait_p95_s ? l.platform : l.fare_in], h);
+      break;
+    default: throw std::invalid_argument("wait_share_over: not a percentile of waits");
+  }
+  return h.share_above(bound_s);
 }
 
 }  // namespace expoflow::observe

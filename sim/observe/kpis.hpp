@@ -155,4 +155,11 @@ struct KpiPlaces {
 // the taxi stands' party waits and peak queue; arrivals by access mode.
 std::vector<Kpi> compute_kpis(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes);
 
+// Whether a metric is a percentile of waits (wait_p95_s and the like).
+bool is_wait_percentile(Metric m);
+// The share of the waits behind a percentile indicator (is_wait_percentile) that exceed `bound_s`
+// over the indicator's scope: the waits its percentile is taken of, read the same way.
+double wait_share_over(const Recorder& rec, const KpiPlaces& at, const std::vector<Scope>& scopes, KpiId id,
+                       double bound_s);
+
 }  // namespace expoflow::observe

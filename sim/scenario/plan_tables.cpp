@@ -48,6 +48,13 @@ std::vector<TargetDef> read_targets(Reader& root) {
       t.is_max = has_max;
       t.bound = r.number(has_max ? "max" : "min");
     }
+    if (r.has("share")) {
+      t.share = r.number("share");
+      if (!(t.share > 0 && t.share < 1))
+        r.error("share", fmt::format("must be between 0 and 1 (exclusive), got {}", show_number(t.share)));
+      else if (has_min)
+        r.error("share", "a share of waits over a bound goes with max (P(wait > max) <= share), not min");
+    }
     t.confidence = r.number("confidence", 0.95);
     if (!(t.confidence > 0 && t.confidence < 1))
       r.error("confidence", fmt::format("must be between 0 and 1 (exclusive), got {}", show_number(t.confidence)));

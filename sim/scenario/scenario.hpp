@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <cstdint>
 #include <optional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -272,6 +273,9 @@ struct TargetDef {
   std::string id, indicator, source;
   bool is_max = true;  // `max`: indicator <= bound; `min`: indicator >= bound
   double bound = 0, confidence = 0.95;
+  // On a percentile of waits with a max: P(wait > bound) <= share. Unset (NaN), the percentile's
+  // own (0.05 for a p95).
+  double share = std::numeric_limits<double>::quiet_NaN();
   scenario::SourcePos pos;
 };
 

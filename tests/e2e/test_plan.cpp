@@ -1,9 +1,10 @@
 // `expoflow plan`, through the command line, on the M/M/c gate of tests/data/plan/gate_mmc_plan.toml
 // (one security gate, Poisson arrivals, exponential screening; its lanes are the servers and the
-// lever): the plan for "mean wait <= w" is Erlang C's smallest number of lanes c, computed here
-// from the scenario as loaded, when c's margin and c - 1's excess exceed the indifference zone
-// (2% of the bound). The simulated day starts with an empty queue, which biases its mean wait
-// low by about a percent at these loads, so the cases keep both well beyond the zone (asserted).
+// lever): the plan for "mean wait <= w" and for "P(wait > t) <= p" (a p95 target is the latter with
+// p = 0.05) is Erlang C's smallest number of lanes c, computed here from the scenario as loaded,
+// when c's margin and c - 1's excess exceed five times the indifference zone (2% of the bound):
+// the simulated day starts with an empty queue, which biases its waits low by about a percent at
+// these loads (asserted). A case inside the zone may return c or c + 1, and states its confidence.
 // A target no lever setting meets exits 2 naming it; a lever that changes no target is reported;
 // the same seed gives the same plan.json on 1 and 2 threads; plan.toml runs with `expoflow run`.
 #include <catch2/catch.hpp>
@@ -24,22 +25,45 @@ namespace {
 const std::string kScenario = "tests/data/plan/gate_mmc_plan.toml";
 constexpr double kIndifference = 0.02;  // of the bound
 
-// Erlang C's smallest number of lanes whose mean wait is at most w, asserted outside the zone.
-int erlang_lanes(double w) {
+// The gate as loaded: arrival rate, service rate and offered load.
+struct Gate {
+  double lambda = 0, mu = 0, a = 0;
+};
+Gate gate() {
   const auto s = load_or_fail(kScenario);
   const auto& g = s.gates.at(0);
   const auto& c = s.classes.at(0);
-  const double mu = 1 / g.service_mean_s;
-  const double lambda = c.volume.front() * s.demand_scale / (c.profile_bin_s * static_cast<double>(c.profile.size()));
-  const double a = lambda / mu;
-  auto wq = [&](int lanes) { return erlang_c(lanes, a) / (lanes * mu - lambda); };
-  int lanes = static_cast<int>(std::floor(a)) + 1;
-  while (wq(lanes) > w) ++lanes;
-  INFO("w = " << w << ", c = " << lanes << ": W_q(c) = " << wq(lanes) << ", W_q(c-1) = " << wq(lanes - 1));
-  REQUIRE((w - wq(lanes)) / w > 5 * kIndifference);
-  REQUIRE((wq(lanes - 1) - w) / w > 5 * kIndifference);
+  Gate out;
+  out.mu = 1 / g.service_mean_s;
+  out.lambda = c.volume.front() * s.demand_scale / (c.profile_bin_s * static_cast<double>(c.profile.size()));
+  out.a = out.lambda / out.mu;
+  return out;
+}
+
+// Erlang C's smallest number of lanes c whose `measure(c)` is at most `bound`, with c's margin and
+// c - 1's excess (as shares of the bound) both asserted beyond `zones` indifference zones, or
+// both the other way (c - 1 within one zone above the bound) when zones is negative.
+template <class Measure>
+int erlang_lanes(const Gate& g, Measure measure, double bound, double zones = 5) {
+  int lanes = static_cast<int>(std::floor(g.a)) + 1;
+  while (measure(lanes) > bound) ++lanes;
+  INFO("bound " << bound << ", c = " << lanes << ": " << measure(lanes) << ", c - 1: " << measure(lanes - 1));
+  if (zones > 0) {
+    REQUIRE((bound - measure(lanes)) / bound > zones * kIndifference);
+    REQUIRE((measure(lanes - 1) - bound) / bound > zones * kIndifference);
+  } else {
+    REQUIRE((measure(lanes - 1) - bound) / bound < kIndifference);
+  }
   return lanes;
 }
+
+int erlang_lanes(double w) {
+  const Gate g = gate();
+  return erlang_lanes(g, [&](int c) { return erlang_c(c, g.a) / (c * g.mu - g.lambda); }, w);
+}
+
+// P(W > t) of M/M/c FCFS with c lanes (a < c): C(c, a) e^{-(c mu - lambda) t}.
+double p_over(const Gate& g, int c, double t) { return erlang_c(c, g.a) * std::exp(-(c * g.mu - g.lambda) * t); }
 
 std::string plan_args(const fs::path& out, const std::string& extra, unsigned threads = 2) {
   return "plan " + kScenario + " --seed 5 -q -j " + std::to_string(threads) + " --out '" + out.string() + "' " + extra;
@@ -63,6 +87,86 @@ TEST_CASE("plan returns Erlang C's smallest number of lanes for a mean-wait targ
     CHECK(plan["verification"]["all_targets_met"] == true);
     CHECK(plan["search"]["replications_spent"].get<int>() > 0);
   }
+}
+
+TEST_CASE("plan returns Erlang C's smallest number of lanes for P(wait > t) <= p and p95 targets",
+          "[cli][plan][statistical]") {
+  const TempDir tmp("plan-share");
+  const Gate g = gate();
+  struct Case {
+    double t, p;
+    std::string target;  // the --target given; its own bound replaces the scenario's mean-wait one
+  };
+  for (const Case& c : {Case{120, 0.02, "gate[security].wait_p95_s<=120, share=0.02"},
+                        Case{30, 0.05, "gate[security].wait_p95_s<=30"}}) {
+    const int want = erlang_lanes(g, [&](int lanes) { return p_over(g, lanes, c.t); }, c.p);
+    const fs::path out = tmp.path / fmt::format("t{}", c.t);
+    // The scenario's mean-wait target is made slack (an hour) so that the share decides.
+    const Outcome o = run_expoflow(
+        plan_args(out, fmt::format("--set 'target[mean_wait].max=3600' --target '{}'", c.target)), tmp);
+    INFO(o.err << o.out);
+    REQUIRE(o.code == 0);
+    const json plan = json::parse(read_text(out / "plan.json"));
+    CHECK(plan["levers"][0]["value"].get<double>() == want);
+    const json& share = plan["targets"][1];
+    CHECK(share["estimate"] == "share_over");
+    CHECK(share["over_s"].get<double>() == c.t);
+    CHECK(share["value"].get<double>() == c.p);
+    CHECK(share["verdict"] == "met");
+    CHECK(share["binds"] == true);
+  }
+}
+
+TEST_CASE("plan: inside the indifference zone it returns c or c + 1 and states its confidence",
+          "[cli][plan][statistical]") {
+  const TempDir tmp("plan-delta");
+  const Gate g = gate();
+  const double t = 60;
+  // Erlang C: 21 lanes leave P(W > 60 s) = 0.0197; a bound 1% below it puts 21 inside the zone.
+  const double p = p_over(g, 21, t) / 1.01;
+  const int c = erlang_lanes(g, [&](int lanes) { return p_over(g, lanes, t); }, p, -1) - 1;
+  const Outcome o = run_expoflow(
+      plan_args(tmp.path / "out", fmt::format("--set 'target[mean_wait].max=3600' --target "
+                                              "'gate[security].wait_p95_s<={}, share={:.10g}'",
+                                              t, p)),
+      tmp);
+  INFO(o.err << o.out);
+  REQUIRE(o.code == 0);
+  const json plan = json::parse(read_text(tmp.path / "out" / "plan.json"));
+  const double lanes = plan["levers"][0]["value"].get<double>();
+  CHECK((lanes == c || lanes == c + 1));
+  const json& share = plan["targets"][1];
+  const double stated = share["confidence_met"].get<double>();
+  CHECK(stated > 0);
+  CHECK(stated < 1);
+  if (lanes == c) CHECK(share["within_delta"] == true);
+  CHECK(o.out.find("P(met)") != std::string::npos);
+}
+
+TEST_CASE("plan: --target is read as a [[target]] table, and a wrong one is named before anything runs", "[cli][plan]") {
+  const TempDir tmp("plan-target-option");
+  const Outcome bad_form = run_expoflow(plan_args(tmp.path / "a", "--target 'gate[security].wait_mean_s=10'"), tmp);
+  CHECK(bad_form.code == 2);
+  CHECK(bad_form.err.find("--target 'gate[security].wait_mean_s=10': expected INDICATOR<=BOUND") != std::string::npos);
+  const Outcome bad_key = run_expoflow(
+      plan_args(tmp.path / "b", "--target 'gate[security].wait_mean_s<=10, confidence=1.5'"), tmp);
+  CHECK(bad_key.code == 2);
+  CHECK(bad_key.err.find("confidence") != std::string::npos);
+  CHECK(bad_key.err.find("between 0 and 1") != std::string::npos);
+  const Outcome share_of_mean = run_expoflow(
+      plan_args(tmp.path / "c", "--target 'gate[security].wait_mean_s<=10, share=0.1'"), tmp);
+  CHECK(share_of_mean.code == 2);
+  CHECK(share_of_mean.err.find("not a percentile of waits") != std::string::npos);
+  // An unknown indicator is named with the close ones, and nothing is simulated: no progress.
+  const Outcome unknown = run_expoflow(
+      "plan " + kScenario + " --seed 5 -j 1 -r 2 --out '" + (tmp.path / "d").string() +
+          "' --target 'gate[security].wait_p59_s<=10'",
+      tmp);
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("no indicator 'gate[security].wait_p59_s'") != std::string::npos);
+  CHECK(unknown.err.find("gate[security].wait_p95_s") != std::string::npos);
+  CHECK(unknown.err.find("candidate") == std::string::npos);
+  CHECK(!fs::exists(tmp.path / "d" / "plan.json"));
 }
 
 TEST_CASE("plan: a target no lever setting meets exits 2 naming the target", "[cli][plan]") {
@@ -122,4 +226,48 @@ TEST_CASE("plan reports a lever that changes no target, gives the same plan on 1
   CHECK(plan["levers_without_effect"] == json::array({"hall_area"}));
   CHECK(plan["levers"][1]["value"].get<double>() == 100000);
   CHECK(o.out.find("lever hall_area changed no target") != std::string::npos);
+}
+
+TEST_CASE("plan --stress finds the demand at which Erlang C's mean wait reaches the target inside its interval, "
+          "the same on 1 and 2 threads",
+          "[cli][plan][stress][statistical]") {
+  const TempDir tmp("plan-stress");
+  const Gate g = gate();
+  // 22 lanes and a mean wait of at most 5 s (4.2 s at the scenario's demand): the factor f on
+  // demand with W_q(22 lanes, f lambda) = 5 s, by bisection on Erlang C (1.0154, a load of 0.83,
+  // where a day from an empty queue is close to steady state).
+  const int lanes = 22;
+  const double w = 5;
+  auto wq = [&](double f) { return erlang_c(lanes, f * g.a) / (lanes * g.mu - f * g.lambda); };
+  double lo = 1, hi = lanes / g.a;
+  for (int i = 0; i < 100; ++i) ((wq((lo + hi) / 2) > w) ? hi : lo) = (lo + hi) / 2;
+  const double breaking = (lo + hi) / 2;
+  const fs::path out = tmp.path / "stress";
+  const Outcome o = run_expoflow(plan_args(out, fmt::format("--stress -r {} --set 'target[mean_wait].max={}' --set "
+                                                            "'gate[security].lanes[00:00]={}'",
+                                                            samples(12), w, lanes)),
+                                 tmp);
+  INFO(o.err << o.out);
+  REQUIRE(o.code == 0);
+  const json stress = json::parse(read_text(out / "stress.json"));
+  const json& t = stress["targets"][0];
+  INFO("Erlang C's breaking point " << breaking << "; interval " << t["interval"].dump());
+  CHECK(t["failing_below_bracket"] == 0);
+  CHECK(t["holding_above_bracket"] == 0);
+  CHECK(t["interval"][0].get<double>() <= breaking);
+  CHECK(breaking <= t["interval"][1].get<double>());
+  CHECK(t["interval"][1].get<double>() - t["interval"][0].get<double>() < 0.05);  // an interval that says something
+  CHECK(fs::exists(out / "stress.csv"));
+  CHECK(o.out.find("what breaks first") != std::string::npos);
+
+  // The same breaking points on one thread.
+  const Outcome one = run_expoflow(plan_args(tmp.path / "one", fmt::format("--stress -r {} --set "
+                                                                           "'target[mean_wait].max={}' --set "
+                                                                           "'gate[security].lanes[00:00]={}'",
+                                                                           samples(12), w, lanes),
+                                             1),
+                                   tmp);
+  REQUIRE(one.code == 0);
+  CHECK(read_result(tmp.path / "one" / "stress.json") == read_result(out / "stress.json"));
+  CHECK(read_text(tmp.path / "one" / "stress.csv") == read_text(out / "stress.csv"));
 }

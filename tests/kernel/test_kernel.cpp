@@ -431,6 +431,30 @@ TEST_CASE("stats: TimeWeighted integrates a hand-made path", "[kernel][stats]") 
   CHECK(r.mean(110) == 0.8);
 }
 
+TEST_CASE("stats: Histogram share above a bound", "[kernel][stats]") {
+  // Exact at bin edges and for values all on one side; within the share of the one bin holding the
+  // bound otherwise (a bin is 1/64 of its power of two: 1.6%).
+  const RandomStream s(12, "histogram-share", 0);
+  Histogram h;
+  std::vector<double> x;
+  for (std::uint64_t i = 0; i < 100000; ++i) {
+    const double u = s.uniform(i, 0);
+    x.push_back(u < 0.4 ? 0.0 : dist::exponential(90, s.uniform(i, 1)));
+    if (x.back() == 0) h.add_zero(1);
+    else h.add(x.back());
+  }
+  for (const double bound : {0.0, 0.3, 1.0, 17.0, 60.0, 64.0, 300.0, 1e6}) {
+    const double exact =
+        static_cast<double>(std::count_if(x.begin(), x.end(), [&](double v) { return v > bound; })) / 1e5;
+    const double tol = exact * 0.02 + 1e-5;
+    INFO("bound " << bound << ": exact " << exact << ", histogram " << h.share_above(bound));
+    CHECK(std::abs(h.share_above(bound) - exact) <= tol);
+  }
+  CHECK(h.share_above(-1) == 1.0);
+  CHECK(h.share_above(1e6) == 0.0);
+  CHECK(Histogram().share_above(10) == 0.0);
+}
+
 TEST_CASE("stats: Histogram quantiles are within the documented error", "[kernel][stats]") {
   // Documented: within 1.6% of the exact sample quantile, or 1/64 s below 1 s. The exact sample
   // quantile is the ceil(q n)-th smallest value (rank at least 1).
