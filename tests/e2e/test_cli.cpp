@@ -88,7 +88,8 @@ TEST_CASE("run on a good scenario writes the summary and the three tables", "[cl
   CHECK(o.err.empty());
   CHECK_THAT(o.out, Contains("reported total"));
   CHECK_THAT(o.out, Contains("wrote " + out.string() + "/summary.json"));
-  for (const char* f : {"summary.json", "kpis.csv", "headroom.csv", "counts.csv", "queues.csv", "occupancy.csv", "site.json"}) {
+  for (const char* f : {"summary.json", "kpis.csv", "headroom.csv", "counts.csv", "queues.csv", "occupancy.csv",
+                        "series.csv", "site.json"}) {
     INFO(f);
     CHECK(fs::file_size(out / f) > 0);
   }
