@@ -13,7 +13,7 @@ strip_provenance() {
   /usr/bin/python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j.pop("provenance", None); print(json.dumps(j, indent=2))' "$1"
 }
 cmp <(strip_provenance "$tmp/single/summary.json") <(strip_provenance "$tmp/ranks/summary.json")
-for f in counts.csv queues.csv occupancy.csv; do
+for f in counts.csv queues.csv occupancy.csv series.csv; do
   cmp "$tmp/single/$f" "$tmp/ranks/$f"
 done
 echo "identical with $ranks ranks"

@@ -74,6 +74,7 @@ int run_run(const RunOptions& o) {
     support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
     support::write_atomically(dir / "kpis.csv", output::kpis_csv(e));
     support::write_atomically(dir / "headroom.csv", output::headroom_csv(e));
+    support::write_atomically(dir / "series.csv", output::series_csv(e));
     support::write_atomically(dir / "site.json", output::site_json(sim));
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
@@ -84,7 +85,7 @@ int run_run(const RunOptions& o) {
   std::cout << output::comparison_table(e, output::overrides_text(sets));
   std::cout << output::scope_tables(e, o.by_day);
   std::cout << output::headroom_table(e, 12);
-  std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv, site.json\n",
+  std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv, series.csv, site.json\n",
                            out_dir);
   if (stats) {
     std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",

@@ -65,6 +65,7 @@ std::string site_json(const model::Simulation& sim) {
   }
   j["scenario"] = s.name;
   j["title"] = s.title;
+  if (!s.start_date.empty()) j["start_date"] = s.start_date;
   j["days"] = s.days;
   j["bin_s"] = s.bin_s;
   j["horizon_s"] = s.horizon_s;

@@ -9,7 +9,8 @@
 
 namespace expoflow::output {
 
-// {"scenario", "title", "days", "bin_s", "horizon_s", "positioned": bool, "fruin": {walkway, queue}, "nodes": [{id, kind, x, y}],
+// {"scenario", "title", "start_date" (day 1, "YYYY-MM-DD"; only if the scenario gives it), "days",
+//  "bin_s", "horizon_s", "positioned": bool, "fruin": {walkway, queue}, "nodes": [{id, kind, x, y}],
 //  "places": [{id, kind, capacity, area_m2, node, x, y} and, for a walkway's direction, "to",
 //  "x2", "y2", "width_m"]}. A place is drawn at its node: a gate and its queue area at the gate's
 // node, a line's fare gates and their queue areas at its concourse, its platform and stops at its

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "support/text.hpp"
+
 namespace expoflow::output {
 
 namespace fs = std::filesystem;
@@ -63,13 +65,6 @@ struct Csv {
 
 double number(const std::string& text) { return text.empty() ? 0.0 : std::stod(text); }
 
-// Values kept with about three significant digits: the page stays small.
-double rounded(double v) {
-  if (v == 0 || !std::isfinite(v)) return 0;
-  const double scale = std::pow(10.0, 2 - std::floor(std::log10(std::fabs(v))));
-  return std::round(v * scale) / scale;
-}
-
 // Series of the places by name, bin by bin; a series that is zero in every bin is left out.
 using Series = std::map<std::string, std::vector<double>>;
 
@@ -87,7 +82,7 @@ void fill(const fs::path& file, const std::vector<std::pair<std::string, std::st
     for (std::size_t i = 0; i < columns.size(); ++i) {
       auto& s = it->second[columns[i].second];
       if (s.empty()) s.assign(bins, 0.0);
-      s[b] = rounded(number(row.at(at[i])));
+      s[b] = number(row.at(at[i]));  // already to three significant digits
     }
   }
 }
@@ -121,6 +116,7 @@ std::string view_data(const fs::path& dir) {
   data["bin_s"] = bin_s;
   data["bins"] = bins;
   data["days"] = site.at("days");
+  data["start_date"] = site.value("start_date", "");  // day 1's date: the clock reads "Fri 8 Nov 17:15"
   data["fruin"] = site.at("fruin");
   const bool compare = fs::exists(dir / "comparison_bins.csv");
   data["mode"] = compare ? "compare" : "run";
@@ -146,15 +142,20 @@ std::string view_data(const fs::path& dir) {
       for (const auto& [suffix, col] : {std::pair{".b", base}, {".v", variant}, {".d", diff}, {".lo", lo}, {".hi", hi}}) {
         auto& s = it->second[m + suffix];
         if (s.empty()) s.assign(bins, suffix[1] == 'l' || suffix[1] == 'h' ? NAN : 0.0);
-        s[b] = row.at(col).empty() ? NAN : rounded(number(row.at(col)));
+        s[b] = row.at(col).empty() ? NAN : support::three_significant(number(row.at(col)));
       }
     }
   } else {
     const json summary = read_json(dir / "summary.json");
     data["title"] = summary.value("title", site.value("title", ""));
-    fill(dir / "queues.csv",
-         {{"queue_mean", "q"}, {"served", "f"}, {"wait_p50_s", "w50"}, {"wait_p95_s", "w95"}}, series, bin_s, bins);
-    fill(dir / "occupancy.csv", {{"occupancy_mean", "o"}}, series, bin_s, bins);
+    if (!fs::exists(dir / "series.csv"))
+      throw std::runtime_error(fmt::format("{} has no series.csv: run `expoflow run` of this version again", dir.string()));
+    // Each series and the half-width of its 95% interval over the replications (".ci").
+    fill(dir / "series.csv",
+         {{"queue_mean", "q"}, {"queue_ci95", "q.ci"}, {"occupancy_mean", "o"}, {"occupancy_ci95", "o.ci"},
+          {"served", "f"}, {"served_ci95", "f.ci"}, {"wait_p50_s", "w50"}, {"wait_p50_ci95", "w50.ci"},
+          {"wait_p95_s", "w95"}, {"wait_p95_ci95", "w95.ci"}},
+         series, bin_s, bins);
     data["observations"] = json::array();
     for (const auto& o : summary.value("observations", json::array()))
       data["observations"].push_back({{"name", o.value("name", "")},
@@ -169,7 +170,7 @@ std::string view_data(const fs::path& dir) {
   for (const auto& p : site.at("places")) {
     json q = p;
     for (const char* k : {"capacity", "area_m2", "width_m"})
-      if (q.contains(k)) q[k] = rounded(q[k].get<double>());
+      if (q.contains(k)) q[k] = support::three_significant(q[k].get<double>());
     q["s"] = series_json(series[p.at("id").get<std::string>()]);
     places.push_back(q);
   }

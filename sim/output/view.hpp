@@ -8,8 +8,8 @@
 
 namespace expoflow::output {
 
-// The data of the page, as JSON, from a run's folder (site.json, summary.json, queues.csv,
-// occupancy.csv, headroom.csv) or a compare folder (site.json, comparison.json,
+// The data of the page, as JSON, from a run's folder (site.json, summary.json, series.csv,
+// headroom.csv) or a compare folder (site.json, comparison.json,
 // comparison_bins.csv). Throws std::runtime_error naming what is missing or unusable.
 std::string view_data(const std::filesystem::path& dir);
 // The page with `data` (view_data's) inlined.

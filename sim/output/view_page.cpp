@@ -84,10 +84,8 @@ function colourAt(p,b){
   if(DATA.mode=='compare'){const c=cmpAt(p,b);return c.show?(c.d>0?UP:DOWN):NONE;}
   return PAL[gradeOf(p,valueAt(p,b))];
 }
-// Day 1's date from the title ("5-10 Nov 2024", as scripts/plot reads it); else days as dN.
-const FIRST=(()=>{const m=/\b(\d{1,2})\s*[-–]\s*\d{1,2}\s+([A-Z][a-z]{2})[a-z]*\.?\s+(\d{4})\b/.exec(DATA.title||'');
-  const mon=m?['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'].indexOf(m[2]):-1;
-  return mon<0?null:Date.UTC(+m[3],mon,+m[1]);})();
+// Day 1's date (the scenario's start_date, "2024-11-05"); without one, days are d1, d2, ...
+const FIRST=(()=>{const m=/^(\d{4})-(\d{2})-(\d{2})$/.exec(DATA.start_date||'');return m?Date.UTC(+m[1],m[2]-1,+m[3]):null;})();
 function dayName(d){if(FIRST===null)return 'd'+(d+1);const t=new Date(FIRST+d*86400000);
   return ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'][t.getUTCDay()]+' '+t.getUTCDate()+' '+['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][t.getUTCMonth()];}
 function clockOf(b){const t=b*DATA.bin_s,d=Math.floor(t/86400),m=Math.round((t%86400)/60);
@@ -154,8 +152,8 @@ function chart(name,values,lo,hi,first,last){
   const yOf=v=>neg?H/2-(v/top)*(H/2-2):H-(v/top)*(H-2), xOf=i=>(i-first)/Math.max(last-first,1)*W;
   if(lo){let pts=[];for(let i=first;i<=last;i++)if(lo[i]!==null)pts.push(xOf(i)+','+yOf(hi[i]));
     for(let i=last;i>=first;i--)if(lo[i]!==null)pts.push(xOf(i)+','+yOf(lo[i]));
-    if(pts.length)mk('polygon',{points:pts.join(' '),fill:'#cde'},svg);}
-  const pts=[];for(let i=first;i<=last;i++)pts.push(xOf(i).toFixed(1)+','+yOf(values[i]||0).toFixed(1));
+    if(pts.length)mk('polygon',{points:pts.join(' '),fill:'#cde',class:'band'},svg);}
+  const pts=[];for(let i=first;i<=last;i++)pts.push(xOf(i).toFixed(2)+','+yOf(values[i]||0).toFixed(2));
   mk('polyline',{points:pts.join(' '),fill:'none',stroke:'#036','stroke-width':1.5,class:'series'},svg);
   for(const w of DATA.windows||[]){const a=Math.max(first,Math.floor(w.from_s/DATA.bin_s)),b=Math.min(last,Math.ceil(w.to_s/DATA.bin_s));
     if(a<=b)mk('rect',{x:xOf(a),y:0,width:Math.max(xOf(b)-xOf(a),1),height:H,fill:'#c51b7d',opacity:0.12},svg);}
@@ -164,6 +162,10 @@ function chart(name,values,lo,hi,first,last){
   return svg;
 }
 const SERIES_NAMES={q:'queue (persons)',o:'occupancy',f:'served / passed',w50:'wait p50 (s)',w95:'wait p95 (s)'};
+// A run's 95% interval over the replications of series n, from its half-widths (".ci"): [max(0,
+// mean - h), mean + h], none where h is 0 or missing (one replication).
+function band(p,n){const v=p.s[n],h=p.s[n+'.ci'];if(!h)return [null,null];
+  return [v.map((x,i)=>h[i]?Math.max(0,x-h[i]):null),v.map((x,i)=>h[i]?x+h[i]:null)];}
 function openSeries(p){
   selected=p;
   const day=Math.floor(bin/BPD),first=day*BPD,last=Math.min(first+BPD,DATA.bins)-1,box=el('series');
@@ -177,7 +179,7 @@ function openSeries(p){
       box.appendChild(chart(n+': base',p.s[n+'.b'],null,null,first,last));
       box.appendChild(chart(n+': variant',p.s[n+'.v'],null,null,first,last));
       box.appendChild(chart(n+': variant − base, 95% interval',p.s[n+'.d'],p.s[n+'.lo'],p.s[n+'.hi'],first,last));
-    }else if(p.s[n])box.appendChild(chart(SERIES_NAMES[n],p.s[n],null,null,first,last));
+    }else if(p.s[n]){const [lo,hi]=band(p,n);box.appendChild(chart(SERIES_NAMES[n]+(lo?', 95% band over the replications':''),p.s[n],lo,hi,first,last));}
   }
 }
 // ---- time control
@@ -256,6 +258,34 @@ function selftest(){
       const ok=el('series-title')&&el('series-title').textContent.startsWith(pick.id+' (')&&lines.length>0&&now.length==lines.length&&
         [...lines].every(l=>l.getAttribute('points').split(' ').length==n);
       check('a click on '+pick.id+' opens its series ('+lines.length+')',ok,el('series').textContent.slice(0,120));
+      // A run's band: drawn for every series with an interval, each corner where the data put it
+      // (the chart's scale read off its own line: y = a - k v).
+      if(DATA.mode=='run'){
+        const wrong=[];let bands=0;
+        for(const svg of el('series').querySelectorAll('svg')){
+          const line=svg.querySelector('polyline.series'),poly=svg.querySelector('polygon.band');
+          const sn=['q','o','f','w50','w95'].find(k=>svg.textContent.startsWith(SERIES_NAMES[k]));
+          if(!line||!sn)continue;
+          // The interval restated on the raw data: [max(0, mean - h), mean + h] where h > 0.
+          const h=pick.s[sn+'.ci'],v0=pick.s[sn],f0=day*BPD;
+          if(!h){if(poly)wrong.push(sn+': a band without an interval');continue;}
+          const lo=v0.map((x,i)=>Math.max(0,x-h[i])),hi=v0.map((x,i)=>x+h[i]);
+          const idx=[];for(let i=f0;i<f0+n;i++)if(h[i]>0)idx.push(i);
+          if(!idx.length)continue;
+          if(!poly){wrong.push(sn+': no band');continue;}
+          bands++;
+          const ys=line.getAttribute('points').split(' ').map(t=>+t.split(',')[1]),v=pick.s[sn].slice(f0,f0+n);
+          let i0=0,i1=0;for(let i=0;i<v.length;i++){if(v[i]<v[i0])i0=i;if(v[i]>v[i1])i1=i;}
+          if(!(v[i1]>v[i0]))continue;  // a flat line gives no scale to read
+          const k=(ys[i0]-ys[i1])/(v[i1]-v[i0]),a=ys[i0]+k*v[i0];
+          const pts=poly.getAttribute('points').split(' ').map(t=>+t.split(',')[1]);
+          const want=idx.map(i=>a-k*hi[i]).concat(idx.slice().reverse().map(i=>a-k*lo[i]));
+          if(pts.length!=want.length)wrong.push(sn+': '+pts.length+' corners, not '+want.length);
+          else for(let j=0;j<pts.length;j++)if(Math.abs(pts[j]-want[j])>0.5)wrong.push(sn+' corner '+j+' at '+pts[j].toFixed(2)+', not '+want[j].toFixed(2));
+        }
+        const anyCi=DATA.places.some(p=>Object.keys(p.s).some(k=>k.endsWith('.ci')));
+        check('the series of '+pick.id+' show their 95% band over the replications ('+bands+')',!wrong.length&&(bands>0||!anyCi||!Object.keys(pick.s).some(k=>k.endsWith('.ci'))),wrong.slice(0,4).join('; ')||'no band drawn');
+      }
     }else check('a click opens a series',false,'no place has a series');
     if(DATA.mode=='compare')check('the compare page shows the rule in the legend',el('legend').textContent.includes('10% of its capacity'),'');
     else check('the tables are on the page',!!el('observations')||!DATA.observations.length,'');
@@ -272,7 +302,16 @@ if(DATA.mode=='compare')for(const p of DATA.places)for(const k of Object.keys(p.
 }
 el('title').textContent=DATA.title+(DATA.mode=='compare'?' (variant − base)':'');
 drawMap();legend();controls();tables();
-setBin(Math.min(DATA.bins-1,3*BPD+Math.round(17.25*3600/DATA.bin_s)));
+// index.html#day=4&time=17:15&place=line[line17].platform opens at that day (from 1), clock time
+// and place's series (scripts/screenshots asks so); what is not given is day 4, 17:15, no series.
+function openAt(){
+  const q=new URLSearchParams(location.hash.slice(1)),t=/^(\d{1,2}):(\d{2})$/.exec(q.get('time')||'17:15');
+  const day=Math.max(1,Math.round(+(q.get('day')||4))||1)-1;
+  setBin(Math.min(DATA.bins-1,day*BPD+(t?Math.floor((+t[1]*3600+(+t[2])*60)/DATA.bin_s):0)));
+  if(q.has('place')){const p=DATA.places.find(x=>x.id==q.get('place'));
+    if(p)openSeries(p);else el('series').textContent='No place '+q.get('place')+' on this map.';}
+}
+openAt();
 if(location.hash=='#selftest')selftest();
 </script></body></html>
 )PAGE";

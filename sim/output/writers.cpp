@@ -42,12 +42,16 @@ void append(fmt::memory_buffer& out, std::string_view text) { out.append(text.da
 // A table in long format with a row per place, group (a counted kind, say) and time bin, in that
 // order, under `header`. For each, `fill(p, group, b, row)` decides whether there is a row; if so
 // it writes the row's own columns to `row()`, which first writes the columns every such row starts
-// with: bin start (s), clock, place, place kind.
+// with: bin start (s), clock, place, place kind; `compact`: bin start and place only (a file kept
+// small enough to commit).
 template <class Fill>
-std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_t groups, Fill&& fill) {
+std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_t groups, Fill&& fill,
+                          bool compact = false) {
   const auto& places = e.sim->places();
   const std::size_t bins = e.sim->num_bins();
-  const auto prefix = bin_prefixes(bins, e.sim->scenario().bin_s);
+  auto prefix = bin_prefixes(bins, e.sim->scenario().bin_s);
+  if (compact)
+    for (std::size_t b = 0; b < bins; ++b) prefix[b] = fmt::format("{},", bin_start(b, e.sim->scenario().bin_s));
   fmt::memory_buffer out;
   append(out, header);
   auto to = std::back_inserter(out);
@@ -55,6 +59,7 @@ std::string per_bin_table(const Ensemble& e, std::string_view header, std::size_
     for (std::size_t g = 0; g < groups; ++g)
       for (std::size_t b = 0; b < bins; ++b)
         fill(p, g, b, [&] {
+          if (compact) return fmt::format_to(to, FMT_COMPILE("{}{},"), prefix[b], places[p].id);
           return fmt::format_to(to, FMT_COMPILE("{}{},{},"), prefix[b], places[p].id,
                                 scenario::place_kind_name(places[p].kind));
         });
@@ -195,6 +200,31 @@ std::string occupancy_csv(const Ensemble& e) {
                                     ? std::string(1, model::fruin_los(pl, omax)) : "";
         fmt::format_to(row(), FMT_COMPILE("{:.6g},{:.6g},{:.6g},{:.6g},{}\n"), omean, omax, pl.capacity, pl.area_m2, los);
       });
+}
+
+std::string series_csv(const Ensemble& e) {
+  // A mean and the half-width of its 95% t-interval over `n` values, both to three significant
+  // digits; both empty where the mean is zero, the half-width alone with a single value.
+  const auto mean_ci = [](std::uint64_t n, const BinSums& sums, std::size_t b) {
+    const Interval ci = confidence_interval95(n, sums.sum(b), sums.sum_sq(b));
+    if (ci.mean == 0) return std::string(",");
+    if (!ci.exists) return fmt::format(FMT_COMPILE("{},"), support::three_significant(ci.mean));
+    return fmt::format(FMT_COMPILE("{},{}"), support::three_significant(ci.mean),
+                       support::three_significant(ci.half_width));
+  };
+  return per_bin_table(
+      e,
+      "bin_start_s,place,queue_mean,queue_ci95,occupancy_mean,occupancy_ci95,served,served_ci95,"
+      "wait_p50_s,wait_p50_ci95,wait_p95_s,wait_p95_ci95\n",
+      1, [&](std::size_t p, std::size_t, std::size_t b, auto&& row) {
+        const auto& s = e.places[p].series;
+        const auto served = static_cast<std::uint64_t>(s[kWaitServed].sum(b));  // replications serving anyone
+        if (s[kQueueMean].sum(b) == 0 && s[kOccupancyMean].sum(b) == 0 && s[kWaitN].sum(b) == 0 && served == 0) return;
+        fmt::format_to(row(), FMT_COMPILE("{},{},{},{},{}\n"), mean_ci(e.count, s[kQueueMean], b),
+                       mean_ci(e.count, s[kOccupancyMean], b), mean_ci(e.count, s[kWaitN], b),
+                       mean_ci(served, s[kWaitP50], b), mean_ci(served, s[kWaitP95], b));
+      },
+      true);
 }
 
 std::string overrides_text(const std::vector<std::string>& overrides) {

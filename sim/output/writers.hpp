@@ -17,6 +17,12 @@ std::string summary_json(const Ensemble& e, const nlohmann::ordered_json& made_b
 std::string counts_csv(const Ensemble& e);
 std::string queues_csv(const Ensemble& e);
 std::string occupancy_csv(const Ensemble& e);
+// series.csv: what the site map's page draws of a run (expoflow view), small enough to keep beside
+// the results (no clock or place kind columns): per bin and place, the mean over the replications of the queue, the occupancy, the
+// persons served and the waits' median and 95th percentile (over the replications that served
+// anyone), each with the half-width of its 95% t-interval (the interval is [max(0, mean - h),
+// mean + h]), to three significant digits; empty where zero, the half-width with one replication.
+std::string series_csv(const Ensemble& e);
 
 // " --set A=1 --set B=2": the overrides of a scenario as a printed title shows them; "" without any.
 std::string overrides_text(const std::vector<std::string>& overrides);

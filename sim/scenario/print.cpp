@@ -44,10 +44,10 @@ std::string values_hash(const Node& root) {
   std::ostringstream text;
   // The [[assumption]] list says what a sensitivity study moves, and [[target]] and [[lever]] what
   // a plan aims at and may change, not what is run: they leave the scenario's results, and its
-  // hash, as they were. Nor do the nodes' positions on the site plan (x_m, y_m): they are drawn,
-  // never simulated.
+  // hash, as they were. Nor do the nodes' positions on the site plan (x_m, y_m) and the date of
+  // day 1 (start_date): they are drawn, never simulated.
   for (auto& [k, v] : root.members) {
-    if (k == "assumption" || k == "target" || k == "lever") continue;
+    if (k == "assumption" || k == "target" || k == "lever" || k == "start_date") continue;
     if (k != "node" || !v.is_array()) {
       print_tree(v, k, text, false);
       continue;

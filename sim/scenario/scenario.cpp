@@ -1,6 +1,7 @@
 #include "scenario/scenario.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
@@ -24,6 +25,17 @@ const char* mode_name(Mode m) {
 }
 
 namespace {
+
+// "YYYY-MM-DD", a day that exists (2024-02-29 does, 2023-02-29 does not).
+bool is_calendar_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9') return false;
+  const std::chrono::year_month_day date{std::chrono::year{std::stoi(text.substr(0, 4))},
+                                         std::chrono::month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
+                                         std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
+  return date.ok();
+}
 
 // The sensible range of every number of a scenario (README, "Bad input"), by family. Generous:
 // a planner's what-if at 20 times today's demand or capacity passes; what cannot be meant (a
@@ -1052,6 +1064,9 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
     root.error("name", fmt::format("'{}' is not a plain folder name: use letters, digits, '_', '-' and '.' only, "
                                    "not starting with '.' (it names the output folder results/<name>)", s.name));
   s.title = root.string("title", s.name);
+  s.start_date = root.string("start_date", "");
+  if (!s.start_date.empty() && !is_calendar_date(s.start_date))
+    root.error("start_date", fmt::format("must be a date \"YYYY-MM-DD\", got \"{}\"", s.start_date));
   {
     const std::size_t before = problems.size();
     const std::int64_t days = root.count("days");

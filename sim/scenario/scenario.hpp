@@ -290,6 +290,7 @@ struct LeverDef {
 
 struct Scenario {
   std::string name, title, file;
+  std::string start_date;  // day 1's date, "YYYY-MM-DD" ("" if not given): drawn, never simulated
   std::string hash;  // values_hash of the merged tree it was built from: what was run
   std::vector<std::string> extends;  // the files `file` extends, nearest first (load_scenario)
   int days = 1;

@@ -1,5 +1,6 @@
 #pragma once
 // Numbers as people read them in a terminal table.
+#include <cmath>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,14 @@ inline std::string group_thousands(std::string_view number) {
     out += digits[i];
   }
   return out;
+}
+
+// `v` kept to three significant digits (1234.5 -> 1230, 0.012345 -> 0.0123); 0 for 0 or a
+// non-finite value. Series meant to be looked at (series.csv, the site map's page) stay small.
+inline double three_significant(double v) {
+  if (v == 0 || !std::isfinite(v)) return 0;
+  const double scale = std::pow(10.0, 2 - std::floor(std::log10(std::fabs(v))));
+  return std::round(v * scale) / scale;
 }
 
 }  // namespace expoflow::support

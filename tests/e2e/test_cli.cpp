@@ -88,14 +88,15 @@ TEST_CASE("run on a good scenario writes the summary and the three tables", "[cl
   CHECK(o.err.empty());
   CHECK_THAT(o.out, Contains("reported total"));
   CHECK_THAT(o.out, Contains("wrote " + out.string() + "/summary.json"));
-  for (const char* f : {"summary.json", "kpis.csv", "headroom.csv", "counts.csv", "queues.csv", "occupancy.csv", "site.json"}) {
+  for (const char* f : {"summary.json", "kpis.csv", "headroom.csv", "counts.csv", "queues.csv", "occupancy.csv",
+                        "series.csv", "site.json"}) {
     INFO(f);
     CHECK(fs::file_size(out / f) > 0);
   }
   // Nothing half-written is left behind (files are written to a temporary name and renamed).
   std::size_t entries = 0;
   for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
-  CHECK(entries == 7);
+  CHECK(entries == 8);
 }
 
 TEST_CASE("A bad scenario gives one compiler-style line per problem and exit code 2 and writes nothing", "[cli]") {
@@ -355,7 +356,7 @@ TEST_CASE("A second writer into an output folder in use is refused at once, nami
   CHECK(o.code == 0);
   std::size_t entries = 0;
   for ([[maybe_unused]] auto& e : fs::directory_iterator(out)) ++entries;
-  CHECK(entries == 7);
+  CHECK(entries == 8);
 }
 
 TEST_CASE("A SIGTERM that arrives while the results are written lets them be finished, then exits 143 and says so",

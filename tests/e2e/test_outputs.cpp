@@ -18,7 +18,7 @@ using namespace expoflow::test;
 namespace {
 
 const std::vector<std::string> kRunSet = {"summary.json", "kpis.csv", "headroom.csv", "counts.csv", "queues.csv",
-                                          "occupancy.csv", "site.json"};
+                                          "occupancy.csv", "series.csv", "site.json"};
 
 // `expoflow run` on the tiny scenario, four replications on one thread, into `out`.
 Outcome run_tiny(unsigned seed, const fs::path& out, const TempDir& tmp, const std::string& extra = "--quiet") {

@@ -4,7 +4,10 @@
 //   the same scenario hash (the scenario file has not changed since the page was written);
 // - README.md, summary.json and check.json agree: the page's comparison table is exactly
 //   summary.json's numbers as the page prints them, with the seed and replications it records,
-//   and every plot it shows exists.
+//   and every plot it shows exists;
+// - the site map's page (view/index.html) inlines exactly the data `expoflow view` makes of the
+//   committed files (site.json, summary.json, series.csv, headroom.csv), and series.csv's
+//   occupancy is occupancy.csv's to three significant digits.
 // A hidden test ("[.full]", about a minute) reruns the full 10 replications of summary.json:
 //   build-test/tests/test_report_page "[full]"
 // These are golden files: numbers the code itself wrote, the last line of defence, not a
@@ -15,10 +18,12 @@
 // why, and how the totals moved.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <regex>
 #include <string>
 
@@ -147,6 +152,65 @@ TEST_CASE("results page: README.md, summary.json and check.json agree", "[report
     CHECK(fs::exists(kPage / rel));
   }
   CHECK(images >= 5);
+}
+
+// The data inlined in a page of `expoflow view` (the line `const DATA = ...;`).
+std::string view_data_of(const fs::path& page) {
+  const std::string html = read_text(page);
+  const std::string mark = "<script>const DATA = ";
+  const auto from = html.find(mark), to = html.find(";</script>", from);
+  INFO(page.string());
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  return html.substr(from + mark.size(), to - from - mark.size());
+}
+
+TEST_CASE("results page: the site map's data are what expoflow view makes of the committed files", "[report][view]") {
+  TempDir tmp("report-view");
+  const fs::path fresh = tmp.path / "view";
+  const Outcome o = run_expoflow("view '" + kPage.string() + "' --out '" + fresh.string() + "'", tmp);
+  INFO(o.out << o.err);
+  REQUIRE(o.code == 0);
+  const std::string committed = view_data_of(kPage / "view" / "index.html"), made = view_data_of(fresh / "index.html");
+  INFO("results/ciie2024/view/index.html is not what `expoflow view results/ciie2024` makes of the files beside it "
+       "(written by another version, or not regenerated with them): run scripts/report");
+  CHECK(committed.size() == made.size());
+  CHECK(committed == made);
+}
+
+TEST_CASE("results page: series.csv and occupancy.csv agree", "[report][view]") {
+  // occupancy_mean by (bin start, place) in each file.
+  auto read = [](const fs::path& file) {
+    std::map<std::pair<std::string, std::string>, std::string> at;
+    const auto rows = split_lines(read_text(file));
+    REQUIRE(!rows.empty());
+    const std::vector<std::string> head = csv_fields(rows[0]);
+    const auto col = std::find(head.begin(), head.end(), "occupancy_mean") - head.begin();
+    const auto place = std::find(head.begin(), head.end(), "place") - head.begin();
+    REQUIRE(col < static_cast<std::ptrdiff_t>(head.size()));
+    REQUIRE(place < static_cast<std::ptrdiff_t>(head.size()));
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const auto f = csv_fields(rows[i]);
+      // (csv_fields drops empty fields at the end of a line)
+      if (static_cast<std::size_t>(col) < f.size() && !f[col].empty() && std::stod(f[col]) != 0) at[{f[0], f[place]}] = f[col];
+    }
+    return at;
+  };
+  if (!fs::exists(kPage / "occupancy.csv")) return;  // not committed: nothing to agree with
+  const auto series = read(kPage / "series.csv"), occupancy = read(kPage / "occupancy.csv");
+  CHECK(series.size() == occupancy.size());
+  std::size_t wrong = 0;
+  for (const auto& [key, value] : occupancy) {
+    const auto it = series.find(key);
+    // occupancy.csv rounds to six significant digits, series.csv to three: they differ by at most
+    // half a unit in the third digit plus half a unit in the sixth.
+    const double occ = std::stod(value), unit3 = std::pow(10.0, std::floor(std::log10(std::fabs(occ))) - 2);
+    const bool ok = it != series.end() && std::fabs(std::stod(it->second) - occ) <= 0.5 * unit3 * (1 + 1e-3);
+    if (!ok && ++wrong <= 5)
+      FAIL_CHECK(key.first << " " << key.second << ": occupancy.csv " << value << ", series.csv "
+                           << (it == series.end() ? "nothing" : it->second));
+  }
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("results page: the full run reproduces summary.json", "[.full][report]") {

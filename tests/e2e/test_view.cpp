@@ -24,18 +24,30 @@ std::string browser() {
   return "";
 }
 
-// The page's self-test lines, from the DOM after at most 60 s.
-std::string selftest(const fs::path& page, const TempDir& tmp) {
+// The DOM of the page opened at `fragment`, after at most 60 s.
+std::string dom_of(const fs::path& page, const std::string& fragment, const TempDir& tmp) {
   const fs::path dom = tmp.path / "dom.html", profile = tmp.path / "chromium-profile";
   const std::string cmd = "timeout 60 " + browser() +
                           " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir='" + profile.string() +
-                          "' --virtual-time-budget=10000 --dump-dom 'file://" + fs::absolute(page).string() +
-                          "#selftest' >'" + dom.string() + "' 2>/dev/null";
+                          "' --virtual-time-budget=10000 --dump-dom 'file://" + fs::absolute(page).string() + "#" +
+                          fragment + "' >'" + dom.string() + "' 2>/dev/null";
   test::shell(cmd);
-  const std::string text = test::read_text(dom);
+  return test::read_text(dom);
+}
+
+// The page's self-test lines, from the DOM after at most 60 s.
+std::string selftest(const fs::path& page, const TempDir& tmp) {
+  const std::string text = dom_of(page, "selftest", tmp);
   const auto from = text.find("<pre id=\"selftest\">"), to = text.find("</pre>", from);
   if (from == std::string::npos || to == std::string::npos) return "no self-test in the DOM:\n" + text.substr(0, 400);
   return text.substr(from + 19, to - from - 19);
+}
+
+// The self-test of a page whose text is `html` (a damaged copy of one), written to tmp/name.
+std::string selftest_of(const std::string& html, const std::string& name, const TempDir& tmp) {
+  const fs::path file = tmp.path / name;
+  { std::ofstream(file) << html; }
+  return selftest(file, tmp);
 }
 
 bool have_browser() {
@@ -104,6 +116,18 @@ TEST_CASE("the site map passes its self-test in chromium, for a run and a compar
     CHECK_THAT(result, Catch::Contains("SELFTEST PASS"));
     CHECK(result.find("FAIL") == std::string::npos);
     CHECK(result.find("PASS a click on") != std::string::npos);
+    // A run of two replications: the series show their 95% band, drawn where the data put it.
+    if (page == run_page) CHECK_THAT(result, Catch::Contains("PASS the series of"));
+  }
+  {
+    // A band drawn twice as wide as its interval fails.
+    std::string wide = test::read_text(run_page);
+    const auto at = wide.find("x+h[i]");
+    REQUIRE(at != std::string::npos);
+    wide.replace(at, 6, "x+2*h[i]");
+    const std::string result = selftest_of(wide, "wide.html", tmp);
+    INFO(result);
+    CHECK_THAT(result, Catch::Contains("FAIL the series of"));
   }
   // A compare's series that is zero throughout is left out of the data (here the base's of the
   // first place with one): the page still draws and colours that place.
@@ -113,9 +137,7 @@ TEST_CASE("the site map passes its self-test in chromium, for a run and a compar
     REQUIRE(key != std::string::npos);
     const auto from = cmp_html.rfind('"', key), to = cmp_html.find(']', key);
     cmp_html.erase(from, to + (cmp_html[to + 1] == ',' ? 2 : 1) - from);  // "…_mean.b":[…],
-    const fs::path sparse = tmp.path / "sparse.html";
-    { std::ofstream(sparse) << cmp_html; }
-    const std::string result = selftest(sparse, tmp);
+    const std::string result = selftest_of(cmp_html, "sparse.html", tmp);
     INFO(result);
     CHECK_THAT(result, Catch::Contains("SELFTEST PASS"));
   }
@@ -124,12 +146,31 @@ TEST_CASE("the site map passes its self-test in chromium, for a run and a compar
   const auto at = html.find("\"x\":", html.find("\"places\""));
   REQUIRE(at != std::string::npos);
   html.replace(at, 4, "\"q\":");
-  const fs::path broken = tmp.path / "broken.html";
-  { std::ofstream(broken) << html; }
-  const std::string result = selftest(broken, tmp);
+  const std::string result = selftest_of(html, "broken.html", tmp);
   INFO(result);
   CHECK_THAT(result, Catch::Contains("SELFTEST FAIL"));
   CHECK_THAT(result, Catch::Contains("FAIL every place is drawn"));
+}
+
+TEST_CASE("the page opens at the day, time and place of its URL fragment, dated by the scenario's start_date", "[view][browser]") {
+  TempDir tmp("view-fragment");
+  {
+    std::ofstream(tmp.path / "dated.toml") << "extends = \"" << (test::kSourceDir / "tests/data/whatif/metro.toml").string()
+                                           << "\"\nstart_date = \"2024-11-08\"\n";
+  }
+  const std::string run = (tmp.path / "run").string();
+  REQUIRE(test::run_expoflow("run '" + (tmp.path / "dated.toml").string() + "' -r 1 --quiet --out '" + run + "'", tmp).code == 0);
+  CHECK(nlohmann::json::parse(test::read_text(fs::path(run) / "site.json"))["start_date"] == "2024-11-08");
+  REQUIRE(test::run_expoflow("view '" + run + "'", tmp).code == 0);
+  if (!have_browser()) return;
+  const fs::path page = fs::path(run) / "view" / "index.html";
+  std::string dom = dom_of(page, "day=1&time=08:10&place=gate[main]", tmp);
+  INFO(dom.substr(0, 2000));
+  CHECK_THAT(dom, Catch::Contains("<span id=\"clock\">Fri 8 Nov 08:00</span>"));  // the bin 08:00-08:15
+  CHECK_THAT(dom, Catch::Contains("<h3 id=\"series-title\">gate[main] ("));
+  dom = dom_of(page, "day=1&time=09:30&place=nowhere", tmp);
+  CHECK_THAT(dom, Catch::Contains("<span id=\"clock\">Fri 8 Nov 09:30</span>"));
+  CHECK_THAT(dom, Catch::Contains("No place nowhere on this map."));
 }
 
 TEST_CASE("graph pins positioned nodes for neato -n", "[view][graph]") {

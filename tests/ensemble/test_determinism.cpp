@@ -16,7 +16,7 @@ using namespace expoflow::test;
 
 namespace {
 
-const char* const kOutputs[] = {"summary.json", "counts.csv", "queues.csv", "occupancy.csv"};
+const char* const kOutputs[] = {"summary.json", "counts.csv", "queues.csv", "occupancy.csv", "series.csv"};
 
 // `expoflow run` on the CIIE baseline at a tenth of the demand, three replications, into `out`;
 // the test stops unless it succeeds.

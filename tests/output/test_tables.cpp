@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "kernel/stats.hpp"
 #include "model/simulation.hpp"
 #include "../support.hpp"
 
@@ -219,6 +220,57 @@ TEST_CASE("the result files hold the mean over replications of what the record s
   REQUIRE(queues.size() > 20);
   check_same(read_table(read_text(out / "occupancy.csv"), 2, 2), occupancy, "occupancy.csv");
   check_same(read_table(read_text(out / "queues.csv"), 2, 5), queues, "queues.csv");
+
+  // series.csv: bin_start_s, place, then queue_mean, occupancy_mean and served, each followed by
+  // the half-width of its 95% t-interval over the replications, to three significant digits
+  // (empty where the mean is zero); the wait percentiles after them are not worked out here.
+  {
+    const double t = student_t_quantile(0.975, kReplications - 1);
+    auto mean_half = [&](auto&& f) {
+      const double m = mean(f);
+      double ss = 0;
+      for (const Worked& w : reps) ss += (f(w) - m) * (f(w) - m);
+      return std::pair{m, t * std::sqrt(ss / (n - 1) / n)};
+    };
+    // Within half a unit of the third significant digit of the value worked out (or a rounding
+    // error's width of zero).
+    auto three_digits = [](double got, double want) {
+      if (std::fabs(got - want) <= 1e-9) return true;
+      const double unit = std::pow(10.0, std::floor(std::log10(std::fabs(want))) - 2);
+      return std::fabs(got - want) <= 0.5 * unit * (1 + 1e-6);
+    };
+    std::map<std::string, std::vector<double>> written;
+    const auto lines = split_lines(read_text(out / "series.csv"));
+    REQUIRE(lines.size() > 1);
+    CHECK(lines[0].rfind("bin_start_s,place,queue_mean,queue_ci95,occupancy_mean,occupancy_ci95,served,served_ci95,", 0) == 0);
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      auto f = csv_fields(lines[i]);
+      f.resize(8);  // empty trailing fields
+      std::vector<double> values;
+      for (std::size_t c = 2; c < 8; ++c) values.push_back(f[c].empty() ? 0.0 : std::stod(f[c]));
+      written[f[0] + "|" + f[1]] = values;
+    }
+    std::size_t expected = 0, wrong = 0;
+    for (std::uint32_t p = 0; p < places.size(); ++p)
+      for (std::size_t b = 0; b < bins; ++b) {
+        const auto [q, qh] = mean_half([&](const Worked& w) { return w.queueing[p].integral[b] / s.bin_s; });
+        const auto [o, oh] = mean_half([&](const Worked& w) { return w.present[p].integral[b] / s.bin_s; });
+        const auto [f, fh] = mean_half([&](const Worked& w) { return w.served[p][b]; });
+        if (q == 0 && o == 0 && f == 0) continue;
+        ++expected;
+        const std::string key = bin_key(b, s.bin_s) + "|" + places[p].id;
+        const auto it = written.find(key);
+        const std::vector<double> want = {q, qh, o, oh, f, fh};
+        bool ok = it != written.end();
+        for (std::size_t c = 0; ok && c < want.size(); ++c) ok = three_digits(it->second[c], want[c]);
+        if (!ok && ++wrong <= 5)
+          FAIL_CHECK("series.csv row " << key << ": worked out " << q << " ± " << qh << ", " << o << " ± " << oh << ", "
+                                        << f << " ± " << fh);
+      }
+    CHECK(expected > 20);
+    CHECK(written.size() == expected);
+    CHECK(wrong == 0);
+  }
 
   // summary.json: each observed total's mean and relative error.
   const nlohmann::json summary = nlohmann::json::parse(read_text(out / "summary.json"));

@@ -30,3 +30,15 @@ TEST_CASE("node positions: every CIIE node has one, and they are drawn, not hash
   CHECK(moved.hash == s.hash);
   CHECK(test::load_or_fail("scenarios/ciie2024.toml", {"walkway[west_hall].width_m=31"}).hash != s.hash);
 }
+
+TEST_CASE("start_date: day 1's date, read and checked, drawn and not hashed", "[scenario][positions]") {
+  const auto s = test::load_or_fail("scenarios/ciie2024.toml");
+  CHECK(s.start_date == "2024-11-05");  // the 7th CIIE opened on Tue 5 Nov 2024
+  // Another date leaves the hash (what is run) as it was.
+  const auto moved = test::load_or_fail("scenarios/ciie2024.toml", {"start_date=\"2025-11-05\""});
+  CHECK(moved.start_date == "2025-11-05");
+  CHECK(moved.hash == s.hash);
+  CHECK(test::load_or_fail("scenarios/ciie2024.toml", {"title=\"another\""}).hash != s.hash);
+  // A leap day exists in 2024, not in 2023 (the bad-scenario corpus has bad_start_date.toml).
+  CHECK(test::load_or_fail("scenarios/ciie2024.toml", {"start_date=\"2024-02-29\""}).start_date == "2024-02-29");
+}
