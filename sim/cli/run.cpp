@@ -68,13 +68,13 @@ int run_run(const RunOptions& o) {
   if (!quiet && e.resumed)
     std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
-    support::write_atomically(dir / "summary.json", output::summary_json(e, made.json()));
-    support::write_atomically(dir / "counts.csv", output::counts_csv(e));
-    support::write_atomically(dir / "queues.csv", output::queues_csv(e));
-    support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
-    support::write_atomically(dir / "kpis.csv", output::kpis_csv(e));
-    support::write_atomically(dir / "headroom.csv", output::headroom_csv(e));
-    support::write_atomically(dir / "site.json", output::site_json(sim));
+    support::write_set_atomically({{dir / "summary.json", output::summary_json(e, made.json())},
+                                   {dir / "counts.csv", output::counts_csv(e)},
+                                   {dir / "queues.csv", output::queues_csv(e)},
+                                   {dir / "occupancy.csv", output::occupancy_csv(e)},
+                                   {dir / "kpis.csv", output::kpis_csv(e)},
+                                   {dir / "headroom.csv", output::headroom_csv(e)},
+                                   {dir / "site.json", output::site_json(sim)}});
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);

@@ -149,8 +149,8 @@ int run_sweep(const SweepOptions& o) {
   }
   if (!cluster().root()) return 0;
   if (!write_result(out_dir, [&](const fs::path& dir) {
-        support::write_atomically(dir / "sweep.csv", csv);
-        support::write_atomically(dir / "sweep.json", sweep_json(scenarios.front(), made, variants));
+        support::write_set_atomically(
+            {{dir / "sweep.csv", csv}, {dir / "sweep.json", sweep_json(scenarios.front(), made, variants)}});
       }))
     return 1;
   std::string head;
