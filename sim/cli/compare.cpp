@@ -101,6 +101,8 @@ int run_compare(const CompareOptions& o) {
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "comparison.json", "a comparison", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
+  if (const int rc = check_resources(Workload{{&*base, &*variant}, 2 * settings.replications, settings.threads}))
+    return leave(rc, "not enough memory");
   if (cluster().root()) std::cerr << kinship_warnings(*base, *variant);
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both, run pair by pair: common random numbers, and

@@ -345,6 +345,15 @@ int run_plan(const PlanOptions& o) {
   if (const int rc = check_folder(out_dir, "plan.json", "a plan", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
   const fs::path work = fs::path(out_dir) / ".plan-replications";
+  {
+    // A candidate's replications are saved until the plan is done: at least one candidate's worth.
+    const model::Simulation layout(*base);
+    Workload load({&*base}, o.max_replications, o.ensemble.settings.threads);
+    load.saved_dir = work;
+    load.saved = o.max_replications;
+    load.layout = &layout;
+    if (const int rc = check_resources(load)) return leave(rc, "not enough memory or disk");
+  }
   struct Cleanup {
     fs::path dir;
     ~Cleanup() {

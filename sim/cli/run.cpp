@@ -43,16 +43,21 @@ int run_run(const RunOptions& o) {
   auto s = load_or_report(file, sets);
   if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
-  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const std::string hash = s->hash;
+  const model::Simulation sim(*s);
+  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
+  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
+  Workload load{{&*s}, settings.replications, settings.threads};
+  load.saved_dir = settings.replication_dir;
+  load.saved = settings.replications;
+  load.layout = &sim;
+  if (const int rc = check_resources(load)) return leave(rc, "not enough memory or disk");
+  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   MadeBy made;
   add_scenario_fields(made, "", *s, sets, hash);
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "summary.json", "a run", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
-  const model::Simulation sim(*s);
-  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
-  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
   Progress progress("replications", quiet);
   settings.progress = std::ref(progress);
   const auto t0 = std::chrono::steady_clock::now();
@@ -87,9 +92,10 @@ int run_run(const RunOptions& o) {
   std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv, site.json\n",
                            out_dir);
   if (stats) {
-    std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",
+    std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, {} thread(s), peak "
+                             "memory {} MB\n",
                              e.events, wall, static_cast<double>(e.events) / wall, e.peak_pending,
-                             peak_rss_kb() / 1024);
+                             useful_threads(settings.threads, settings.replications), peak_rss_kb() / 1024);
   }
   return 0;
 }

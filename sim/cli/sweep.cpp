@@ -105,6 +105,9 @@ int run_sweep(const SweepOptions& o) {
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "sweep.json", "a sweep", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
+  Workload load{{}, settings.replications, settings.threads};
+  for (const auto& s : scenarios) load.scenarios.push_back(&s);
+  if (const int rc = check_resources(load)) return leave(rc, "not enough memory");
   std::string csv = "";
   for (auto& [path, values] : grid) csv += path + ",";
   csv += "indicator,mean,ci95_lo,ci95_hi\n";
