@@ -72,6 +72,15 @@ int run_calibrate(const CalibrateOptions& o) {
   for (auto& p : problem->params) tag += "|" + p.path;
   settings.distribution.tag = tag;
   settings.distribution.resume = o.resume;
+  {
+    // Evaluations run (parameter vectors) x (replications) jobs, each vector near the start.
+    scenario::Problems ignored;
+    const scenario::Scenario start = scenario::build_scenario(problem->tree, problem->file, ignored);
+    const int reps = o.replications > 0 ? o.replications : problem->replications;
+    const auto jobs = static_cast<std::uint32_t>((problem->params.size() + 1) * static_cast<std::size_t>(reps));
+    if (const int rc = check_resources(Workload{{&start}, jobs, o.threads}))
+      return leave(rc, "not enough memory");
+  }
   calibrate::Result result;
   try {
     result = calibrate::fit(*problem, settings);

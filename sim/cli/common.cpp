@@ -10,7 +10,9 @@
 #include <limits>
 #include <fstream>
 #include <ctime>
+#include <thread>
 
+#include "ensemble/runner.hpp"
 #include "model/simulation.hpp"
 #include "observe/probes.hpp"
 #include "output/ensemble.hpp"
@@ -258,13 +260,79 @@ CLI::Validator whole_number(std::uint64_t max) {
       "");
 }
 
+namespace {
+unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+}  // namespace
+
+unsigned useful_threads(unsigned threads, std::uint32_t jobs) {
+  const unsigned asked = std::min({threads ? threads : cores(), cores(), kMaxThreads});
+  ensemble::Pool pool;
+  pool.threads = asked;
+  pool.rank = g_cluster.rank;
+  pool.ranks = g_cluster.size;
+  return ensemble::detail::plan(pool, jobs).threads;
+}
+
+int check_resources(const Workload& w) {
+  auto refuse = [](const std::string& why) {
+    if (g_cluster.root()) std::cerr << fmt::format("expoflow: {}; nothing was run or written\n", why);
+    return kBadInput;
+  };
+  // Memory: the replications running at once, each of the largest scenario (a comparison runs its
+  // two scenarios' replications side by side: the larger counts for each thread).
+  double largest = 0;
+  for (const scenario::Scenario* s : w.scenarios) largest = std::max(largest, scenario::footprint(*s).replication_bytes);
+  const unsigned threads = useful_threads(w.threads, std::max<std::uint32_t>(1, w.jobs));
+  const double memory = largest * threads;
+  if (const auto available = scenario::memory_available(); available && memory > *available) {
+    const auto fit = static_cast<unsigned>(*available / std::max(largest, 1.0));
+    return refuse(fmt::format(
+        "{} replication(s) at once need about {} of memory ({} each); this machine has {} available{}", threads,
+        scenario::show_bytes(memory), scenario::show_bytes(largest), scenario::show_bytes(*available),
+        fit >= 1 ? fmt::format(": run with --threads {}", fit) : std::string(": lower demand_scale or the volumes")));
+  }
+  // Disk: every saved replication stays until the command completes. A saved replication stores
+  // each nonzero statistic of each place and time bin as (index, value); measured on the ciie2024
+  // baseline (Release build, run -r 2 with the result write made to fail so that they stay):
+  // 3.7 MB a replication for its 131 places x 572 bins, about 49 bytes per place and bin. Twice
+  // that is asked for: a busier scenario has fewer zeros.
+  if (w.saved > 0 && w.layout != nullptr && !w.saved_dir.empty()) {
+    constexpr double kSavedBytesPerPlaceBin = 2 * 49;
+    const double each = kSavedBytesPerPlaceBin * static_cast<double>(w.layout->places().size()) *
+                        static_cast<double>(w.layout->num_bins());
+    const double needed = each * w.saved;
+    // Free space where the saved replications go (the nearest folder that exists), plus what
+    // saved replications there hold already (resumed, or replaced).
+    std::error_code ec;
+    std::filesystem::path at = w.saved_dir;
+    while (!at.empty() && !std::filesystem::exists(at, ec) && at != at.parent_path()) at = at.parent_path();
+    if (at.empty()) at = ".";
+    const std::filesystem::space_info space = std::filesystem::space(at, ec);
+    if (!ec) {
+      double held = 0;
+      if (std::filesystem::is_directory(w.saved_dir, ec))
+        for (const auto& e : std::filesystem::directory_iterator(w.saved_dir, ec))
+          if (e.is_regular_file(ec)) held += static_cast<double>(e.file_size(ec));
+      const double available = static_cast<double>(space.available) + held;
+      if (needed > available)
+        return refuse(fmt::format(
+            "{} replications saved for --resume need about {} of disk ({} each) in {}; its file system has {} free: "
+            "run fewer replications, or choose an --out on a larger disk",
+            w.saved, scenario::show_bytes(needed), scenario::show_bytes(each), w.saved_dir.string(),
+            scenario::show_bytes(available)));
+    }
+  }
+  return 0;
+}
+
 CLI::Validator thread_cap() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         std::uint64_t v = 0;
         const char* end = text.data() + text.size();
-        if (const auto [at, ec] = std::from_chars(text.data(), end, v); ec == std::errc() && at == end && v > kMaxThreads)
-          text = std::to_string(kMaxThreads);
+        const unsigned most = std::min(kMaxThreads, cores());
+        if (const auto [at, ec] = std::from_chars(text.data(), end, v); ec == std::errc() && at == end && v > most)
+          text = std::to_string(most);
         return {};
       },
       "");
@@ -272,8 +340,8 @@ CLI::Validator thread_cap() {
 
 CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help) {
   return cmd->add_option("--threads,-j", threads,
-                         help + fmt::format("; at most one per replication and {} in all: threads beyond are not "
-                                            "started", kMaxThreads))
+                         help + fmt::format("; at most one per replication and per core, and {} in all: threads "
+                                            "beyond are not started", kMaxThreads))
       ->check(whole_number(std::numeric_limits<std::uint64_t>::max()))
       ->transform(thread_cap());
 }

@@ -53,6 +53,31 @@ bool write_result(const std::filesystem::path& dir, const std::function<void(con
 // another process holds it (naming the folder), 1 when the folder cannot be made or locked.
 int lock_folder(const std::filesystem::path& dir);
 
+// What a command will simulate, for the estimate of what it needs before anything runs.
+struct Workload {
+  Workload(std::vector<const scenario::Scenario*> simulated, std::uint32_t replications, unsigned threads_asked)
+      : scenarios(std::move(simulated)), jobs(replications), threads(threads_asked) {}
+  std::vector<const scenario::Scenario*> scenarios;  // simulated, at most two at once (compare)
+  std::uint32_t jobs = 0;  // replications one ensemble runs (compare: twice its replications)
+  unsigned threads = 0;    // --threads (0: all cores)
+  // Where finished replications are saved until the command completes (run, plan), and how many;
+  // `layout` is a simulation of them (its places and time bins).
+  std::filesystem::path saved_dir;
+  std::uint32_t saved = 0;
+  const model::Simulation* layout = nullptr;
+};
+
+// The threads an ensemble of `jobs` replications starts on this machine with --threads `threads`:
+// never more than the replications, the cores or kMaxThreads.
+unsigned useful_threads(unsigned threads, std::uint32_t jobs);
+
+// Before a command simulates anything: whether the workload fits this machine — the memory of the
+// replications that run at once (scenario::footprint, by the largest scenario, times the threads)
+// and the disk for the saved replications (compared with the free space where they go). 0 when it
+// fits (or nothing can be known); otherwise exit code 2, with a sentence saying what is needed,
+// what is available and what to change (rank 0 prints it). Every command that simulates calls it.
+int check_resources(const Workload& w);
+
 // Progress of long ensembles on stderr: a bar when stderr is a terminal, a line per step otherwise.
 class Progress {
  public:
@@ -161,10 +186,10 @@ std::vector<std::string> near_names(const std::string& name, std::vector<std::st
 // wrapped round); the message states the range.
 CLI::Validator whole_number(std::uint64_t max);
 
-// Threads a process starts at most; --threads beyond it means this many (and the runner starts no
-// more threads than the replications it runs).
+// Threads a process starts at most; --threads beyond it, or beyond the cores, means that many
+// (and the runner starts no more threads than the replications it runs).
 inline constexpr unsigned kMaxThreads = 256;
-// --threads/-j with `help`, capped at kMaxThreads.
+// --threads/-j with `help`, capped at the cores and kMaxThreads.
 CLI::Option* add_threads_option(CLI::App* cmd, unsigned& threads, const std::string& help);
 
 // The options run, compare and sweep share, in this order: --seed, --replications/-r, --out/-o,

@@ -101,6 +101,8 @@ int run_compare(const CompareOptions& o) {
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "comparison.json", "a comparison", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
+  if (const int rc = check_resources(Workload{{&*base, &*variant}, 2 * settings.replications, settings.threads}))
+    return leave(rc, "not enough memory");
   if (cluster().root()) std::cerr << kinship_warnings(*base, *variant);
   const model::Simulation base_sim(*base), variant_sim(*variant);
   // The same seed and replication indices for both, run pair by pair: common random numbers, and
@@ -118,10 +120,10 @@ int run_compare(const CompareOptions& o) {
   c.variant_overrides = sets;
   c.windows = output::window_changes(run.bins);
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
-    support::write_atomically(dir / "comparison.json", output::comparison_json(c, made.json()));
-    support::write_atomically(dir / "comparison.csv", output::comparison_csv(c));
-    support::write_atomically(dir / "comparison_bins.csv", output::comparison_bins_csv(run));
-    support::write_atomically(dir / "site.json", output::site_json(base_sim));
+    support::write_set_atomically({{dir / "comparison.json", output::comparison_json(c, made.json())},
+                                   {dir / "comparison.csv", output::comparison_csv(c)},
+                                   {dir / "comparison_bins.csv", output::comparison_bins_csv(run)},
+                                   {dir / "site.json", output::site_json(base_sim)}});
   });
   if (!written) return 1;
   std::cout << output::comparison_text(c) << output::window_changes_text(c.windows);

@@ -728,6 +728,11 @@ int run_plan(const PlanOptions& o) {
   if (const int rc = check_folder(out_dir, o.stress ? "stress.json" : "plan.json", o.stress ? "a stress test" : "a plan",
                                   made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
+  {
+    // The planner keeps no replications on disk: only the ensembles that run at once need memory.
+    Workload load({&*base}, o.max_replications, o.ensemble.settings.threads);
+    if (const int rc = check_resources(load)) return leave(rc, "not enough memory");
+  }
   if (o.stress) {
     try {
       return run_stress(o, *base, *goals, out_dir, made);

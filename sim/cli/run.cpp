@@ -43,16 +43,21 @@ int run_run(const RunOptions& o) {
   auto s = load_or_report(file, sets);
   if (!s || !add_windows(*s, o.ensemble.windows)) return leave(kBadInput, "bad scenario");
   if (out_dir.empty()) out_dir = (fs::path("results") / s->name).string();
-  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   const std::string hash = s->hash;
+  const model::Simulation sim(*s);
+  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
+  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
+  Workload load{{&*s}, settings.replications, settings.threads};
+  load.saved_dir = settings.replication_dir;
+  load.saved = settings.replications;
+  load.layout = &sim;
+  if (const int rc = check_resources(load)) return leave(rc, "not enough memory or disk");
+  if (const int rc = lock_folder(out_dir)) return leave(rc, "output folder in use");
   MadeBy made;
   add_scenario_fields(made, "", *s, sets, hash);
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "summary.json", "a run", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
-  const model::Simulation sim(*s);
-  settings.tag = fmt::format("{}-seed{}", hash, settings.seed);
-  settings.replication_dir = fs::path(out_dir) / ".replications" / settings.tag;
   Progress progress("replications", quiet);
   settings.progress = std::ref(progress);
   const auto t0 = std::chrono::steady_clock::now();
@@ -68,14 +73,14 @@ int run_run(const RunOptions& o) {
   if (!quiet && e.resumed)
     std::cerr << fmt::format("resumed {} replication(s) from {}\n", e.resumed, settings.replication_dir.string());
   const bool written = write_result(out_dir, [&](const fs::path& dir) {
-    support::write_atomically(dir / "summary.json", output::summary_json(e, made.json()));
-    support::write_atomically(dir / "counts.csv", output::counts_csv(e));
-    support::write_atomically(dir / "queues.csv", output::queues_csv(e));
-    support::write_atomically(dir / "occupancy.csv", output::occupancy_csv(e));
-    support::write_atomically(dir / "kpis.csv", output::kpis_csv(e));
-    support::write_atomically(dir / "headroom.csv", output::headroom_csv(e));
-    support::write_atomically(dir / "series.csv", output::series_csv(e));
-    support::write_atomically(dir / "site.json", output::site_json(sim));
+    support::write_set_atomically({{dir / "summary.json", output::summary_json(e, made.json())},
+                                   {dir / "counts.csv", output::counts_csv(e)},
+                                   {dir / "queues.csv", output::queues_csv(e)},
+                                   {dir / "occupancy.csv", output::occupancy_csv(e)},
+                                   {dir / "kpis.csv", output::kpis_csv(e)},
+                                   {dir / "headroom.csv", output::headroom_csv(e)},
+                                   {dir / "series.csv", output::series_csv(e)},
+                                   {dir / "site.json", output::site_json(sim)}});
     // Complete: the saved replications are no longer needed.
     std::error_code ec;
     fs::remove_all(dir / ".replications", ec);
@@ -88,9 +93,10 @@ int run_run(const RunOptions& o) {
   std::cout << fmt::format("\nwrote {}/summary.json, kpis.csv, headroom.csv, counts.csv, queues.csv, occupancy.csv, series.csv, site.json\n",
                            out_dir);
   if (stats) {
-    std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, peak memory {} MB\n",
+    std::cerr << fmt::format("events {} in {:.3f} s ({:.3g} events/s), peak pending events {}, {} thread(s), peak "
+                             "memory {} MB\n",
                              e.events, wall, static_cast<double>(e.events) / wall, e.peak_pending,
-                             peak_rss_kb() / 1024);
+                             useful_threads(settings.threads, settings.replications), peak_rss_kb() / 1024);
   }
   return 0;
 }

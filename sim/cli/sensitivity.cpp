@@ -82,6 +82,9 @@ int run_sensitivity(const SensitivityOptions& o) {
   const std::string out_dir =
       o.ensemble.out_dir.empty() ? (fs::path("results") / (base->name + "-sensitivity")).string() : o.ensemble.out_dir;
   const ensemble::Settings& settings = o.ensemble.settings;
+  Workload load{{&*base}, settings.replications, settings.threads};
+  for (const auto& v : variants) load.scenarios.push_back(&v);
+  if (const int rc = check_resources(load)) return leave(rc, "not enough memory");
   const model::Simulation base_sim(*base);
   try {
     const output::Ensemble b = run_with_progress(base_sim, settings, "base", quiet);

@@ -105,6 +105,9 @@ int run_sweep(const SweepOptions& o) {
   add_run_fields(made, settings);
   if (const int rc = check_folder(out_dir, "sweep.json", "a sweep", made, o.ensemble.force))
     return leave(rc, "output folder holds another configuration's results");
+  Workload load{{}, settings.replications, settings.threads};
+  for (const auto& s : scenarios) load.scenarios.push_back(&s);
+  if (const int rc = check_resources(load)) return leave(rc, "not enough memory");
   std::string csv = "";
   for (auto& [path, values] : grid) csv += path + ",";
   csv += "indicator,mean,ci95_lo,ci95_hi\n";
@@ -149,8 +152,8 @@ int run_sweep(const SweepOptions& o) {
   }
   if (!cluster().root()) return 0;
   if (!write_result(out_dir, [&](const fs::path& dir) {
-        support::write_atomically(dir / "sweep.csv", csv);
-        support::write_atomically(dir / "sweep.json", sweep_json(scenarios.front(), made, variants));
+        support::write_set_atomically(
+            {{dir / "sweep.csv", csv}, {dir / "sweep.json", sweep_json(scenarios.front(), made, variants)}});
       }))
     return 1;
   std::string head;

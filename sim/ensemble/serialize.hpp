@@ -10,8 +10,9 @@
 namespace expoflow::ensemble {
 
 std::string save_replication(const model::ReplicationResult& r, const std::string& tag);
-// Rebuild into `sim`'s layout; nothing if the bytes are not a replication of this tag.
+// Rebuild into `sim`'s layout; nothing if the bytes are not a replication of this tag, and then
+// `why` (when given) says what is wrong with them in a few words ("its checksum does not match").
 std::optional<model::ReplicationResult> load_replication(const model::Simulation& sim, const std::string& bytes,
-                                                         const std::string& tag);
+                                                         const std::string& tag, std::string* why = nullptr);
 
 }  // namespace expoflow::ensemble

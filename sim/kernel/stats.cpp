@@ -54,7 +54,7 @@ double Histogram::quantile(double q) const {
 }
 
 bool Histogram::well_formed() const {
-  const std::size_t end = bin_of_large(std::numeric_limits<double>::max()) + 1;
+  const std::size_t end = num_possible_bins();
   if (lo_ > end || bins_.size() > end - lo_) return false;
   std::uint64_t n = zeros_;
   for (const std::uint64_t c : bins_) n += c;

@@ -2,6 +2,7 @@
 // Statistics accumulators. They observe values; they never drive the model.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -87,6 +88,8 @@ class Histogram {
   // Whether the stored range lies within the bins a double can reach, and the counts add up to
   // count() (a histogram restored from damaged bytes may not).
   bool well_formed() const;
+  // How many bins the values a double can hold reach: no histogram stores more.
+  static std::size_t num_possible_bins() { return bin_of_large(std::numeric_limits<double>::max()) + 1; }
   // The q-quantile (0 <= q <= 1) as the midpoint of the bin that holds it; 0 if empty.
   double quantile(double q) const;
   // The share of the values above x (0 if empty): whole bins above x, and of the bin holding x the

@@ -169,38 +169,6 @@ struct Where {
   std::string path;
 };
 
-// Free memory as the kernel estimates it (MemAvailable), in bytes; nothing when unknown.
-std::optional<double> memory_available() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  double kb = 0;
-  std::string unit;
-  while (in >> key >> kb) {
-    std::getline(in, unit);
-    if (key == "MemAvailable:") return kb * 1024;
-  }
-  return std::nullopt;
-}
-
-// 190 GB, 2.5 GB, 1.3 TB (binary multiples, as the loader's file sizes).
-std::string show_bytes(double b) {
-  constexpr double GB = 1024.0 * 1024 * 1024;
-  if (!(b < 1e18)) return fmt::format("{:.3g} GB", b / GB);
-  if (b >= 1024 * 1024 * GB) return fmt::format("{:.1f} PB", b / (1024 * 1024 * GB));
-  if (b >= 1024 * GB) return fmt::format("{:.1f} TB", b / (1024 * GB));
-  if (b >= 10 * GB) return fmt::format("{:.0f} GB", std::floor(b / GB));
-  return fmt::format("{:.1f} GB", b / GB);
-}
-
-// 3.2 billion, 48 million, 12,000.
-std::string show_count(double n) {
-  if (!(n < 1e15)) return fmt::format("{:.3g}", n);
-  if (n >= 1e12) return fmt::format("{:.1f} trillion", n / 1e12);
-  if (n >= 1e9) return fmt::format("{:.1f} billion", n / 1e9);
-  if (n >= 1e6) return fmt::format("{:.1f} million", n / 1e6);
-  return fmt::format("{:.0f}", n);
-}
-
 // The nodes reachable on foot from `start` (itself included), along `next`.
 std::set<std::string> reach_from(const std::map<std::string, std::vector<std::string>>& next, const std::string& start) {
   std::set<std::string> seen{start};
@@ -902,60 +870,35 @@ struct Builder {
     }
   }
 
-  // Absurd sizes are refused up front, with an estimate, rather than dying of out-of-memory: a
-  // run keeps ~16 bytes per party for the demand list (every arrival of every day) plus ~48 bytes
-  // per party present (at most a day's parties), and the site graph ~40 bytes per pair of nodes
-  // for its walking paths. Parties are counted at the smallest party size a class can arrive in.
-  // Only checked on a scenario without other problems.
+  // Absurd sizes are refused up front, with an estimate (footprint), rather than dying of
+  // out-of-memory or of the calendar's limit hours into a run. Only checked on a scenario without
+  // other problems.
   void check_memory(const scenario::Node& root_node) {
-    constexpr double kDemandBytes = 16, kPresentBytes = 48, kPathBytes = 40;
+    const scenario::Footprint f = scenario::footprint(s);
+    const auto biggest = static_cast<std::size_t>(
+        std::max_element(f.parties_by_class.begin(), f.parties_by_class.end()) - f.parties_by_class.begin());
+    const Where at = biggest < class_volume.size() ? class_volume[biggest] : Where{root_node.pos, "class"};
+    if (f.peak_day_parties > scenario::kMaxPartiesAtOnce)
+      problems.error(at.pos, at.path,
+                     fmt::format("demand makes up to {} parties on its busiest day, more than the {} a replication "
+                                 "can hold at once; lower demand_scale or the volumes",
+                                 scenario::show_count(f.peak_day_parties),
+                                 scenario::show_count(scenario::kMaxPartiesAtOnce)));
     constexpr double kWorthAsking = 512.0 * 1024 * 1024;  // below this, do not read /proc
-    std::vector<double> by_class(s.classes.size(), 0.0);
-    double total = 0, peak_day = 0;
-    for (int d = 0; d < s.days; ++d) {
-      double day = 0;
-      for (std::size_t c = 0; c < s.classes.size(); ++c) {
-        const ClassDef& cd = s.classes[c];
-        double smallest = 0;
-        for (std::size_t m = 0; m < kNumModes; ++m) {
-          if (!(cd.access[m] > 0)) continue;
-          const auto& ps = s.party_size[m];
-          for (std::size_t k = 0; k < ps.sizes.size() && k < ps.weights.size(); ++k)
-            if (ps.weights[k] > 0 && (smallest == 0 || ps.sizes[k] < smallest)) smallest = ps.sizes[k];
-        }
-        if (smallest < 1) smallest = 1;
-        const auto di = static_cast<std::size_t>(d);
-        const double volume = di < cd.volume.size() ? cd.volume[di] : 0;
-        const double parties = volume * cd.volume_scale * s.demand_scale / smallest;
-        by_class[c] += parties;
-        day += parties;
-      }
-      for (const auto& l : s.lines)
-        for (double x : l.background_entries) day += x * l.background_scale;
-      total += day;
-      peak_day = std::max(peak_day, day);
-    }
-    const double demand = total * kDemandBytes + peak_day * kPresentBytes;
-    const double nodes = static_cast<double>(s.nodes.size());
-    const double graph = nodes * nodes * kPathBytes;
-    if (demand < kWorthAsking && graph < kWorthAsking) return;
-    const auto available = memory_available();
+    if (f.replication_bytes < kWorthAsking && f.path_bytes < kWorthAsking) return;
+    const auto available = scenario::memory_available();
     if (!available) return;
-    if (demand > *available) {
-      const auto biggest = static_cast<std::size_t>(
-          std::max_element(by_class.begin(), by_class.end()) - by_class.begin());
-      const Where at = biggest < class_volume.size() ? class_volume[biggest]
-                                                     : Where{root_node.pos, "class"};
+    if (f.replication_bytes > *available)
       problems.error(at.pos, at.path,
                      fmt::format("demand needs about {} of memory ({} parties); this machine has "
                                  "{} available",
-                                 show_bytes(demand), show_count(total), show_bytes(*available)));
-    }
-    if (graph > *available)
+                                 scenario::show_bytes(f.replication_bytes), scenario::show_count(f.parties),
+                                 scenario::show_bytes(*available)));
+    if (f.path_bytes > *available)
       problems.error(root_node.pos, "node",
                      fmt::format("the walking paths between {} nodes need about {} of memory; "
                                  "this machine has {} available",
-                                 s.nodes.size(), show_bytes(graph), show_bytes(*available)));
+                                 s.nodes.size(), scenario::show_bytes(f.path_bytes), scenario::show_bytes(*available)));
   }
 
   // A peak hour's value is a clock time; every other statistic's a number (a share in [0, 1]).
@@ -1141,6 +1084,8 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   b.read_events(root);
   b.read_policy(root);
   b.read_calibration(root, root_node);
+  // Sizes before the assumptions: each of their sides would otherwise say the same again.
+  if (problems.size() == problems_before) b.check_memory(root_node);
   // Each side of an assumption is built as a scenario: only worth it once the scenario itself is.
   s.assumptions = detail::read_assumptions(root, root_node, file, problems.size() == problems_before);
   s.targets = detail::read_targets(root);
@@ -1187,7 +1132,6 @@ Scenario build_scenario(const scenario::Node& root_node, const std::string& file
   need(Mode::dropoff, has_lot(LotKind::dropoff), "dropoff [[lot]]");
   need(Mode::pickup, has_lot(LotKind::dropoff), "dropoff [[lot]]");
   if (site_ok) b.check_reachability();
-  if (problems.size() == problems_before) b.check_memory(root_node);
   return s;
 }
 
@@ -1230,6 +1174,76 @@ std::optional<Scenario> load_scenario(const std::string& file,
   }
   s.extends = std::move(chain);
   return s;
+}
+
+Footprint footprint(const Scenario& s) {
+  // Measured with /usr/bin/time -v on a Release build (expoflow run -r 1 -j 1): the gates-1m
+  // benchmark (one day, single visitors) peaks at 60 MB with 1 million parties and at 352 MB with
+  // demand_scale = 4 (4 million parties, nearly all of them queueing at once): about 100 bytes per
+  // party present at once (the 48-byte party, its queue entry and pending event, and the slack of
+  // growing vectors), and 16 per party in the demand list (every arrival of every day). The
+  // ciie2024 baseline (29 nodes) peaks at 30 MB with one replication. The site graph keeps ~40
+  // bytes per pair of nodes for its walking paths.
+  constexpr double kDemandBytes = 16, kPresentBytes = 96, kBaseBytes = 32.0 * 1024 * 1024, kPathBytes = 40;
+  Footprint f;
+  f.parties_by_class.assign(s.classes.size(), 0.0);
+  for (int d = 0; d < s.days; ++d) {
+    double day = 0;
+    for (std::size_t c = 0; c < s.classes.size(); ++c) {
+      const ClassDef& cd = s.classes[c];
+      double smallest = 0;
+      for (std::size_t m = 0; m < kNumModes; ++m) {
+        if (!(cd.access[m] > 0)) continue;
+        const auto& ps = s.party_size[m];
+        for (std::size_t k = 0; k < ps.sizes.size() && k < ps.weights.size(); ++k)
+          if (ps.weights[k] > 0 && (smallest == 0 || ps.sizes[k] < smallest)) smallest = ps.sizes[k];
+      }
+      if (smallest < 1) smallest = 1;
+      const auto di = static_cast<std::size_t>(d);
+      const double volume = di < cd.volume.size() ? cd.volume[di] : 0;
+      const double parties = volume * cd.volume_scale * s.demand_scale / smallest;
+      f.parties_by_class[c] += parties;
+      day += parties;
+    }
+    for (const auto& l : s.lines)
+      for (double x : l.background_entries) day += x * l.background_scale;
+    f.parties += day;
+    f.peak_day_parties = std::max(f.peak_day_parties, day);
+  }
+  f.replication_bytes = kBaseBytes + f.parties * kDemandBytes + f.peak_day_parties * kPresentBytes;
+  const double nodes = static_cast<double>(s.nodes.size());
+  f.path_bytes = nodes * nodes * kPathBytes;
+  return f;
+}
+
+std::optional<double> memory_available() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb) {
+    std::getline(in, unit);
+    if (key == "MemAvailable:") return kb * 1024;
+  }
+  return std::nullopt;
+}
+
+std::string show_bytes(double b) {
+  constexpr double MB = 1024.0 * 1024, GB = 1024 * MB;
+  if (!(b < 1e18)) return fmt::format("{:.3g} GB", b / GB);
+  if (b >= 1024 * 1024 * GB) return fmt::format("{:.1f} PB", b / (1024 * 1024 * GB));
+  if (b >= 1024 * GB) return fmt::format("{:.1f} TB", b / (1024 * GB));
+  if (b >= 10 * GB) return fmt::format("{:.0f} GB", std::floor(b / GB));
+  if (b >= GB) return fmt::format("{:.1f} GB", b / GB);
+  return fmt::format("{:.0f} MB", std::ceil(b / MB));
+}
+
+std::string show_count(double n) {
+  if (!(n < 1e15)) return fmt::format("{:.3g}", n);
+  if (n >= 1e12) return fmt::format("{:.1f} trillion", n / 1e12);
+  if (n >= 1e9) return fmt::format("{:.1f} billion", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.1f} million", n / 1e6);
+  return fmt::format("{:.0f}", n);
 }
 
 }  // namespace expoflow::scenario

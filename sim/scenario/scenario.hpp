@@ -336,6 +336,30 @@ struct Scenario {
   std::vector<WindowDef> windows;  // asked for on the command line (add_windows); part of the hash
 };
 
+// What a replication of a scenario needs, estimated before anything runs: scenario validation
+// refuses a scenario one replication of which cannot fit in memory, and every command that
+// simulates multiplies it by the replications it runs at once and saves (cli::check_resources).
+struct Footprint {
+  // Parties over the run (each class at its smallest party size, background station users one
+  // each), by class, and on the busiest day: no more are ever present at once (everyone leaves by
+  // the day's closing sweep).
+  double parties = 0, peak_day_parties = 0;
+  std::vector<double> parties_by_class;
+  // Bytes: one running replication's demand and parties; the walking paths between every pair of
+  // nodes (once per simulation).
+  double replication_bytes = 0, path_bytes = 0;
+};
+Footprint footprint(const Scenario& s);
+// Parties a replication can hold at once: its event calendar addresses at most this many
+// (kernel/calendar.hpp, kMaxTarget).
+inline constexpr double kMaxPartiesAtOnce = (1u << 24) - 1;
+// 190 GB, 2.5 GB, 1.3 TB (binary multiples): the sizes the estimates print.
+std::string show_bytes(double bytes);
+// 3.2 billion, 48 million, 12000.
+std::string show_count(double n);
+// Free memory as the kernel estimates it (MemAvailable), in bytes; nothing when unknown.
+std::optional<double> memory_available();
+
 // The merged tree as `path = value  # file:line` lines (validate --print); without positions
 // (`positions` false), what the scenario's hash is made of.
 void print_tree(const Node& n, const std::string& path, std::ostream& out, bool positions = true);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -200,7 +201,7 @@ TEST_CASE("run --stats prints the events processed and the peak of pending event
   INFO(o.err);
   REQUIRE(o.code == 0);
   std::smatch m;
-  const std::regex line(R"(^events (\d+) in ([0-9.]+) s \(([0-9.e+]+) events/s\), peak pending events (\d+), peak memory (\d+) MB\n$)");
+  const std::regex line(R"(^events (\d+) in ([0-9.]+) s \(([0-9.e+]+) events/s\), peak pending events (\d+), (\d+) thread\(s\), peak memory (\d+) MB\n$)");
   REQUIRE(std::regex_match(o.err, m, line));
   const double events = std::stod(m[1]), seconds = std::stod(m[2]), rate = std::stod(m[3]);
 
@@ -227,7 +228,7 @@ TEST_CASE("run --stats prints the events processed and the peak of pending event
     CHECK(rate >= events / (seconds + 0.0005) * 0.995);
     CHECK(rate <= events / (seconds - 0.0005) * 1.005);
   }
-  CHECK(std::stol(m[5]) > 0);
+  CHECK(std::stol(m[6]) > 0);
 
   // Without --stats, nothing.
   const Outcome quiet = run_expoflow(run, tmp);
@@ -277,18 +278,24 @@ TEST_CASE("A seed below 0 or over 2^64-1, or threads below 0, is an error, not a
   CHECK(o.code == 0);
 }
 
-TEST_CASE("Threads beyond what is needed: --threads starts no more threads than replications, and says so in --help",
-          "[cli]") {
+TEST_CASE("Threads beyond what is needed: --threads starts no more threads than replications or cores, and says so "
+          "in --help", "[cli]") {
   const TempDir tmp("cli-threads");
   const Outcome help = run_expoflow("run --help", tmp);
-  CHECK_THAT(help.out, Contains("at most one per replication and 256 in all"));
-  const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r 2 --threads 10000 --stats -q -o '" +
-                                     (tmp.path / "out").string() + "'", tmp);
-  INFO(o.err);
-  CHECK(o.code == 0);
-  std::smatch m;
-  REQUIRE(std::regex_search(o.err, m, std::regex(R"(peak memory (\d+) MB)")));
-  CHECK(std::stol(m[1]) < 500);
+  CHECK_THAT(help.out, Contains("at most one per replication and per core, and 256 in all"));
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (const std::uint32_t reps : {1u, 2u, 5u}) {
+    INFO(reps << " replication(s)");
+    const Outcome o = run_expoflow("run tests/data/small/tiny.toml -r " + std::to_string(reps) +
+                                       " --threads 10000 --stats -q --force -o '" + (tmp.path / "out").string() + "'",
+                                   tmp);
+    INFO(o.err);
+    CHECK(o.code == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(o.err, m, std::regex(R"((\d+) thread\(s\), peak memory (\d+) MB)")));
+    CHECK(std::stoul(m[1]) == std::min(reps, cores));
+    CHECK(std::stol(m[2]) < 500);
+  }
 }
 
 TEST_CASE("A symlink loop is named as such, a UTF-8 byte-order mark is skipped", "[cli][bad_input]") {
@@ -372,4 +379,46 @@ TEST_CASE("A SIGTERM that arrives while the results are written lets them be fin
     INFO(f);
     CHECK(fs::file_size(out / f) > 0);
   }
+}
+
+TEST_CASE("Demand that cannot fit is refused before anything runs, with the estimate and what is available",
+          "[cli][resources]") {
+  const TempDir tmp("cli-demand");
+  for (const char* scale : {"100", "1000"}) {
+    INFO("demand_scale = " << scale);
+    const fs::path out = tmp.path / scale;
+    const Outcome o = run_expoflow(std::string("run scenarios/ciie2024-calibrated.toml -r 1 -q --set demand_scale=") +
+                                       scale + " --out '" + out.string() + "'",
+                                   tmp);
+    INFO(o.err);
+    CHECK(o.code == 2);
+    // The limit of parties at once, named with the day's estimate, at the class whose volume makes most.
+    CHECK(std::regex_search(o.err, std::regex(R"(\.volume: demand makes up to [0-9.]+ million parties on its )"
+                                              R"(busiest day, more than the 16.8 million a replication can hold at once)")));
+    CHECK_THAT(o.err, Contains("nothing was run or written"));
+    CHECK_FALSE(fs::exists(out));
+  }
+  // Control: the same scenario at its own demand passes the estimate (validation only).
+  CHECK(run_expoflow("validate scenarios/ciie2024-calibrated.toml", tmp).code == 0);
+}
+
+TEST_CASE("Saved replications that would not fit on the output folder's disk are refused before anything runs",
+          "[cli][resources]") {
+  const TempDir tmp("cli-disk");
+  const fs::path out = tmp.path / "out";
+  const double free_bytes = static_cast<double>(fs::space(tmp.path).available);
+  const Outcome o =
+      run_expoflow("run scenarios/ciie2024-calibrated.toml -r 100000 -q --out '" + out.string() + "'", tmp);
+  INFO(o.err);
+  // 100,000 replications of about 3.7 MB each: 370 GB at the least.
+  if (free_bytes > 1.5e12) {
+    WARN("this disk has " << free_bytes / 1e12 << " TB free: the refusal cannot be seen here");
+    return;
+  }
+  CHECK(o.code == 2);
+  std::smatch m;
+  REQUIRE(std::regex_search(o.err, m, std::regex(R"(100000 replications saved for --resume need about ([0-9.]+) (TB|GB) of disk \(([0-9.]+) MB each\) in )")));
+  CHECK(std::stod(m[3]) >= 3.7);  // at least what one is measured to take
+  CHECK_THAT(o.err, Contains("free: run fewer replications, or choose an --out on a larger disk; nothing was run or written"));
+  CHECK_FALSE(fs::exists(out));
 }

@@ -1,8 +1,9 @@
 // Result files when a write fails and when a run is resumed, through the command line:
 // - a write that fails half-way (the test hook EXPOFLOW_FAIL_WRITE of support/files.hpp, which
-//   stops writing the named file half-way as a full disk would) leaves no partial file: each
-//   result file is whole, the earlier run's or the new one's, and nothing else is in the folder;
-//   a calibration's report and scenario are one set, both the earlier ones or both new;
+//   stops writing the named file half-way as a full disk would) or a rename that fails
+//   (EXPOFLOW_FAIL_RENAME) leaves the earlier result set whole and alone in the folder, and the
+//   message names the file and the reason; a calibration's report and scenario are one set, both
+//   the earlier ones or both new;
 // - `run --resume` reuses exactly the replications saved by a run that did not complete (it says
 //   how many) and gives the uninterrupted run's bytes.
 #include <catch2/catch.hpp>
@@ -44,9 +45,26 @@ std::size_t saved_replications(const fs::path& out) {
   return n;
 }
 
+// A complete run with `seed` into `whole`, and the same run into `saved` whose results fail to be
+// written once every replication is finished and saved; the path of saved replication `r`.
+fs::path run_whole_and_saved(unsigned seed, const fs::path& whole, const fs::path& saved, const TempDir& tmp,
+                             const std::string& replication) {
+  REQUIRE(run_tiny(seed, whole, tmp).code == 0);
+  {
+    const ScopedEnv fail("EXPOFLOW_FAIL_WRITE", "summary.json");
+    REQUIRE(run_tiny(seed, saved, tmp).code == 1);
+  }
+  REQUIRE(saved_replications(saved) == 4);
+  for (auto& e : fs::recursive_directory_iterator(saved / ".replications"))
+    if (e.path().filename() == replication) return e.path();
+  FAIL("no " << replication << " saved");
+  return {};
+}
+
 }  // namespace
 
-TEST_CASE("a result file whose write fails half-way is left as it was and no partial file is left", "[cli][outputs]") {
+TEST_CASE("a result set whose write or rename fails half-way is left as it was, and the message says why",
+          "[cli][outputs]") {
   const TempDir tmp("failed-write");
   const fs::path earlier = tmp.path / "earlier", fresh = tmp.path / "fresh";
   REQUIRE(run_tiny(3, earlier, tmp).code == 0);
@@ -56,32 +74,33 @@ TEST_CASE("a result file whose write fails half-way is left as it was and no par
   for (const std::string& name : kRunSet)  // seeds 3 and 4 differ; the site they ran on does not
     if (name != "site.json") REQUIRE(old_set.at(name) != new_set.at(name));
 
-  // A failed output file, and a failed replication (the run stops before writing any output).
-  std::vector<std::string> failures = kRunSet;
-  failures.push_back("replication-00001.bin");
-  for (const std::string& failing : failures) {
-    INFO("the write of " << failing << " fails");
-    const fs::path out = tmp.path / ("out-" + failing);
+  // A failed output file (its write, as on a full disk, or its rename), and a failed replication
+  // (the run stops before writing any output).
+  struct Failure {
+    std::string hook, file, reason;
+  };
+  std::vector<Failure> failures;
+  for (const std::string& f : kRunSet) {
+    failures.push_back({"EXPOFLOW_FAIL_WRITE", f, "No space left on device"});
+    failures.push_back({"EXPOFLOW_FAIL_RENAME", f, "Input/output error"});
+  }
+  failures.push_back({"EXPOFLOW_FAIL_WRITE", "replication-00001.bin", "No space left on device"});
+  for (const Failure& failing : failures) {
+    INFO(failing.hook << ": " << failing.file << " fails");
+    const fs::path out = tmp.path / ("out-" + failing.file);
+    fs::remove_all(out);
     fs::copy(earlier, out, fs::copy_options::recursive);
     Outcome o;
     {
-      const ScopedEnv fail("EXPOFLOW_FAIL_WRITE", failing);
+      const ScopedEnv fail(failing.hook, failing.file);
       o = run_tiny(4, out, tmp, "--quiet --force");  // another seed's result replaces the earlier one
     }
     INFO(o.err);
     CHECK(o.code == 1);
-    CHECK(o.err.find("cannot write") != std::string::npos);
-    CHECK(o.err.find(failing) != std::string::npos);
-    // Every file is whole: the earlier run's, or (written before the failure) the new run's.
-    const auto now = files_of(out);
-    for (auto& [name, bytes] : now) {
-      INFO(name);
-      REQUIRE(old_set.count(name));
-      CHECK((bytes == old_set.at(name) || bytes == new_set.at(name)));
-    }
-    CHECK(now.size() == old_set.size());
-    if (failing != "replication-00001.bin") CHECK(now.at(failing) == old_set.at(failing));
-    else CHECK(now == old_set);
+    CHECK(o.err.find(failing.hook == "EXPOFLOW_FAIL_WRITE" ? "cannot write " : "cannot replace ") != std::string::npos);
+    CHECK(o.err.find((out / failing.file).filename().string() + ": " + failing.reason) != std::string::npos);
+    // The earlier set, whole, and nothing else (no temporary, no second name) beside it.
+    CHECK(files_of(out) == old_set);
     // Only finished replications were kept, for a later --resume.
     for (auto& [name, bytes] : snapshot(out))
       if (name.rfind(".replications/", 0) == 0 && name.back() != '/') CHECK(fs::path(name).extension() == ".bin");
@@ -123,19 +142,9 @@ TEST_CASE("run --resume reuses the replications a run saved before failing, says
           "[cli][outputs][resume]") {
   const TempDir tmp("resume-saved");
   const fs::path whole = tmp.path / "whole", resumed = tmp.path / "resumed";
-  REQUIRE(run_tiny(5, whole, tmp).code == 0);
-  {
-    // Every replication is finished and saved, then writing the results fails.
-    const ScopedEnv fail("EXPOFLOW_FAIL_WRITE", "summary.json");
-    REQUIRE(run_tiny(5, resumed, tmp).code == 1);
-  }
-  REQUIRE(saved_replications(resumed) == 4);
-  // One of them lost: three are reused and one is run again.
-  for (auto& e : fs::recursive_directory_iterator(resumed / ".replications"))
-    if (e.path().filename() == "replication-00002.bin") {
-      fs::remove(e.path());
-      break;
-    }
+  // Every replication is finished and saved, then writing the results fails; one of them is lost:
+  // three are reused and one is run again.
+  fs::remove(run_whole_and_saved(5, whole, resumed, tmp, "replication-00002.bin"));
   REQUIRE(saved_replications(resumed) == 3);
 
   const Outcome o = run_tiny(5, resumed, tmp, "--resume");
@@ -156,4 +165,28 @@ TEST_CASE("run --resume reuses the replications a run saved before failing, says
   const Outcome again = run_tiny(5, resumed, tmp, "");
   REQUIRE(again.code == 0);
   CHECK(again.err.find("resumed") == std::string::npos);
+}
+
+TEST_CASE("run --resume runs again, with a warning naming it, a saved replication whose bytes were altered",
+          "[cli][outputs][resume]") {
+  const TempDir tmp("resume-damaged");
+  const fs::path whole = tmp.path / "whole", resumed = tmp.path / "resumed";
+  // One bit of a number in the middle of replication 1 is changed: the file is still well formed,
+  // only its checksum tells.
+  const fs::path damaged = run_whole_and_saved(6, whole, resumed, tmp, "replication-00001.bin");
+  std::string bytes = read_text(damaged);
+  REQUIRE(bytes.size() > 64);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+  std::ofstream(damaged, std::ios::binary | std::ios::trunc) << bytes;
+
+  const Outcome o = run_tiny(6, resumed, tmp, "--resume");
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.err.find("warning: the saved replication " + damaged.string() +
+                   " cannot be used: its checksum does not match") != std::string::npos);
+  CHECK(o.err.find("resumed 3 replication(s) from ") != std::string::npos);
+  for (const std::string& f : kRunSet) {
+    INFO(f);
+    CHECK(read_result(resumed / f) == read_result(whole / f));
+  }
 }

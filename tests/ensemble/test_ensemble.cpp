@@ -1,6 +1,7 @@
 // The ensemble runner: results reach the consumer in job order whatever the thread count and the
 // order in which jobs finish; the reorder buffer stays bounded; replications are the model's own,
-// saved and reused exactly; a failing job stops the others and its failure is what is thrown.
+// saved and reused exactly; saved bytes that were altered (a changed number, a damaged length) are
+// refused at once with the reason; a failing job stops the others and its failure is what is thrown.
 // (Peak memory of long ensembles is measured by benchmarks, not here.)
 #include <catch2/catch.hpp>
 
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "ensemble/replications.hpp"
 #include "ensemble/runner.hpp"
 #include "ensemble/serialize.hpp"
+#include "kernel/hash.hpp"
 #include "model/simulation.hpp"
 #include "output/ensemble.hpp"
 #include "../support.hpp"
@@ -177,6 +180,49 @@ TEST_CASE("Replications through the runner are the model's own, in order, and sa
   settings.tag = "other";
   CHECK(ensemble::run_replications<int>(
             sim, settings, [](model::ReplicationResult&&) { return 0; }, [](int&&) {}) == 0);
+}
+
+TEST_CASE("Saved bytes whose numbers or lengths were altered are refused at once, with the reason", "[ensemble]") {
+  const scenario::Scenario s = load_or_fail("tests/data/whatif/metro.toml");
+  REQUIRE(!s.observed.empty());
+  const model::Simulation sim(s);
+  const std::string tag = "t";
+  const std::string good = ensemble::save_replication(sim.run(7, 0), tag);
+  std::string why;
+  REQUIRE(ensemble::load_replication(sim, good, tag, &why));
+  CHECK(ensemble::save_replication(*ensemble::load_replication(sim, good, tag), tag) == good);
+
+  SECTION("one bit of a number changed: the checksum tells") {
+    for (const std::size_t at : {good.size() / 3, good.size() / 2, good.size() - 20}) {
+      INFO("byte " << at);
+      std::string bad = good;
+      bad[at] = static_cast<char>(bad[at] ^ 0x10);
+      why.clear();
+      CHECK_FALSE(ensemble::load_replication(sim, bad, tag, &why));
+      CHECK(why.find("checksum does not match") != std::string::npos);
+    }
+  }
+  SECTION("a damaged length, even with a checksum that matches, allocates nothing and is refused") {
+    // The observed totals' vector follows the magic, the tag (length, bytes), the seed and the
+    // replication index; its first field is its length.
+    const std::size_t length_at = 8 + 8 + tag.size() + 8 + 4;
+    for (const std::uint64_t length : {std::uint64_t{1} << 31, std::uint64_t{1} << 40, ~std::uint64_t{0}}) {
+      INFO("length " << length);
+      std::string bad = good;
+      std::memcpy(bad.data() + length_at, &length, sizeof length);
+      const std::size_t payload = bad.size() - 8;
+      const std::uint64_t sum = Fnv1a().add_bytes(bad.data(), payload).value();
+      std::memcpy(bad.data() + payload, &sum, sizeof sum);
+      why.clear();
+      CHECK_FALSE(ensemble::load_replication(sim, bad, tag, &why));
+      CHECK(why.find("a length in it is larger than") != std::string::npos);
+    }
+  }
+  SECTION("cut short, or of another tag") {
+    CHECK_FALSE(ensemble::load_replication(sim, good.substr(0, good.size() / 2), tag, &why));
+    CHECK_FALSE(ensemble::load_replication(sim, good, "other", &why));
+    CHECK(why == "it is of another scenario or seed");
+  }
 }
 
 TEST_CASE("The ensemble folded as replications come gives, bit for bit, the means of the replications kept",
