@@ -1007,11 +1007,12 @@ struct Builder {
 
   // Absurd sizes are refused up front, with an estimate, rather than dying of out-of-memory: a
   // run keeps ~16 bytes per party for the demand list (every arrival of every day) plus ~48 bytes
-  // per party present (at most a day's parties), and the site graph ~40 bytes per pair of nodes
-  // for its walking paths. Parties are counted at the smallest party size a class can arrive in.
+  // per party present (at most a day's parties), and the site graph ~16 bytes per pair of nodes
+  // for its walking paths (a distance and a tree edge, and a replication's slot of the pair).
+  // Parties are counted at the smallest party size a class can arrive in.
   // Only checked on a scenario without other problems.
   void check_memory(const scenario::Node& root_node) {
-    constexpr double kDemandBytes = 16, kPresentBytes = 48, kPathBytes = 40;
+    constexpr double kDemandBytes = 16, kPresentBytes = 48, kPathBytes = 16;
     constexpr double kWorthAsking = 512.0 * 1024 * 1024;  // below this, do not read /proc
     std::vector<double> by_class(s.classes.size(), 0.0);
     double total = 0, peak_day = 0;
