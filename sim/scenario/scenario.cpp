@@ -989,7 +989,8 @@ struct Builder {
     const std::vector<Closure> cs = closures();
     std::set<std::set<std::pair<std::size_t, bool>>> checked;
     for (const Closure& c : cs)
-      for (const auto& [at, until] : c.windows) {
+      for (const auto& window : c.windows) {
+        const double at = window.first;
         std::set<std::pair<std::size_t, bool>> closed;
         for (const Closure& o : cs)
           if (std::any_of(o.windows.begin(), o.windows.end(), [&](const auto& wnd) { return wnd.first <= at && at < wnd.second; })) {
