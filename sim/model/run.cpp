@@ -124,11 +124,15 @@ bool step(World& w) {
 }
 
 ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
-                                  RecordObserver* extra_observer) const {
+                                  RecordObserver* extra_observer, const RunLimits& limits) const {
   World w(*this, seed, replication, extra_observer);
   start_run(w);
-  while (step(w)) {
-  }
+  bool capped = false;
+  while (step(w))
+    if (limits.max_events != 0 && w.cal.num_processed() >= limits.max_events) {
+      capped = !w.cal.empty() && w.cal.next_time() <= w.s.horizon_s;
+      break;
+    }
   w.now = w.s.horizon_s;
   w.rec->close(w.s.horizon_s);
   ReplicationResult out;
@@ -141,6 +145,7 @@ ReplicationResult Simulation::run(std::uint64_t seed, std::uint32_t replication,
   out.num_parties = w.parties.size();
   out.persons_generated = w.persons_generated;
   out.persons_left_inside = w.persons_live;
+  out.capped = capped;
   out.recorder = std::move(w.rec);
   return out;
 }

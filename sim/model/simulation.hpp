@@ -23,6 +23,15 @@ struct ReplicationResult {
   std::size_t num_parties = 0;
   double persons_generated = 0;
   double persons_left_inside = 0;  // persons still inside any component at the horizon
+  bool capped = false;  // stopped at RunLimits::max_events, before the horizon
+};
+
+// Bounds on one replication, apart from the scenario (a run setting, not part of what is
+// simulated): a replication stops after max_events events (0: no bound) whatever the horizon, and
+// says so (ReplicationResult::capped). The fuzz target of the whole model runs under it, so that
+// no input can run long.
+struct RunLimits {
+  std::uint64_t max_events = 0;
 };
 
 class Simulation {
@@ -31,7 +40,7 @@ class Simulation {
   ~Simulation();
 
   ReplicationResult run(std::uint64_t seed, std::uint32_t replication,
-                        RecordObserver* extra_observer = nullptr) const;
+                        RecordObserver* extra_observer = nullptr, const RunLimits& limits = {}) const;
 
   // Demand (visitors and the metro's background users) only on days first..last (0-based,
   // inclusive); every day by default. Supply runs over every day regardless (lanes, trains and

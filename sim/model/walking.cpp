@@ -35,6 +35,29 @@ double walkway_speed_factor(World& w, EdgeId e, std::uint32_t walkers, double ar
 
 void next_edge(World& w, std::uint32_t pid);
 
+// Walk by this table from now on (the open walkways', or one for the closures in force).
+void use_paths(World& w, const network::PathTable* table) {
+  WalkingState& W = w.walking;
+  W.paths = table;
+  auto [it, fresh] = W.route_slots.try_emplace(table);
+  if (fresh) it->second.assign(table->num_nodes() * table->num_nodes(), 0);
+  W.slots = &it->second;
+}
+
+// The current table's path from a to b, read off its tree the first time it is asked for; null
+// when b cannot be reached from a.
+const std::vector<EdgeId>* route(World& w, NodeId a, NodeId b) {
+  WalkingState& W = w.walking;
+  std::uint32_t& slot = (*W.slots)[static_cast<std::size_t>(a) * W.paths->num_nodes() + b];
+  if (slot == 0) {
+    auto p = W.paths->path(a, b);
+    if (!p) return nullptr;
+    W.routes.push_back(std::move(*p));
+    slot = static_cast<std::uint32_t>(W.routes.size());
+  }
+  return &W.routes[slot - 1];
+}
+
 // Storage granted: walk the walkway's length at the speed its density allows.
 void start_walk_body(World& w, std::uint32_t pid) {
   Party& p = w.parties[pid];
@@ -104,9 +127,11 @@ void next_edge(World& w, std::uint32_t pid) {
     advance(w, pid, p.after);
     return;
   }
-  // A walkway closed since the party set out: take the best open way from here.
+  // A walkway closed since the party set out: take the best open way from here (none: it walks on
+  // through the closure, already past the last junction that avoids it; validation makes sure
+  // that every place parties are routed to stays reachable while walkways are closed).
   if (w.walking.closed[(*p.path)[p.edge_i]] > 0) {
-    if (const auto* np = w.walking.paths->path(p.node, p.dest); np && p.node != p.dest) {
+    if (const auto* np = route(w, p.node, p.dest); np && p.node != p.dest) {
       p.path = np;
       p.edge_i = 0;
     }
@@ -127,7 +152,7 @@ void build(World& w) {
   }
   w.walking.walkers.assign(w.L.walkways.size(), 0);
   w.walking.closed.assign(w.g.num_edges(), 0);
-  w.walking.paths = &w.g.open_paths();
+  use_paths(w, &w.g.open_paths());
 }
 
 void walk(World& w, std::uint32_t pid, NodeId dest, Stage after, bool keep_storage) {
@@ -138,7 +163,7 @@ void walk(World& w, std::uint32_t pid, NodeId dest, Stage after, bool keep_stora
   p.after = after;
   p.stage = Stage::walk;
   p.edge_i = 0;
-  p.path = w.walking.paths->path(p.node, dest);
+  p.path = route(w, p.node, dest);
   EXPOFLOW_CHECK(p.path != nullptr, "walk to an unreachable node");
   next_edge(w, pid);
 }
@@ -205,13 +230,13 @@ void refresh_paths(World& w) {
     any = any || closed[e];
   }
   if (!any) {
-    W.paths = &w.g.open_paths();
+    use_paths(w, &w.g.open_paths());
     return;
   }
   auto it = W.path_cache.find(closed);
   if (it == W.path_cache.end())
     it = W.path_cache.emplace(closed, std::make_unique<network::PathTable>(w.g.paths_without(closed))).first;
-  W.paths = it->second.get();
+  use_paths(w, it->second.get());
 }
 
 }  // namespace walking

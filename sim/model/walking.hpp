@@ -4,6 +4,7 @@
 // spill back); outflow is limited by width x maximum specific flow (a one-unit outlet Resource,
 // booked). Paths come from the open walkways' path table; closures switch tables.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
@@ -20,6 +21,12 @@ struct WalkingState {
   std::vector<int> closed;             // per edge: closures in force
   const network::PathTable* paths = nullptr;
   std::map<std::vector<char>, std::unique_ptr<network::PathTable>> path_cache;  // by set of closures
+  // The paths this replication walks, each read off its table once (a table keeps trees, not
+  // lists: site_graph.hpp): per table, the slot of each (from, to) pair in `routes` (0: not read
+  // yet), whose elements never move (parties point into them).
+  std::map<const network::PathTable*, std::vector<std::uint32_t>> route_slots;
+  std::vector<std::uint32_t>* slots = nullptr;  // route_slots of `paths`
+  std::deque<std::vector<EdgeId>> routes;
   // Weidmann's factor by (walkway, walkers): the same counts recur on busy walkways.
   struct FactorMemo {
     std::uint32_t edge = ~0u, walkers = 0;

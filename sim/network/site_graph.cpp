@@ -1,5 +1,6 @@
 #include "network/site_graph.hpp"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -55,8 +56,9 @@ PathTable SiteGraph::paths_without(const std::vector<char>& closed) const {
   PathTable t;
   t.n_ = n;
   t.dist_.assign(n * n, kUnreachable);
-  t.paths_.assign(n * n, {});
-  t.reachable_.assign(n * n, 0);
+  t.tree_.assign(n * n, PathTable::kNoEdge);
+  t.from_.reserve(im.edges.size());
+  for (const EdgeInfo& e : im.edges) t.from_.push_back(e.from);
   // A closed edge weighs infinity: Dijkstra never relaxes it.
   std::vector<double> weight(im.edges.size());
   for (std::size_t e = 0; e < weight.size(); ++e)
@@ -71,27 +73,31 @@ PathTable SiteGraph::paths_without(const std::vector<char>& closed) const {
         boost::weight_map(weight_map)
             .distance_map(boost::make_iterator_property_map(d.begin(), boost::get(boost::vertex_index, im.g)))
             .predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, im.g))));
-    for (std::size_t v = 0; v < n; ++v) {
-      if (d[v] == std::numeric_limits<double>::max() || d[v] == std::numeric_limits<double>::infinity()) continue;
-      t.dist_[s * n + v] = d[v];
-      t.reachable_[s * n + v] = 1;
-      std::vector<EdgeId> p;
-      for (std::size_t x = v; x != s; x = pred[x]) {
-        const std::size_t u = pred[x];
-        // The shortest open edge u->x is the one Dijkstra relaxed.
-        EdgeId best = 0;
-        double best_len = kUnreachable;
-        for (auto [ei, ee] = boost::out_edges(u, im.g); ei != ee; ++ei)
-          if (boost::target(*ei, im.g) == x && weight[im.g[*ei].id] < best_len) {
-            best_len = weight[im.g[*ei].id];
-            best = im.g[*ei].id;
-          }
-        p.push_back(best);
-      }
-      t.paths_[s * n + v].assign(p.rbegin(), p.rend());
+    for (std::size_t x = 0; x < n; ++x) {
+      if (d[x] == std::numeric_limits<double>::max() || d[x] == std::numeric_limits<double>::infinity()) continue;
+      t.dist_[s * n + x] = d[x];
+      if (x == s) continue;
+      // The shortest open edge pred[x] -> x is the one Dijkstra relaxed.
+      const std::size_t u = pred[x];
+      EdgeId best = 0;
+      double best_len = kUnreachable;
+      for (auto [ei, ee] = boost::out_edges(u, im.g); ei != ee; ++ei)
+        if (boost::target(*ei, im.g) == x && weight[im.g[*ei].id] < best_len) {
+          best_len = weight[im.g[*ei].id];
+          best = im.g[*ei].id;
+        }
+      t.tree_[s * n + x] = best;
     }
   }
   return t;
+}
+
+std::optional<std::vector<EdgeId>> PathTable::path(NodeId a, NodeId b) const {
+  if (!reachable(a, b)) return std::nullopt;
+  std::vector<EdgeId> p;
+  for (NodeId x = b; x != a; x = from_[p.back()]) p.push_back(tree_[a * n_ + x]);
+  std::reverse(p.begin(), p.end());
+  return p;
 }
 
 std::optional<NodeId> SiteGraph::find(std::string_view id) const {
@@ -105,7 +111,7 @@ const EdgeInfo& SiteGraph::edge(EdgeId e) const { return impl_->edges[e]; }
 const std::string& SiteGraph::node_id(NodeId n) const { return impl_->ids[n]; }
 const std::string& SiteGraph::node_kind(NodeId n) const { return impl_->kinds[n]; }
 
-const std::vector<EdgeId>* SiteGraph::path(NodeId a, NodeId b) const { return impl_->open.path(a, b); }
+std::optional<std::vector<EdgeId>> SiteGraph::path(NodeId a, NodeId b) const { return impl_->open.path(a, b); }
 double SiteGraph::distance_m(NodeId a, NodeId b) const { return impl_->open.distance_m(a, b); }
 const PathTable& SiteGraph::open_paths() const { return impl_->open; }
 

@@ -23,22 +23,26 @@ struct EdgeInfo {
   std::uint32_t walkway = 0;  // index of the scenario walkway it comes from
 };
 
-// Shortest walking paths between every pair of nodes for one set of open edges.
+// Shortest walking paths between every pair of nodes for one set of open edges, kept as one
+// shortest-path tree per source: for each (source, node) the distance and the edge by which the
+// tree reaches the node. That is 12 bytes a pair (48 MB for 2,000 nodes), where a list of edges
+// per pair would grow with the cube of the nodes (6 GB for a chain of 2,000); a path is read off
+// its tree when it is asked for (walking.cpp keeps the ones a replication uses).
 class PathTable {
  public:
-  // Shortest path from a to b as a list of edges (empty when a == b); null when unreachable.
-  const std::vector<EdgeId>* path(NodeId a, NodeId b) const {
-    const std::size_t k = a * n_ + b;
-    return reachable_[k] ? &paths_[k] : nullptr;
-  }
+  static constexpr EdgeId kNoEdge = std::numeric_limits<EdgeId>::max();
+  bool reachable(NodeId a, NodeId b) const { return dist_[a * n_ + b] != kUnreachable; }
+  // Shortest path from a to b as a list of edges (empty when a == b); nothing when unreachable.
+  std::optional<std::vector<EdgeId>> path(NodeId a, NodeId b) const;
   double distance_m(NodeId a, NodeId b) const { return dist_[a * n_ + b]; }
+  std::size_t num_nodes() const { return n_; }
 
  private:
   friend class SiteGraph;
   std::size_t n_ = 0;
   std::vector<double> dist_;
-  std::vector<std::vector<EdgeId>> paths_;
-  std::vector<char> reachable_;
+  std::vector<EdgeId> tree_;  // (source, node): the edge into node on source's tree; kNoEdge at the source
+  std::vector<NodeId> from_;  // per edge: the node it leaves (to walk a tree back)
 };
 
 class SiteGraph {
@@ -61,8 +65,8 @@ class SiteGraph {
   const std::string& node_id(NodeId n) const;
   const std::string& node_kind(NodeId n) const;
 
-  // Shortest path from a to b with every edge open (empty when a == b); null when unreachable.
-  const std::vector<EdgeId>* path(NodeId a, NodeId b) const;
+  // Shortest path from a to b with every edge open (empty when a == b); nothing when unreachable.
+  std::optional<std::vector<EdgeId>> path(NodeId a, NodeId b) const;
   double distance_m(NodeId a, NodeId b) const;  // kUnreachable when there is no path
   const PathTable& open_paths() const;
   // Paths avoiding the edges marked closed (closed.size() == num_edges()).

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -83,8 +84,19 @@ void Problems::error(SourcePos pos, std::string path, std::string message) {
 }
 
 std::string Problems::report() const {
+  // Files in the order their first problem was found; within a file, by line and column (a
+  // problem of the whole file, without a line, first); found order among equals.
+  std::vector<std::string> files;
+  for (const auto& p : list_)
+    if (std::find(files.begin(), files.end(), p.pos.file) == files.end()) files.push_back(p.pos.file);
+  auto rank = [&](const Problem& p) {
+    return std::tuple(std::find(files.begin(), files.end(), p.pos.file) - files.begin(), p.pos.line, p.pos.column);
+  };
+  std::vector<const Problem*> order;
+  for (const auto& p : list_) order.push_back(&p);
+  std::stable_sort(order.begin(), order.end(), [&](const Problem* a, const Problem* b) { return rank(*a) < rank(*b); });
   std::string out;
-  for (const auto& p : list_) out += format(p) + "\n";
+  for (const Problem* p : order) out += format(*p) + "\n";
   return out;
 }
 

@@ -40,7 +40,7 @@ class Problems {
   bool empty() const { return list_.empty(); }
   std::size_t size() const { return list_.size(); }
   const std::vector<Problem>& list() const { return list_; }
-  // Every problem, one formatted line each, in the order found.
+  // Every problem, one formatted line each, in file order (report() says how).
   std::string report() const;
 
  private:

@@ -95,6 +95,12 @@ std::string clock_text(double s) {
   return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
+// "d2 08:00": a moment of the scenario, as a scenario writes it.
+std::string moment_text(double s) {
+  const auto day = static_cast<long long>(std::floor(s / kSecondsPerDay));
+  return fmt::format("d{} {}", day + 1, clock_text(s - static_cast<double>(day) * kSecondsPerDay));
+}
+
 // Every value of an array within `range`; the first one outside is reported, as "element N".
 bool check_all(Reader& r, std::string_view key, const std::vector<double>& values, Range range) {
   for (std::size_t i = 0; i < values.size(); ++i)
@@ -744,6 +750,7 @@ struct Builder {
                                   {WalkDirection::forward, WalkDirection::backward, WalkDirection::both},
                                   WalkDirection::both, walk_direction_name, parse_walk_direction);
       }
+      event_walkway.push_back(Where{key_pos(r, "walkway"), r.key_path("walkway")});
       r.finish();
       s.events.push_back(e);
     }
@@ -781,6 +788,7 @@ struct Builder {
     for (auto& t : p->tables("exit_direction")) {
       PolicyDef::ExitDirection x;
       x.walkway = t.string("walkway");
+      exit_walkway.push_back(Where{key_pos(t, "walkway"), t.key_path("walkway")});
       if (!x.walkway.empty() && !has_id(s.walkways, x.walkway))
         t.error("walkway", detail::unknown_name(fmt::format("no walkway '{}'", x.walkway), x.walkway, ids_of(s.walkways)));
       x.morning = read_choice(t, "morning", {WalkDirection::forward, WalkDirection::backward},
@@ -827,47 +835,155 @@ struct Builder {
   // trusted at run time (where a Release build has no check): each entrance from every place
   // parties arrive at (a walk origin, a lot, a stop, a station), the halls from each entrance,
   // every place parties leave by (a stand, a lot, a stop, a station, a walk origin) from the
-  // halls, and a station's platform and concourse from each other. Reported where the place that
-  // cannot be reached is named, naming where from.
-  void check_reachability() {
-    std::map<std::string, std::vector<std::string>> next;
-    for (const auto& w : s.walkways) {
-      next[w.from].push_back(w.to);
-      if (w.both_ways) next[w.to].push_back(w.from);
-    }
+  // halls, a station's platform and concourse from each other, and a lot served by a shuttle from
+  // the shuttle's stop (its users who give up waiting walk to their vehicle). Reported where the
+  // place that cannot be reached is named, naming where from.
+  //
+  // The same routes must stay open while walkways are closed: by a close_walkway event, or by an
+  // exit_direction policy (one direction in the morning, the other in the afternoon). Every set of
+  // closures in force together is checked at the moment one of them begins; a route it cuts is
+  // reported where that closure is written. Parties re-route around a closure at run time
+  // (walking.cpp), so a closure is sound exactly when such a way exists.
+  struct Route {
+    std::string from, to, what, from_what;
+    Where at;
+    std::size_t gate = SIZE_MAX;  // a way from where parties arrive to this entrance
+  };
+  std::vector<Route> routes() {
     for (Place& p : places)  // a place nobody's mode takes them to is left alone
       if (std::none_of(p.modes.begin(), p.modes.end(), [&](Mode m) { return mode_share(m) > 0; }))
         p.arrive = p.leave = false;
-    std::map<std::string, std::set<std::string>> reached;  // by start node, computed once each
-    auto reaches = [&](const std::string& from, const std::string& to) {
-      auto [it, fresh] = reached.try_emplace(from);
-      if (fresh) it->second = reach_from(next, from);
-      return it->second.count(to) > 0;
-    };
-    auto report = [&](const Where& at, const std::string& what, const std::string& from) {
-      problems.error(at.pos, at.path, fmt::format("{} cannot be reached on foot from {}", what, from));
-    };
+    std::vector<Route> out;
     const std::string halls = fmt::format("the halls (node '{}')", s.halls.node);
-    // No way to arrive at all is reported per mode, not per entrance.
-    const bool any_arrival = std::any_of(places.begin(), places.end(), [](const Place& p) { return p.arrive; });
     for (std::size_t i = 0; i < s.gates.size() && i < gate_nodes.size(); ++i) {
       const std::string& gate = s.gates[i].node;
       const std::string entrance = fmt::format("entrance node '{}'", gate);
-      const auto arrive_here = [&](const Place& p) { return p.arrive && reaches(p.node, gate); };
-      const auto cut_off = [&](const Place& p) { return p.arrive && !reaches(p.node, gate); };
-      if (any_arrival && std::none_of(places.begin(), places.end(), arrive_here))
-        report(gate_nodes[i], entrance, "any walk origin, lot, stop or station");
-      else if (auto p = std::find_if(places.begin(), places.end(), cut_off); any_arrival && p != places.end())
-        report(gate_nodes[i], entrance, fmt::format("{} (node '{}')", p->what, p->node));
-      if (!reaches(gate, s.halls.node)) report(gate_nodes[i], halls, entrance);
+      for (const Place& p : places)
+        if (p.arrive) out.push_back({p.node, gate, entrance, fmt::format("{} (node '{}')", p.what, p.node), gate_nodes[i], i});
+      out.push_back({gate, s.halls.node, halls, entrance, gate_nodes[i]});
     }
     for (const Place& p : places)
-      if (p.leave && !reaches(s.halls.node, p.node)) report(p.at, fmt::format("{} (node '{}')", p.what, p.node), halls);
+      if (p.leave) out.push_back({s.halls.node, p.node, fmt::format("{} (node '{}')", p.what, p.node), halls, p.at});
     for (const auto& [platform, concourse] : stations) {
       const Place &a = places[platform], &b = places[concourse];
-      if (!reaches(b.node, a.node)) report(a.at, fmt::format("{} (node '{}')", a.what, a.node), fmt::format("its concourse (node '{}')", b.node));
-      if (!reaches(a.node, b.node)) report(b.at, fmt::format("{} (node '{}')", b.what, b.node), fmt::format("its platform (node '{}')", a.node));
+      out.push_back({b.node, a.node, fmt::format("{} (node '{}')", a.what, a.node), fmt::format("its concourse (node '{}')", b.node), a.at});
+      out.push_back({a.node, b.node, fmt::format("{} (node '{}')", b.what, b.node), fmt::format("its platform (node '{}')", a.node), b.at});
     }
+    const bool car_users = mode_share(Mode::car) > 0 || mode_share(Mode::coach) > 0;
+    for (std::size_t i = 0; i < s.lots.size() && i < lot_shuttle.size() && car_users; ++i) {
+      const LotDef& l = s.lots[i];
+      auto line = std::find_if(s.lines.begin(), s.lines.end(), [&](const TransitLineDef& x) { return x.id == l.shuttle && !x.metro; });
+      if (l.shuttle.empty() || line == s.lines.end()) continue;
+      out.push_back({line->site_node, l.node, fmt::format("lot '{}' (node '{}')", l.id, l.node),
+                     fmt::format("the stop of its shuttle '{}' (node '{}'), where its users who give up waiting walk "
+                                 "to their vehicle", l.shuttle, line->site_node),
+                     lot_shuttle[i]});
+    }
+    return out;
+  }
+
+  // Who reaches whom on foot, with some walkway directions closed: (walkway, forward) pairs.
+  struct Reach {
+    std::map<std::string, std::vector<std::string>> next;
+    std::map<std::string, std::set<std::string>> reached;  // by start node, computed once each
+    Reach(const Scenario& s, const std::set<std::pair<std::size_t, bool>>& closed) {
+      for (std::size_t i = 0; i < s.walkways.size(); ++i) {
+        const auto& w = s.walkways[i];
+        if (!closed.count({i, true})) next[w.from].push_back(w.to);
+        if (w.both_ways && !closed.count({i, false})) next[w.to].push_back(w.from);
+      }
+    }
+    bool operator()(const std::string& from, const std::string& to) {
+      auto [it, fresh] = reached.try_emplace(from);
+      if (fresh) it->second = reach_from(next, from);
+      return it->second.count(to) > 0;
+    }
+  };
+
+  // A closure of walkway directions over windows of time, and where it is written.
+  struct Closure {
+    std::size_t walkway = 0;
+    WalkDirection direction = WalkDirection::both;
+    std::vector<std::pair<double, double>> windows;  // [from, to) in scenario time
+    Where at;
+    std::string what;  // "while walkway 'w' is closed (both ways) from d1 10:00"
+  };
+  std::vector<Where> event_walkway;  // per event: where its walkway is named (close_walkway)
+  std::vector<Where> exit_walkway;   // per exit_direction policy: where its walkway is named
+
+  std::vector<Closure> closures() const {
+    std::vector<Closure> out;
+    auto walkway = [&](const std::string& id) {
+      return static_cast<std::size_t>(std::find_if(s.walkways.begin(), s.walkways.end(), [&](const WalkwayDef& w) { return w.id == id; }) -
+                                      s.walkways.begin());
+    };
+    for (std::size_t i = 0; i < s.events.size() && i < event_walkway.size(); ++i) {
+      const EventDef& e = s.events[i];
+      if (e.kind != EventKind::close_walkway || walkway(e.target) >= s.walkways.size()) continue;
+      out.push_back({walkway(e.target), e.direction, {{e.from_s, e.to_s}}, event_walkway[i],
+                     fmt::format("while walkway '{}' is closed ({}) from {}", e.target, e.direction == WalkDirection::both ? "both ways" : walk_direction_name(e.direction),
+                                 moment_text(e.from_s))});
+    }
+    for (std::size_t i = 0; i < s.policy.exit_direction.size() && i < exit_walkway.size(); ++i) {
+      const auto& x = s.policy.exit_direction[i];
+      if (walkway(x.walkway) >= s.walkways.size()) continue;
+      const WalkDirection other = x.morning == WalkDirection::forward ? WalkDirection::backward : WalkDirection::forward;
+      Closure morning{walkway(x.walkway), other, {}, exit_walkway[i],
+                      fmt::format("while walkway '{}' is closed ({}) by its exit_direction policy from {}", x.walkway,
+                                  walk_direction_name(other), clock_text(x.from_s))};
+      Closure afternoon{walkway(x.walkway), x.morning, {}, exit_walkway[i],
+                        fmt::format("while walkway '{}' is closed ({}) by its exit_direction policy from {}", x.walkway,
+                                    walk_direction_name(x.morning), clock_text(x.switch_s))};
+      for (int d = 0; d < s.days; ++d) {
+        morning.windows.emplace_back(d * kSecondsPerDay + x.from_s, d * kSecondsPerDay + x.switch_s);
+        afternoon.windows.emplace_back(d * kSecondsPerDay + x.switch_s, d * kSecondsPerDay + x.to_s);
+      }
+      out.push_back(std::move(morning));
+      out.push_back(std::move(afternoon));
+    }
+    return out;
+  }
+
+  void check_reachability() {
+    const std::vector<Route> all = routes();
+    Reach open(s, {});
+    auto report = [&](const Where& at, const Route& r, const std::string& when, const std::string& from) {
+      problems.error(at.pos, at.path, fmt::format("{}{} cannot be reached on foot from {}", when, r.what, from));
+    };
+    // An entrance is reported once: cut off from the first place that cannot reach it, or from
+    // "any" when no place can.
+    std::set<std::size_t> gates_reported;
+    bool cut = false;
+    for (const Route& r : all) {
+      if (open(r.from, r.to)) continue;
+      cut = true;
+      if (r.gate == SIZE_MAX) {
+        report(r.at, r, "", r.from_what);
+      } else if (gates_reported.insert(r.gate).second) {
+        const bool nobody = std::none_of(all.begin(), all.end(), [&](const Route& x) { return x.gate == r.gate && open(x.from, x.to); });
+        report(r.at, r, "", nobody ? "any walk origin, lot, stop or station" : r.from_what);
+      }
+    }
+    if (cut) return;  // closures are checked on a site whose open ways are sound
+    // Closures: each set in force together, at the moment one of them begins.
+    const std::vector<Closure> cs = closures();
+    std::set<std::set<std::pair<std::size_t, bool>>> checked;
+    for (const Closure& c : cs)
+      for (const auto& window : c.windows) {
+        const double at = window.first;
+        std::set<std::pair<std::size_t, bool>> closed;
+        for (const Closure& o : cs)
+          if (std::any_of(o.windows.begin(), o.windows.end(), [&](const auto& wnd) { return wnd.first <= at && at < wnd.second; })) {
+            if (o.direction != WalkDirection::backward) closed.insert({o.walkway, true});
+            if (o.direction != WalkDirection::forward) closed.insert({o.walkway, false});
+          }
+        if (!checked.insert(closed).second) continue;
+        Reach open_then(s, closed);
+        if (auto r = std::find_if(all.begin(), all.end(), [&](const Route& x) { return !open_then(x.from, x.to); }); r != all.end()) {
+          report(c.at, *r, c.what + ", ", r->from_what);
+          break;  // one problem per closure
+        }
+      }
   }
 
   // Absurd sizes are refused up front, with an estimate (footprint), rather than dying of
@@ -995,7 +1111,7 @@ double DailySchedule::at(double clock_s) const {
 
 Scenario build_scenario(const scenario::Node& root_node, const std::string& file,
                         scenario::Problems& problems) {
-  Builder b{Scenario{}, problems, {}, {}, {}, {}, true, {}, {}};
+  Builder b{Scenario{}, problems, {}, {}, {}, {}, true, {}, {}, {}, {}};
   Scenario& s = b.s;
   const std::size_t problems_before = problems.size();
   Reader root(root_node, "", problems);
@@ -1182,9 +1298,10 @@ Footprint footprint(const Scenario& s) {
   // demand_scale = 4 (4 million parties, nearly all of them queueing at once): about 100 bytes per
   // party present at once (the 48-byte party, its queue entry and pending event, and the slack of
   // growing vectors), and 16 per party in the demand list (every arrival of every day). The
-  // ciie2024 baseline (29 nodes) peaks at 30 MB with one replication. The site graph keeps ~40
-  // bytes per pair of nodes for its walking paths.
-  constexpr double kDemandBytes = 16, kPresentBytes = 96, kBaseBytes = 32.0 * 1024 * 1024, kPathBytes = 40;
+  // ciie2024 baseline (29 nodes) peaks at 30 MB with one replication. The site graph keeps its
+  // walking paths as one shortest-path tree per node: ~16 bytes per pair of nodes (a distance, a
+  // tree edge, and a replication's slot of the pair).
+  constexpr double kDemandBytes = 16, kPresentBytes = 96, kBaseBytes = 32.0 * 1024 * 1024, kPathBytes = 16;
   Footprint f;
   f.parties_by_class.assign(s.classes.size(), 0.0);
   for (int d = 0; d < s.days; ++d) {

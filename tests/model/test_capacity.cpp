@@ -435,3 +435,27 @@ TEST_CASE("car park fed 1.2x its spaces: full, never above, the rest queue and g
     CHECK(level_of(L, lot, RecordKind::enter, RecordKind::leave, 0, s.horizon_s, true).at_end == 0);
   }
 }
+
+TEST_CASE("a replication bounded in events stops after them, as the start of the unbounded run, and says so",
+          "[model][limits]") {
+  const Scenario s = load("capacity_gate.toml");
+  const Simulation sim(s);
+  RecordLog whole, cut;
+  const ReplicationResult full = sim.run(kSeed, 0, &whole);
+  REQUIRE(full.events > 2000);
+  CHECK_FALSE(full.capped);
+  const ReplicationResult part = sim.run(kSeed, 0, &cut, RunLimits{1000});
+  CHECK(part.capped);
+  CHECK(part.events == 1000);
+  REQUIRE(!cut.records.empty());
+  REQUIRE(cut.records.size() < whole.records.size());
+  for (std::size_t i = 0; i < cut.records.size(); ++i) {
+    const Record &a = cut.records[i], &b = whole.records[i];
+    INFO("record " << i);
+    CHECK((a.time == b.time && a.place == b.place && a.persons == b.persons && a.kind == b.kind && a.value == b.value));
+  }
+  // A bound the run never reaches changes nothing.
+  const ReplicationResult roomy = sim.run(kSeed, 0, nullptr, RunLimits{full.events + 1});
+  CHECK_FALSE(roomy.capped);
+  CHECK(roomy.events == full.events);
+}

@@ -108,3 +108,49 @@ TEST_CASE("a party finding a walkway full queues at its entry and enters when th
   CHECK(site.persons(walkway, RecordKind::enter) == std::vector<std::uint32_t>{4, 1});
   CHECK(site.times(walkway, RecordKind::enter) == std::vector<Time>{0, passed[0]});
 }
+
+TEST_CASE("every shortest walking path read off the trees is a walk of the shortest length, and closures re-route",
+          "[model][walking][paths]") {
+  // A ladder: two rails of 30 nodes and rungs every third node, all both ways, so that paths are
+  // long and many pairs have ties, and a node of its own. Each path must join its ends edge by
+  // edge, and its length must be the distance; with a rail edge closed, paths avoid it.
+  network::SiteGraph g;
+  constexpr NodeId kRail = 30;
+  for (NodeId i = 0; i < 2 * kRail + 1; ++i) g.add_node("n" + std::to_string(i), "plaza");
+  for (NodeId r = 0; r < 2; ++r)
+    for (NodeId i = 0; i + 1 < kRail; ++i) {
+      g.add_edge(r * kRail + i, r * kRail + i + 1, 10, 2, 0);
+      g.add_edge(r * kRail + i + 1, r * kRail + i, 10, 2, 0);
+    }
+  for (NodeId i = 0; i < kRail; i += 3) {
+    g.add_edge(i, kRail + i, 5, 2, 0);
+    g.add_edge(kRail + i, i, 5, 2, 0);
+  }
+  g.finalize();
+  const EdgeId cut = 2 * 10;  // rail 0, from node 10 to node 11
+  std::vector<char> closed(g.num_edges(), 0);
+  closed[cut] = 1;
+  const network::PathTable without = g.paths_without(closed);
+  for (const network::PathTable* t : {&g.open_paths(), &without})
+    for (NodeId a = 0; a <= 2 * kRail; ++a)
+      for (NodeId b = 0; b <= 2 * kRail; ++b) {
+        const auto p = t->path(a, b);
+        REQUIRE(p.has_value() == t->reachable(a, b));
+        if (!p) continue;
+        NodeId at = a;
+        double length = 0;
+        for (EdgeId e : *p) {
+          REQUIRE(g.edge(e).from == at);
+          at = g.edge(e).to;
+          length += g.edge(e).length_m;
+          if (t == &without) REQUIRE(e != cut);
+        }
+        REQUIRE(at == b);
+        REQUIRE(length == t->distance_m(a, b));
+      }
+  CHECK(g.open_paths().path(3, 3)->empty());
+  CHECK_FALSE(g.open_paths().reachable(2 * kRail, 1));
+  CHECK_FALSE(g.open_paths().path(1, 2 * kRail).has_value());
+  CHECK(g.open_paths().distance_m(10, 12) == 20);
+  CHECK(without.distance_m(10, 12) == 10 + 5 + 30 + 5);  // back to the rung at 9, along the other rail, up at 12
+}
