@@ -136,8 +136,22 @@ std::vector<Command> readme_commands() {
   return console_commands(readme);
 }
 
+// A README example writes into a folder of its own under /tmp (`--out /tmp/expoflow-...`); one
+// left by an earlier build holds another configuration's results and would be refused, so it is
+// removed first. Nothing outside /tmp/expoflow-* is touched.
+void clear_example_output(const std::string& cmd) {
+  static const std::regex out(R"(--out\s+(/tmp/expoflow-[A-Za-z0-9_./-]+))");
+  for (std::sregex_iterator m(cmd.begin(), cmd.end(), out), end; m != end; ++m) {
+    const std::string dir = (*m)[1].str();
+    if (dir.find("..") != std::string::npos) continue;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+}
+
 void check_command(const Command& c) {
   const std::string cmd = with_binary(c.text);
+  clear_example_output(cmd);
   const Outcome o = run_in_repo(cmd);
   INFO("README.md:" << c.line << ": $ " << c.text << "\nran: " << cmd << "\noutput:\n" << o.out);
   CHECK(o.code == c.exit_code);
