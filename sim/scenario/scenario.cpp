@@ -1,3 +1,4 @@
+#include "support/text.hpp"
 #include "scenario/scenario.hpp"
 
 #include <algorithm>
@@ -998,8 +999,9 @@ struct Builder {
       problems.error(at.pos, at.path,
                      fmt::format("demand makes up to {} parties on its busiest day, more than the {} a replication "
                                  "can hold at once; lower demand_scale or the volumes",
-                                 scenario::show_count(f.peak_day_parties),
-                                 scenario::show_count(scenario::kMaxPartiesAtOnce)));
+                                 f.peak_day_parties < 1e9 ? support::group_thousands(fmt::format("{:.0f}", std::ceil(f.peak_day_parties)))
+                                                          : scenario::show_count(f.peak_day_parties),
+                                 support::group_thousands(fmt::format("{:.0f}", scenario::kMaxPartiesAtOnce))));
     constexpr double kWorthAsking = 512.0 * 1024 * 1024;  // below this, do not read /proc
     if (f.replication_bytes < kWorthAsking && f.path_bytes < kWorthAsking) return;
     const auto available = scenario::memory_available();
