@@ -202,11 +202,13 @@ function controls(){
 }
 // ---- tables
 function esc(s){return String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));}
+// A CSV cell as shown: fractions to 3 significant digits (the file keeps every digit).
+function cell(c){return /^-?[0-9]+\.[0-9]{4,}$/.test(c)?String(+(+c).toPrecision(3)):c;}
 function tables(){
   let h='';
   if(DATA.headroom){
     const rows=DATA.headroom.trim().split('\n').map(l=>l.split(','));
-    h+='<h2>Headroom (closest to capacity first)</h2><table id="headroom">'+rows.map((r,i)=>'<tr>'+r.map(c=>(i?'<td>':'<th>')+esc(c)+(i?'</td>':'</th>')).join('')+'</tr>').join('')+'</table>';
+    h+='<h2>Headroom (closest to capacity first)</h2><table id="headroom">'+rows.map((r,i)=>'<tr>'+r.map(c=>(i?'<td>':'<th>')+esc(i?cell(c):c)+(i?'</td>':'</th>')).join('')+'</tr>').join('')+'</table>';
   }
   if(DATA.observations&&DATA.observations.length){
     h+='<h2>Observed and simulated</h2><table id="observations"><tr><th>total</th><th>observed</th><th>simulated</th><th>95% interval</th><th>residual</th><th>within</th></tr>'+
