@@ -60,6 +60,10 @@ struct Goal {
   bool share = false;   // the share of waits over `over_s`, against `bound`
   double over_s = 0, bound = 0;
   int first_day = 0, last_day = 0;  // the days its scope covers (0-based)
+  // An implicit target of --stress without targets (implicit_targets): its bound, for tables, and
+  // where the bound comes from and the count at which it fails, for stress.json. Empty otherwise.
+  std::string bound_text, bound_from;
+  double fails_at = 0;
 
   double scale() const { return std::max(std::abs(bound), 1e-9); }
   // What is estimated, for messages and tables.
@@ -121,6 +125,85 @@ std::optional<std::vector<Goal>> resolve_goals(const scenario::Scenario& sc,
     out.push_back(g);
   }
   if (!ok) return std::nullopt;
+  return out;
+}
+
+// --stress without targets: one implicit target per capacity-limited component, the rows of the
+// headroom table (output/scopes.hpp), on the scenario's busiest day, as an ordinary max target on
+// an indicator of that day. Every place with a capacity fails when its peak occupancy reaches a
+// count N (the occupancy is whole persons or vehicles, so the bound on its peak use is
+// (N - 1/2) / capacity): its capacity (a lot, taxi bays, a queueing or holding area is then full;
+// a platform at its nominal capacity), or, for an area measured in persons, the first count at
+// Fruin's level of service F (A to E hold) when that comes first: 2.17 persons/m² on a walkway,
+// 5 on a queueing area or platform. A line fails at its first rider denied boarding (its vehicles
+// full); its load ratio is of the whole run only. A taxi stand's cab rank is left out: it is the
+// cabs' buffer, full when few parties come, and empties as demand grows.
+struct ImplicitTarget {
+  scenario::TargetDef def;
+  std::string bound_text, bound_from;
+  double fails_at = 0;
+};
+
+// The day with the most visitors declared by the classes (the first of equals), 0-based: the
+// implicit targets' day, simulated alone.
+int busiest_declared_day(const scenario::Scenario& sc) {
+  int best = 0;
+  double most = -1;
+  for (int d = 0; d < sc.days; ++d) {
+    double persons = 0;
+    for (const auto& c : sc.classes)
+      if (static_cast<std::size_t>(d) < c.volume.size()) persons += c.volume[static_cast<std::size_t>(d)] * c.volume_scale;
+    if (persons > most) {
+      most = persons;
+      best = d;
+    }
+  }
+  return best;
+}
+
+std::vector<ImplicitTarget> implicit_targets(const scenario::Scenario& sc, int day) {
+  const model::Simulation sim(sc);
+  const auto& places = sim.places();
+  const observe::KpiPlaces& at = sim.kpi_places();
+  std::uint16_t scope = 0;
+  for (std::size_t k = 0; k < sim.scopes().size(); ++k)
+    if (sim.scopes()[k].kind == observe::Scope::Kind::day && sim.scopes()[k].name == fmt::format("d{}", day + 1))
+      scope = static_cast<std::uint16_t>(k);
+  std::vector<ImplicitTarget> out;
+  auto add = [&](std::uint32_t place, observe::Metric m, double bound, std::string text, std::string from, double n) {
+    ImplicitTarget t;
+    t.def.indicator = output::kpi_name(observe::KpiId{place, m, scope}, sim);
+    t.def.id = t.def.indicator;
+    t.def.bound = bound;
+    t.def.source = "implicit: " + text;
+    t.def.pos.file = "(implicit)";
+    t.bound_text = std::move(text);
+    t.bound_from = std::move(from);
+    t.fails_at = n;
+    out.push_back(std::move(t));
+  };
+  for (std::size_t i = 0; i < at.capacity_places.size(); ++i) {
+    const std::uint32_t p = at.capacity_places[i];
+    const observe::Place& pl = places[p];
+    if (pl.kind == scenario::PlaceKind::cab_rank) continue;
+    const double capacity = at.capacities[i];
+    const double full = std::ceil(capacity - 1e-9);
+    const char* unit = pl.counts_vehicles ? "vehicles" : "persons";
+    double n = full;
+    std::string text = fmt::format("peak >= {:.0f} {}: full", full, unit), from = "capacity";
+    if (pl.area_m2 > 0 && !pl.counts_vehicles) {
+      const double space_f = pl.kind == scenario::PlaceKind::walkway ? model::kFruinWalkwayBounds[4] : model::kFruinQueueBounds[4];
+      const double los_f = std::ceil(pl.area_m2 / space_f - 1e-9);
+      if (los_f < full) {
+        n = los_f;
+        text = fmt::format("peak >= {:.0f} persons: LOS F on {:.6g} m2", los_f, pl.area_m2);
+        from = "level_of_service";
+      }
+    }
+    add(p, observe::Metric::peak_use, (n - 0.5) / capacity, std::move(text), std::move(from), n);
+  }
+  for (const auto& l : at.lines)
+    add(l.place, observe::Metric::denied_boardings, 0, "a rider denied boarding: vehicles full", "denied_boarding", 1);
   return out;
 }
 
@@ -446,7 +529,8 @@ CLI::App* add_plan_command(CLI::App& app, PlanOptions& o) {
   cmd->add_flag("--stress", o.stress,
                "Instead of a plan: each target's breaking point, the demand scale at which it first fails (each "
                "replication bisected on demand_scale, a t-interval over the replications), as a 'what breaks "
-               "first' table, stress.json and stress.csv");
+               "first' table, stress.json and stress.csv; without targets, each capacity-limited component's, "
+               "against its capacity or level of service on the busiest day");
   cmd->add_option("--delta", o.delta,
                   "Indifference zone, as a share of each target's bound: an interval narrower than this on either "
                   "side of the bound is decided by the side of its mean")
@@ -645,7 +729,9 @@ int run_stress(const PlanOptions& o, const scenario::Scenario& base, const std::
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const Row& row : rows) {
     const Goal& g = goals[row.t];
-    const std::string what = g.share ? fmt::format("P(wait > {:.6g} s), {}", g.over_s, g.def->indicator) : g.def->indicator;
+    const std::string what = !g.bound_text.empty() ? g.bound_text
+                             : g.share ? fmt::format("P(wait > {:.6g} s), {}", g.over_s, g.def->indicator)
+                                       : g.def->indicator;
     targets.push_back({{"id", g.def->id},
                        {"indicator", g.def->indicator},
                        {"estimate", g.share ? "share_over" : "indicator"},
@@ -658,6 +744,12 @@ int run_stress(const PlanOptions& o, const scenario::Scenario& base, const std::
                        {"failing_below_bracket", row.below},
                        {"holding_above_bracket", row.above},
                        {"breaking_points", row.points}});
+    if (!g.bound_from.empty()) {
+      targets.back()["implicit"] = true;
+      targets.back()["bound_from"] = g.bound_from;
+      targets.back()["fails_at"] = g.fails_at;
+      targets.back()["assumed_bound"] = g.bound_text;
+    }
     csv += fmt::format("{},{},{},{:.12g},{},{},{},{},{},{}\n", g.def->id, g.def->indicator,
                        g.share ? "share_over" : "indicator", g.bound, row.n ? fmt::format("{:.6g}", row.mean) : "",
                        std::isfinite(row.lo) ? fmt::format("{:.6g}", row.lo) : "",
@@ -673,6 +765,11 @@ int run_stress(const PlanOptions& o, const scenario::Scenario& base, const std::
       }))
     return 1;
   std::cout << table;
+  if (!goals.front().bound_from.empty())
+    std::cout << fmt::format("no targets: each capacity-limited component against its bound on the busiest day, d{} "
+                             "(the most visitors declared); a place fails when its peak occupancy reaches its capacity, "
+                             "or Fruin's level of service F if that comes first, a line at its first denied boarding\n",
+                             first_day + 1);
   std::cout << fmt::format("breaking point: the demand at which the target first fails in a replication (its "
                            "interval: two-sided t at the target's confidence over the replications); {} runs of days "
                            "d{}..d{}; wrote {}/stress.json, stress.csv\n",
@@ -691,11 +788,18 @@ int run_plan(const PlanOptions& o) {
     if (!t) return leave(kBadInput, "bad --target");
     base->targets.push_back(std::move(*t));
   }
+  // --stress without targets: each capacity-limited component against its bound.
+  std::vector<ImplicitTarget> implicit;
   if (o.stress && base->targets.empty()) {
-    std::cerr << fmt::format("expoflow: {} has no targets to stress: declare [[target]] tables (indicator, max or "
-                             "min, confidence) or give --target\n",
-                             o.scenario);
-    return leave(kBadInput, "nothing to stress");
+    implicit = implicit_targets(*base, busiest_declared_day(*base));
+    if (implicit.empty()) {
+      std::cerr << fmt::format("expoflow: {} has no targets to stress and no capacity-limited component to stress "
+                               "instead: declare [[target]] tables (indicator, max or min, confidence) or give "
+                               "--target\n",
+                               o.scenario);
+      return leave(kBadInput, "nothing to stress");
+    }
+    for (const auto& t : implicit) base->targets.push_back(t.def);
   }
   if (!o.stress && (base->targets.empty() || base->levers.empty())) {
     std::cerr << fmt::format("expoflow: {} has no {} to plan for: declare [[target]] tables (indicator, max or min, "
@@ -710,6 +814,11 @@ int run_plan(const PlanOptions& o) {
   }
   auto goals = resolve_goals(*base, base->targets);
   if (!goals) return leave(kBadInput, "unknown indicator");
+  for (std::size_t t = 0; t < implicit.size(); ++t) {
+    (*goals)[t].bound_text = implicit[t].bound_text;
+    (*goals)[t].bound_from = implicit[t].bound_from;
+    (*goals)[t].fails_at = implicit[t].fails_at;
+  }
   scenario::Problems problems;
   const auto tree = scenario::load(o.scenario, problems);
   if (!tree) return leave(kBadInput, "bad scenario");

@@ -7,11 +7,15 @@
 // these loads (asserted). A case inside the zone may return c or c + 1, and states its confidence.
 // A target no lever setting meets exits 2 naming it; a lever that changes no target is reported;
 // the same seed gives the same plan.json on 1 and 2 threads; plan.toml runs with `expoflow run`.
+// `--stress` finds Erlang C's breaking point for a target, and without targets the demand at which
+// each of two car parks (tests/data/plan/lots_stress.toml) fills, against the Gamma law of the
+// car that fills it.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -270,4 +274,69 @@ TEST_CASE("plan --stress finds the demand at which Erlang C's mean wait reaches 
   REQUIRE(one.code == 0);
   CHECK(read_result(tmp.path / "one" / "stress.json") == read_result(out / "stress.json"));
   CHECK(read_text(tmp.path / "one" / "stress.csv") == read_text(out / "stress.csv"));
+}
+
+TEST_CASE("plan --stress without targets finds where each capacity-limited component breaks: a park of twice the "
+          "spaces later, each inside its interval from theory",
+          "[cli][plan][stress][statistical]") {
+  const TempDir tmp("plan-stress-implicit");
+  // tests/data/plan/lots_stress.toml: a park of C spaces that half of a Poisson(270 f) count of cars
+  // pick fills at f = Gamma(C, 1) / 135, of mean C / 135.
+  const std::string scenario = "tests/data/plan/lots_stress.toml";
+  const double cars_per_park = load_or_fail(scenario).classes.at(0).volume.at(0) / 2;
+  const fs::path out = tmp.path / "stress";
+  const Outcome o = run_expoflow(fmt::format("plan {} --stress --seed 5 -q -j 2 -r {} --out '{}'", scenario,
+                                             samples(12), out.string()),
+                                 tmp);
+  INFO(o.err << o.out);
+  REQUIRE(o.code == 0);
+  const json stress = json::parse(read_text(out / "stress.json"));
+  CHECK(stress["days_simulated"] == json::array({1, 1}));
+  std::map<std::string, json> by_id;
+  std::vector<std::string> order;
+  for (const json& t : stress["targets"]) {
+    CHECK(t["implicit"] == true);
+    by_id[t["id"].get<std::string>()] = t;
+    order.push_back(t["id"].get<std::string>());
+  }
+  REQUIRE(by_id.count("lot[P1].peak_use@d1"));
+  REQUIRE(by_id.count("lot[P2].peak_use@d1"));
+  for (const auto& [lot, spaces] : {std::pair{"lot[P1].peak_use@d1", 100.0}, std::pair{"lot[P2].peak_use@d1", 200.0}}) {
+    const json& t = by_id[lot];
+    const double theory = spaces / cars_per_park;
+    INFO(lot << ": theory " << theory << ", interval " << t["interval"].dump());
+    CHECK(t["bound_from"] == "capacity");
+    CHECK(t["fails_at"].get<double>() == spaces);
+    CHECK(t["failing_below_bracket"] == 0);
+    CHECK(t["holding_above_bracket"] == 0);
+    CHECK(t["interval"][0].get<double>() <= theory);
+    CHECK(theory <= t["interval"][1].get<double>());
+  }
+  // Twice the spaces break later: the intervals do not overlap, and P1 is listed first.
+  CHECK(by_id["lot[P1].peak_use@d1"]["interval"][1].get<double>() < by_id["lot[P2].peak_use@d1"]["interval"][0].get<double>());
+  CHECK(order.front() == "lot[P1].peak_use@d1");
+  // The walkway's bound is its level of service F (870 persons on 400 m²), which 540 cars never
+  // reach: it holds in every replication.
+  bool walkway = false;
+  for (const auto& [id, t] : by_id)
+    if (id.rfind("walkway[lot_link]", 0) == 0) {
+      walkway = true;
+      CHECK(t["bound_from"] == "level_of_service");
+      CHECK(t["fails_at"].get<double>() == 870);
+      CHECK(t["holding_above_bracket"].get<int>() == static_cast<int>(samples(12)));
+    }
+  CHECK(walkway);
+  CHECK(o.out.find("peak >= 100 vehicles: full") != std::string::npos);
+  CHECK(o.out.find("no targets: each capacity-limited component") != std::string::npos);
+}
+
+TEST_CASE("plan --stress without targets and without a capacity-limited component exits 2 before running",
+          "[cli][plan][stress]") {
+  const TempDir tmp("plan-stress-nothing");
+  const Outcome o = run_expoflow("plan tests/data/model/gate_mmc.toml --stress -q -r 2 --out '" +
+                                     (tmp.path / "out").string() + "'",
+                                 tmp);
+  CHECK(o.code == 2);
+  CHECK(o.err.find("no capacity-limited component") != std::string::npos);
+  CHECK(!fs::exists(tmp.path / "out" / "stress.json"));
 }
