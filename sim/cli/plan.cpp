@@ -722,16 +722,25 @@ int run_stress(const PlanOptions& o, const scenario::Scenario& base, const std::
   auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
   std::string csv = "target,indicator,estimate,bound,breaking_point_mean,interval_low,interval_high,replications,"
                     "failing_below_bracket,holding_above_bracket\n";
+  const auto what_of = [](const Goal& g) {
+    return !g.bound_text.empty() ? g.bound_text
+           : g.share             ? fmt::format("P(wait > {:.6g} s), {}", g.over_s, g.def->indicator)
+                                 : g.def->indicator;
+  };
+  // Columns as wide as their longest entry, so that every row lines up.
+  std::size_t id_w = 6, what_w = 8;
+  for (const Row& row : rows) {
+    id_w = std::max(id_w, goals[row.t].def->id.size());
+    what_w = std::max(what_w, what_of(goals[row.t]).size());
+  }
   std::string table = fmt::format("\nwhat breaks first ({}; demand as a factor on the scenario's, {} replications, "
-                                  "bisected from {}..{}):\n{:<32} {:<44} {:>10} {:>22} {:>10}\n",
-                                  o.scenario, reps, kStressLow, kStressHigh, "target", "estimate", "breaks at",
-                                  "interval", "censored");
+                                  "bisected from {}..{}):\n{:<{}} {:<{}} {:>10} {:>22}  {}\n",
+                                  o.scenario, reps, kStressLow, kStressHigh, "target", id_w, "estimate", what_w,
+                                  "breaks at", "interval", "censored");
   nlohmann::ordered_json targets = nlohmann::ordered_json::array();
   for (const Row& row : rows) {
     const Goal& g = goals[row.t];
-    const std::string what = !g.bound_text.empty() ? g.bound_text
-                             : g.share ? fmt::format("P(wait > {:.6g} s), {}", g.over_s, g.def->indicator)
-                                       : g.def->indicator;
+    const std::string what = what_of(g);
     targets.push_back({{"id", g.def->id},
                        {"indicator", g.def->indicator},
                        {"estimate", g.share ? "share_over" : "indicator"},
@@ -756,8 +765,9 @@ int run_stress(const PlanOptions& o, const scenario::Scenario& base, const std::
                        std::isfinite(row.hi) ? fmt::format("{:.6g}", row.hi) : "", row.n, row.below, row.above);
     const std::string at = row.n ? fmt::format("{:+.1f}%", 100 * (row.mean - 1)) : "-";
     const std::string interval = std::isfinite(row.lo) ? fmt::format("{:+.1f}% .. {:+.1f}%", 100 * (row.lo - 1), 100 * (row.hi - 1)) : "-";
-    table += fmt::format("{:<32} {:<44} {:>10} {:>22} {:>10}\n", g.def->id, what, at, interval,
-                         row.below + row.above ? fmt::format("{} below, {} above", row.below, row.above) : "");
+    const std::string held_or_failed = row.below + row.above ? fmt::format("{} below, {} above", row.below, row.above) : "";
+    table += fmt::format("{:<{}} {:<{}} {:>10} {:>22}{}{}\n", g.def->id, id_w, what, what_w, at, interval,
+                         held_or_failed.empty() ? "" : "  ", held_or_failed);
   }
   j["targets"] = targets;
   if (!write_result(out_dir, [&](const fs::path& dir) {
