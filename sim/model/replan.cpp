@@ -125,9 +125,12 @@ void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = 
   std::array<double, kNumModes> weights = w.s.classes[p.cls].egress[static_cast<std::size_t>(p.access)];
   restrict_modes(w, weights, p.egress, false);
   if (w.s.policy.replan_choice == ReplanChoice::logit) apply_logit(w, weights, false);
+  const Mode before = p.egress;
   p.egress = any_positive(weights) ? static_cast<Mode>(dist::discrete(weights, World::u(w.choice_rng, p, kDrawReplanMode)))
                                    : Mode::walk;
-  if (p.egress == Mode::walk && L.walk_origins.empty()) p.egress = Mode::taxi;
+  // Nobody walks where no walk origin is: a taxi if the site has a stand, otherwise they keep
+  // their way home and wait for it to run (a line out of its hours, a suspension's end).
+  if (p.egress == Mode::walk && L.walk_origins.empty()) p.egress = L.taxis.empty() ? before : Mode::taxi;
   p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawReplanChoice)));
 }
 

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 #include <system_error>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -272,6 +273,10 @@ bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t*
   };
   std::size_t i = 0;
   char last = '\n';  // the last character outside strings and comments
+  // Whether a value is being read (after '=', inside an array) rather than a key: there a '.'
+  // belongs to a number (`1."x"` is a malformed float, not a dotted key) and opens no string.
+  std::vector<char> nest;  // '[' an array, '{' an inline table, innermost last
+  bool in_value = false;
   auto advance = [&](std::size_t n) {  // n bytes, keeping line and column (in characters)
     for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
@@ -291,7 +296,13 @@ bool find_stray_non_ascii(std::string_view text, std::size_t* at, std::uint32_t*
         // A quote opens a string only where TOML puts one: at the start of a line (a quoted key)
         // or after '=', '[', ',', '{' or '.'. Elsewhere (`0"9..."`) toml++ reports an error by
         // reading on, so what follows is checked as if outside a string.
-        const bool opens = last == '\n' || last == '=' || last == '[' || last == ',' || last == '{' || last == '.';
+        const bool opens = last == '\n' || last == '=' || last == '[' || last == ',' || last == '{' ||
+                           (last == '.' && !in_value);
+        if (c == '=') in_value = true;
+        else if (c == '[' && in_value) nest.push_back('[');
+        else if (c == '{') { nest.push_back('{'); in_value = false; }
+        else if ((c == ']' || c == '}') && !nest.empty()) nest.pop_back();
+        if (c == ',' || c == '\n' || c == ']' || c == '}') in_value = !nest.empty() && nest.back() == '[';
         if (c == '#') in = In::comment;
         else if (opens && starts(i, "\"\"\"")) { in = In::ml_basic; last = '"'; advance(3); continue; }
         else if (opens && c == '"') in = In::basic;

@@ -251,6 +251,19 @@ TEST_CASE("a scenario whose busiest day makes more parties than a replication ca
   CHECK_FALSE(fs::exists(out));
 }
 
+TEST_CASE("visitors whose only way home is out of its hours, with no taxi stand or walk origin to turn to, keep it and wait",
+          "[cli][replan]") {
+  const TempDir tmp("cli-egress-out-of-hours");
+  const fs::path out = tmp.path / "out";
+  const Outcome o = run_expoflow("run tests/data/limits/egress_out_of_hours.toml -r 1 -j 1 --quiet --out '" + out.string() + "'", tmp);
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(fs::exists(out / "summary.json"));
+  // Everyone came in; nobody rode the line that opens at the horizon.
+  CHECK(std::regex_search(o.out, std::regex(R"(line\[line_in\]\s+\S+\s+\S+\s+\S+\s+4,320\n)")));
+  CHECK(std::regex_search(o.out, std::regex(R"(line\[line_out\]\s+\S+\s+\S+\s+\S+\s+0\n)")));
+}
+
 TEST_CASE("An unknown command is named as unknown, with the commands listed, exit 2", "[cli][bad_input]") {
   const TempDir tmp("cli-unknown");
   for (const std::string args : {"frobnicate", "frobnicate --help", "optimise --help"}) {
