@@ -134,19 +134,21 @@ void build(World& w) {
   w.choice.seen_at.assign(w.res.size(), 0.0);
 }
 
-void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, std::optional<Mode> avoid_mode) {
+bool way_home(World& w, std::uint32_t pid, std::int64_t avoid_line, std::optional<Mode> avoid_mode) {
   arrived(w, pid);
   Party& p = w.parties[pid];
-  if (is_vehicle_mode(p.egress)) return;  // they leave with their vehicle
+  if (is_vehicle_mode(p.egress)) return true;  // they leave with their vehicle
   const Option* o = pick(w, p, false, avoid_line, avoid_mode, kDrawWayHome + p.gave_up);
-  if (o == nullptr) {  // nothing else is open: walk home (or a taxi where nobody walks)
-    p.egress = w.L.walk_origins.empty() ? Mode::taxi : Mode::walk;
+  if (o == nullptr) {  // nothing else is open: walk home, where there is a walk origin
+    if (w.L.walk_origins.empty()) return false;
+    p.egress = Mode::walk;
     p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawWayHome + p.gave_up)));
-    return;
+    return true;
   }
   p.egress = o->mode;
   p.egress_at = narrow<std::int16_t>(o->at);
   heading_for(w, p, *o);
+  return true;
 }
 
 bool way_there(World& w, std::uint32_t pid, std::int64_t avoid_line) {

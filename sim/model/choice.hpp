@@ -31,9 +31,10 @@ namespace choice {
 bool enabled(const World& w);
 void build(World& w);
 // Choose the party's way home (its egress mode and route). Not the line (`avoid_line` >= 0) or the
-// mode (`avoid_mode`) it gave up, nor a service unavailable now. Falls back to walking home (or a
-// taxi, without walk origins) if nothing else is left.
-void way_home(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, std::optional<Mode> avoid_mode = std::nullopt);
+// mode (`avoid_mode`) it gave up, nor a service unavailable now. Falls back to walking home if
+// nothing else is left; false, with the party's way home unchanged, where nobody walks (no walk
+// origin): the caller lets it wait for its service.
+bool way_home(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, std::optional<Mode> avoid_mode = std::nullopt);
 // A party re-planning its way to the site (its line unavailable): the same logit over its class's
 // party weights of access modes and their routes, among those open (a line: running by the time
 // it would reach the site on it), the first queue of a line being its upstream waiting line. False

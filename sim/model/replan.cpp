@@ -105,14 +105,13 @@ void restrict_modes(const World& w, std::array<double, kNumModes>& weights, Mode
 }
 
 // Choose the way home again. `avoid_line`: the line the party gave up (no direction of it is
-// chosen), or -1.
-void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, bool avoid_mode = false) {
+// chosen), or -1. Walking home is open when nothing else is; where nobody walks (the site has no
+// walk origin), false when nothing else is open, the party's way home left as it was.
+bool choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = -1, bool avoid_mode = false) {
   Party& p = w.parties[pid];
-  if (is_vehicle_mode(p.egress)) return;  // they need their vehicle
-  if (choice::enabled(w)) {
-    choice::way_home(w, pid, avoid_line, avoid_mode && avoid_line < 0 ? std::optional<Mode>(p.egress) : std::nullopt);
-    return;
-  }
+  if (is_vehicle_mode(p.egress)) return true;  // they need their vehicle
+  if (choice::enabled(w))
+    return choice::way_home(w, pid, avoid_line, avoid_mode && avoid_line < 0 ? std::optional<Mode>(p.egress) : std::nullopt);
   const auto& L = w.L;
   auto dirs = available_dirs(w, p.egress == Mode::metro ? L.metro_egress_w : L.bus_egress_w, false);
   if (avoid_line >= 0)
@@ -120,18 +119,35 @@ void choose_egress_again(World& w, std::uint32_t pid, std::int64_t avoid_line = 
       if (static_cast<std::int64_t>(L.directions[d].line) == avoid_line) dirs[d] = 0;
   if (is_line_mode(p.egress) && any_positive(dirs)) {
     p.egress_at = pick(dirs, World::u(w.choice_rng, p, kDrawReplanChoice));
-    return;
+    return true;
   }
   std::array<double, kNumModes> weights = w.s.classes[p.cls].egress[static_cast<std::size_t>(p.access)];
   restrict_modes(w, weights, p.egress, false);
   if (w.s.policy.replan_choice == ReplanChoice::logit) apply_logit(w, weights, false);
-  const Mode before = p.egress;
+  if (!any_positive(weights) && L.walk_origins.empty()) return false;
   p.egress = any_positive(weights) ? static_cast<Mode>(dist::discrete(weights, World::u(w.choice_rng, p, kDrawReplanMode)))
                                    : Mode::walk;
-  // Nobody walks where no walk origin is: a taxi if the site has a stand, otherwise they keep
-  // their way home and wait for it to run (a line out of its hours, a suspension's end).
-  if (p.egress == Mode::walk && L.walk_origins.empty()) p.egress = L.taxis.empty() ? before : Mode::taxi;
   p.egress_at = narrow<std::int16_t>(demand::egress_choice(w, p, World::u(w.choice_rng, p, kDrawReplanChoice)));
+  return true;
+}
+
+// A party at a stop or stand whose service is not running: it frees what it holds there
+// (`leave`: its place on a platform) and goes home another way, the replan counted at `place`.
+// Where walking home is open, those behind it move up before it chooses (they are in the queues it
+// weighs); where nobody walks, choosing again may find nothing open, so it chooses first and, if
+// nothing is, frees nothing and stays to wait for its service (false).
+template <class Leave>
+bool leave_for_another_way(World& w, std::uint32_t pid, std::uint32_t place, Leave&& leave) {
+  if (w.L.walk_origins.empty()) {
+    if (!choose_egress_again(w, pid)) return false;
+    leave();
+  } else {
+    leave();
+    choose_egress_again(w, pid);
+  }
+  w.emit(RecordKind::replan, place, w.parties[pid].size);
+  advance(w, pid, Stage::home);
+  return true;
 }
 
 // Whoever now comes with a vehicle leaves with it; whoever came without one cannot.
@@ -196,16 +212,15 @@ void access(World& w, std::uint32_t pid, Why why) {
   demand::start_access(w, pid);
 }
 
-void egress_waiting(World& w, std::uint32_t pid) {
+bool egress_waiting(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
-  w.emit(RecordKind::replan, w.L.place_replan_waiting, p.size);
-  transit::step_off_platform(w, pid);
   if (p.background) {
+    w.emit(RecordKind::replan, w.L.place_replan_waiting, p.size);
+    transit::step_off_platform(w, pid);
     w.finish(pid);
-    return;
+    return true;
   }
-  choose_egress_again(w, pid);
-  advance(w, pid, Stage::home);
+  return leave_for_another_way(w, pid, w.L.place_replan_waiting, [&] { transit::step_off_platform(w, pid); });
 }
 
 void head_home(World& w, std::uint32_t pid) {
@@ -213,12 +228,10 @@ void head_home(World& w, std::uint32_t pid) {
   const auto& L = w.L;
   // A line suspended or out of its hours, or a taxi stand closed: choose again before setting off.
   const bool rides = is_line_mode(p.egress);
-  if (rides && transit::suspended(w, p.egress_dir())) {
-    w.emit(RecordKind::replan, L.place_replan_setoff, p.size);
-    choose_egress_again(w, pid);
-  } else if ((rides && !transit::in_hours(w, p.egress_dir())) || (p.egress == Mode::taxi && !taxi::open(w, p.stand()))) {
-    w.emit(RecordKind::replan, L.place_replan_closed, p.size);
-    choose_egress_again(w, pid);
+  // If nothing else is open, they go on to wait for their own.
+  const bool off = rides && transit::suspended(w, p.egress_dir());
+  if (off || (rides && !transit::in_hours(w, p.egress_dir())) || (p.egress == Mode::taxi && !taxi::open(w, p.stand()))) {
+    if (choose_egress_again(w, pid)) w.emit(RecordKind::replan, off ? L.place_replan_setoff : L.place_replan_closed, p.size);
   }
   switch (p.egress) {
     case Mode::metro: {
@@ -246,10 +259,12 @@ void head_home(World& w, std::uint32_t pid) {
   }
 }
 
-void service_closed(World& w, std::uint32_t pid) {
-  w.emit(RecordKind::replan, w.L.place_replan_closed, w.parties[pid].size);
-  choose_egress_again(w, pid);
-  advance(w, pid, Stage::home);
+bool service_closed(World& w, std::uint32_t pid) {
+  return leave_for_another_way(w, pid, w.L.place_replan_closed, [] {});
+}
+
+bool service_closed_on_platform(World& w, std::uint32_t pid) {
+  return leave_for_another_way(w, pid, w.L.place_replan_closed, [&] { transit::step_off_platform(w, pid); });
 }
 
 void gave_up(World& w, std::uint32_t pid) {

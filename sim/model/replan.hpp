@@ -24,12 +24,16 @@ namespace replan {
 enum class Why : std::uint8_t { setoff, waiting, closed };
 // A party whose access line is unavailable, at set-off or while waiting upstream.
 void access(World& w, std::uint32_t pid, Why why);
-// A party waiting at the site for a suspended line.
-void egress_waiting(World& w, std::uint32_t pid);
+// A party waiting at the site for a suspended line goes home another way. False when nothing else
+// is open (only where nobody walks home): it stays at its stop and waits for the line to run again.
+bool egress_waiting(World& w, std::uint32_t pid);
 // Stage::home: walk from where the party is to its egress mode.
 void head_home(World& w, std::uint32_t pid);
-// A party reaching a service outside its hours (a stop, a taxi stand): it chooses again.
-void service_closed(World& w, std::uint32_t pid);
+// A party reaching a service outside its hours (a taxi stand; a stop, on a metro platform the
+// second) chooses again. False when nothing else is open (only where nobody walks home): it stays
+// and waits for the service to run.
+bool service_closed(World& w, std::uint32_t pid);
+bool service_closed_on_platform(World& w, std::uint32_t pid);
 // A party on its way home that gave up a wait (balked, or its patience ran out): another line of
 // its mode, else another mode, never the line or mode it gave up (at most twice: patience.hpp).
 void gave_up(World& w, std::uint32_t pid);

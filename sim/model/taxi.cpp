@@ -131,10 +131,8 @@ void begin(World& w, std::uint32_t pid) {
   choice::arrived(w, pid);
   const Party& p = w.parties[pid];
   const std::size_t ti = p.stand();
-  if (!open(w, ti)) {  // closed meanwhile (or not yet open): choose again
-    replan::service_closed(w, pid);
-    return;
-  }
+  // Closed meanwhile (or not yet open): choose again, or wait for it if nothing else is open.
+  if (!open(w, ti) && replan::service_closed(w, pid)) return;
   const TaxiLayout& t = w.L.taxis[ti];
   Time since = 0;
   if (w.res[w.taxi.rank_res[ti]].offer(1, [&](const Request& cab) { since = cab.since; })) {

@@ -307,23 +307,25 @@ void platform_granted(World& w, std::uint32_t pid) {
 
 void begin_board(World& w, std::uint32_t pid) {
   const Party& p = w.parties[pid];
-  // Reaching the stop of a line suspended or closed meanwhile: choose again rather than wait it out.
-  if (suspended(w, p.egress_dir())) replan::egress_waiting(w, pid);
-  else if (!in_hours(w, p.egress_dir())) {
-    step_off_platform(w, pid);
-    replan::service_closed(w, pid);
+  // Reaching the stop of a line suspended or closed meanwhile: choose again rather than wait it
+  // out, unless nothing else is open.
+  if (suspended(w, p.egress_dir()) ? replan::egress_waiting(w, pid)
+                                   : !in_hours(w, p.egress_dir()) && replan::service_closed_on_platform(w, pid))
+    return;
+  wait_at_stop(w, pid);
+}
+
+void wait_at_stop(World& w, std::uint32_t pid) {
+  const Party& p = w.parties[pid];
+  const std::uint32_t r = w.transit.stop_res[p.egress_dir()];
+  const bool bus = waits_at_bus_stop(w, p);
+  if (bus) choice::arrived(w, pid);
+  if (bus && patience::balks(w, pid, r, WaitKind::bus, stop_wait(w, p.egress_dir(), p))) {
+    replan::gave_up(w, pid);
+    return;
   }
-  else {
-    const std::uint32_t r = w.transit.stop_res[p.egress_dir()];
-    const bool bus = waits_at_bus_stop(w, p);
-    if (bus) choice::arrived(w, pid);
-    if (bus && patience::balks(w, pid, r, WaitKind::bus, stop_wait(w, p.egress_dir(), p))) {
-      replan::gave_up(w, pid);
-      return;
-    }
-    w.wait_for_vehicle(pid, r, p.size);
-    if (bus) patience::start(w, pid, WaitKind::bus);
-  }
+  w.wait_for_vehicle(pid, r, p.size);
+  if (bus) patience::start(w, pid, WaitKind::bus);
 }
 
 void alight(World& w, std::uint32_t pid) {
@@ -378,7 +380,9 @@ bool available(const World& w, std::size_t dir, Time ahead) { return !suspended(
 
 void send_back_waiting(World& w, std::size_t dir) {
   w.withdraw_to(w.transit.up_res[dir], [&](std::uint32_t pid) { replan::access(w, pid, replan::Why::waiting); });
-  w.withdraw_to(w.transit.stop_res[dir], [&](std::uint32_t pid) { replan::egress_waiting(w, pid); });
+  w.withdraw_to(w.transit.stop_res[dir], [&](std::uint32_t pid) {
+    if (!replan::egress_waiting(w, pid)) wait_at_stop(w, pid);  // nothing else open: back in line
+  });
 }
 
 }  // namespace transit

@@ -37,6 +37,8 @@ void begin_fare_gate(World& w, std::uint32_t pid);
 // Stage::platform: wait for platform space. Stage::board: wait for a vehicle home.
 void begin_platform(World& w, std::uint32_t pid);
 void begin_board(World& w, std::uint32_t pid);
+// Join the queue for the party's vehicle home at its stop (at a bus stop, with its patience).
+void wait_at_stop(World& w, std::uint32_t pid);
 // Resumes: at the fare gates, granted platform space, off the vehicle at the site.
 void resume_fare_gate(World& w, std::uint32_t pid);
 void platform_granted(World& w, std::uint32_t pid);

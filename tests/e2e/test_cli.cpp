@@ -259,9 +259,24 @@ TEST_CASE("visitors whose only way home is out of its hours, with no taxi stand 
   INFO(o.err);
   REQUIRE(o.code == 0);
   CHECK(fs::exists(out / "summary.json"));
-  // Everyone came in; nobody rode the line that opens at the horizon.
+  // Everyone came in. Those leaving waited on the platform of the line that opens at the horizon
+  // (its 300 places full), and its first train, at 08:00, took 125 of them: its 200 places less
+  // the 75 background riders aboard (0.375 x 200); 175 were left behind.
   CHECK(std::regex_search(o.out, std::regex(R"(line\[line_in\]\s+\S+\s+\S+\s+\S+\s+4,320\n)")));
-  CHECK(std::regex_search(o.out, std::regex(R"(line\[line_out\]\s+\S+\s+\S+\s+\S+\s+0\n)")));
+  CHECK(std::regex_search(o.out, std::regex(R"(line\[line_out\]\s+300\s+\S+\s+175\s+125\n)")));
+}
+
+TEST_CASE("visitors whose only way home is a bus out of its hours, with nothing else open, wait at its stop for the first bus",
+          "[cli][replan]") {
+  const TempDir tmp("cli-egress-bus-out-of-hours");
+  const fs::path out = tmp.path / "out";
+  const Outcome o = run_expoflow("run tests/data/limits/egress_bus_out_of_hours.toml -r 1 -j 1 --quiet --out '" + out.string() + "'", tmp);
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  // All 600 came by bus and all 600 left on the line that opens at 08:00, nobody turned away:
+  // they waited at its stop (not sent back to it at once, for ever).
+  CHECK(std::regex_search(o.out, std::regex(R"(line\[bus_in\]\s+\S+\s+\S+\s+\S+\s+600\n)")));
+  CHECK(std::regex_search(o.out, std::regex(R"(line\[bus_out\]\s+\S+\s+\S+\s+\S+\s+600\n)")));
 }
 
 TEST_CASE("An unknown command is named as unknown, with the commands listed, exit 2", "[cli][bad_input]") {
