@@ -242,8 +242,10 @@ void head_home(World& w, std::uint32_t pid) {
     case Mode::bus: walking::walk(w, pid, L.lines[L.directions[p.egress_dir()].line].site_node, Stage::board); break;
     case Mode::car:
     case Mode::coach: {
+      // By the lot's shuttle while it runs, else on foot to their vehicle.
       const LotLayout& lot = L.lots[p.lot()];
-      if (lot.shuttle >= 0) {
+      const std::int32_t dir = lot.shuttle >= 0 ? L.lines[static_cast<std::size_t>(lot.shuttle)].egress_dir : -1;
+      if (dir >= 0 && transit::available(w, static_cast<std::size_t>(dir))) {
         const LineLayout& sl = L.lines[static_cast<std::size_t>(lot.shuttle)];
         p.egress_at = narrow<std::int16_t>(sl.egress_dir);
         walking::walk(w, pid, sl.site_node, Stage::board);

@@ -279,6 +279,19 @@ TEST_CASE("visitors whose only way home is a bus out of its hours, with nothing 
   CHECK(std::regex_search(o.out, std::regex(R"(line\[bus_out\]\s+\S+\s+\S+\s+\S+\s+600\n)")));
 }
 
+TEST_CASE("car users leaving after their lot shuttle's last trip walk to their car", "[cli][replan]") {
+  const TempDir tmp("cli-shuttle-after-hours");
+  const fs::path out = tmp.path / "out";
+  const Outcome o = run_expoflow("run tests/data/limits/shuttle_after_hours.toml -r 1 -j 1 --quiet --out '" + out.string() + "'", tmp);
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  // Some reached the shuttle's stop out of its hours (the case is exercised), and the run ended.
+  const std::string kpis = read_text(out / "kpis.csv");
+  std::smatch m;
+  REQUIRE(std::regex_search(kpis, m, std::regex(R"(run,run,0,\d+,replans\.service_closed_persons,(\d+),)")));
+  CHECK(std::stoi(m[1]) > 0);
+}
+
 TEST_CASE("An unknown command is named as unknown, with the commands listed, exit 2", "[cli][bad_input]") {
   const TempDir tmp("cli-unknown");
   for (const std::string args : {"frobnicate", "frobnicate --help", "optimise --help"}) {
