@@ -868,38 +868,54 @@ int run_plan(const PlanOptions& o) {
   const std::uint64_t seed = o.ensemble.settings.seed;
   Steps s(n_levers, 0);
   try {
-    // Greedy marginal allocation.
+    // Greedy marginal allocation, evaluated lazily: a lever's step is scored by the gain of the
+    // worst target's margin per unit of cost, and the gain its last step gave the target now worst
+    // bounds what its next step can give (a queue's wait falls by less with each lane added, and
+    // the worst of the targets gains at most what that one target gains). Levers are tried in the
+    // order of those bounds (never tried: first), and the search stops trying once the best step
+    // found scores at least the next lever's bound: the steps of an entrance that is not the worst
+    // are not run again at every step.
+    std::vector<std::vector<double>> gain(n_levers);  // per lever, its last step's gain per target
     while (true) {
       const auto met = p.decide(s);
       if (!met) return leave(kBadInput, "bad candidate");
       if (*met) break;
       const Evaluation* here = p.evaluate(s, r0, seed, "");
       const double worst_here = p.worst_margin(*here, r0);
+      const std::size_t worst = p.worst_target(*here, r0);
+      auto bound = [&](std::size_t j) {  // never tried, or no number: tried first
+        const double b = gain[j].empty() ? std::numeric_limits<double>::quiet_NaN()
+                                         : gain[j][worst] / std::max(p.levers()[j].cost, 1e-12);
+        return std::isnan(b) ? std::numeric_limits<double>::infinity() : b;
+      };
+      std::vector<std::size_t> order;
+      for (std::size_t j = 0; j < n_levers; ++j)
+        if (s[j] < p.max_steps(j)) order.push_back(j);
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bound(a) > bound(b); });
       std::optional<std::size_t> best;
       double best_score = -std::numeric_limits<double>::infinity();
-      for (std::size_t j = 0; j < n_levers; ++j) {
-        if (s[j] >= p.max_steps(j)) continue;
+      for (const std::size_t j : order) {
+        if (best && best_score >= bound(j)) break;
         Steps up = s;
         ++up[j];
         const Evaluation* there = p.evaluate(up, r0, seed, fmt::format("try {}", p.describe(up)));
         if (!there) return leave(kBadInput, "bad candidate");
         here = p.evaluate(s, r0, seed, "");
         p.note_effect(j, *here, *there, r0);
-        const double gain = p.worst_margin(*there, r0) - worst_here;
-        const double score = gain / std::max(p.levers()[j].cost, 1e-12);
-        if (score > best_score) {
+        gain[j].assign(k, 0.0);
+        for (std::size_t t = 0; t < k; ++t) gain[j][t] = p.estimate(*there, t, r0).margin - p.estimate(*here, t, r0).margin;
+        const double score = (p.worst_margin(*there, r0) - worst_here) / std::max(p.levers()[j].cost, 1e-12);
+        if (score > best_score || (score == best_score && best && j < *best)) {
           best_score = score;
           best = j;
         }
       }
       if (!best) {
-        const Evaluation* e = p.evaluate(s, r0, seed, "");
-        const std::size_t worst = p.worst_target(*e, r0);
         const Goal& g = p.goals()[worst];
         std::cerr << fmt::format(
             "expoflow: no setting of the levers meets target '{}' ({} {} {:.6g}): with every lever at its max it is "
             "{:.6g} (mean of {} replications); raise a lever's max or add a lever\n",
-            g.def->id, g.what(), g.def->is_max ? "<=" : ">=", g.bound, p.estimate(*e, worst, r0).mean, r0);
+            g.def->id, g.what(), g.def->is_max ? "<=" : ">=", g.bound, p.estimate(*here, worst, r0).mean, r0);
         return leave(kBadInput, "infeasible");
       }
       ++s[*best];
