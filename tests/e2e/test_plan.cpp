@@ -93,6 +93,24 @@ TEST_CASE("plan returns Erlang C's smallest number of lanes for a mean-wait targ
   }
 }
 
+TEST_CASE("plan returns Erlang C's smallest number of lanes at each of two independent gates", "[cli][plan][statistical]") {
+  // Each step of the search helps one gate's target and leaves the other's unchanged, so the lazy
+  // greedy skips the other gate's lever once it has tried it; the cheapest plan is still each
+  // gate's own Erlang C answer (the same gate as above, at each of the two).
+  const TempDir tmp("plan-two-gates");
+  const int want = erlang_lanes(10.0);
+  const fs::path out = tmp.path / "out";
+  const Outcome o = run_expoflow(
+      "plan tests/data/plan/two_gates_plan.toml --seed 5 -q -j 2 --out '" + out.string() + "'", tmp);
+  INFO(o.err << o.out);
+  REQUIRE(o.code == 0);
+  const json plan = json::parse(read_text(out / "plan.json"));
+  REQUIRE(plan["levers"].size() == 2);
+  for (const auto& lever : plan["levers"]) CHECK(lever["value"].get<double>() == want);
+  CHECK(plan["cost"].get<double>() == 2 * (want - 19));
+  for (const auto& target : plan["targets"]) CHECK(target["verdict"] == "met");
+}
+
 TEST_CASE("plan returns Erlang C's smallest number of lanes for P(wait > t) <= p and p95 targets",
           "[cli][plan][statistical]") {
   const TempDir tmp("plan-share");
