@@ -179,7 +179,10 @@ function openSeries(p){
       box.appendChild(chart(n+': base',p.s[n+'.b'],null,null,first,last));
       box.appendChild(chart(n+': variant',p.s[n+'.v'],null,null,first,last));
       box.appendChild(chart(n+': variant − base, 95% interval',p.s[n+'.d'],p.s[n+'.lo'],p.s[n+'.hi'],first,last));
-    }else if(p.s[n]){const [lo,hi]=band(p,n);box.appendChild(chart(SERIES_NAMES[n]+(lo?', 95% band over the replications':''),p.s[n],lo,hi,first,last));}
+    }else if(p.s[n]){const [lo,hi]=band(p,n);
+      // A platform's wait is for space on it (the platform full), not for a train.
+      const what=p.kind=='platform'&&n[0]=='w'?': for space on the platform, not for a train':'';
+      box.appendChild(chart(SERIES_NAMES[n]+what+(lo?', 95% band over the replications':''),p.s[n],lo,hi,first,last));}
   }
 }
 // ---- time control
