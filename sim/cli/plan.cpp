@@ -883,9 +883,11 @@ int run_plan(const PlanOptions& o) {
       const Evaluation* here = p.evaluate(s, r0, seed, "");
       const double worst_here = p.worst_margin(*here, r0);
       const std::size_t worst = p.worst_target(*here, r0);
+      std::vector<double> margin_here(k);
+      for (std::size_t t = 0; t < k; ++t) margin_here[t] = p.estimate(*here, t, r0).margin;
       auto bound = [&](std::size_t j) {  // never tried, or no number: tried first
-        const double b = gain[j].empty() ? std::numeric_limits<double>::quiet_NaN()
-                                         : gain[j][worst] / std::max(p.levers()[j].cost, 1e-12);
+        if (gain[j].empty()) return std::numeric_limits<double>::infinity();
+        const double b = gain[j][worst] / std::max(p.levers()[j].cost, 1e-12);
         return std::isnan(b) ? std::numeric_limits<double>::infinity() : b;
       };
       std::vector<std::size_t> order;
@@ -903,8 +905,13 @@ int run_plan(const PlanOptions& o) {
         here = p.evaluate(s, r0, seed, "");
         p.note_effect(j, *here, *there, r0);
         gain[j].assign(k, 0.0);
-        for (std::size_t t = 0; t < k; ++t) gain[j][t] = p.estimate(*there, t, r0).margin - p.estimate(*here, t, r0).margin;
-        const double score = (p.worst_margin(*there, r0) - worst_here) / std::max(p.levers()[j].cost, 1e-12);
+        double worst_there = std::numeric_limits<double>::infinity();  // as Planner::worst_margin
+        for (std::size_t t = 0; t < k; ++t) {
+          const double margin = p.estimate(*there, t, r0).margin;
+          gain[j][t] = margin - margin_here[t];
+          worst_there = std::min(worst_there, margin);
+        }
+        const double score = (worst_there - worst_here) / std::max(p.levers()[j].cost, 1e-12);
         if (score > best_score || (score == best_score && best && j < *best)) {
           best_score = score;
           best = j;

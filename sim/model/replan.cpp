@@ -246,9 +246,8 @@ void head_home(World& w, std::uint32_t pid) {
       const LotLayout& lot = L.lots[p.lot()];
       const std::int32_t dir = lot.shuttle >= 0 ? L.lines[static_cast<std::size_t>(lot.shuttle)].egress_dir : -1;
       if (dir >= 0 && transit::available(w, static_cast<std::size_t>(dir))) {
-        const LineLayout& sl = L.lines[static_cast<std::size_t>(lot.shuttle)];
-        p.egress_at = narrow<std::int16_t>(sl.egress_dir);
-        walking::walk(w, pid, sl.site_node, Stage::board);
+        p.egress_at = narrow<std::int16_t>(dir);
+        walking::walk(w, pid, L.lines[static_cast<std::size_t>(lot.shuttle)].site_node, Stage::board);
       } else {
         walking::walk(w, pid, lot.node, Stage::lot_leave);
       }
